@@ -1,0 +1,126 @@
+# Shared by lib/bin/*: locating the repo, explaining failures, and the idempotent setup steps.
+# shellcheck shell=bash
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+KERNEL_NAME="fasttrack-java"
+KERNEL_JAR="$REPO/lib/kernel/target/fasttrack-kernel.jar"
+HELPER_JAR="$REPO/lib/fasttrack/target/fasttrack-lib.jar"
+DEBIAN_JUPYTER_PACKAGES="jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-jupyter-kernel-test"
+
+export DJL_OFFLINE=true           # DJL must never reach for the network (see data/README.md)
+export PYDEVD_DISABLE_FILE_VALIDATION=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() {
+  printf '\n\033[1;31mSetup failed:\033[0m %s\n' "$1" >&2
+  shift
+  for line in "$@"; do printf '  %s\n' "$line" >&2; done
+  exit 1
+}
+
+# A JDK 17 or newer: javac too, because Maven compiles the library.
+find_java() {
+  JAVA="${JAVA_HOME:+$JAVA_HOME/bin/java}"
+  [ -x "${JAVA:-}" ] || JAVA="$(command -v java || true)"
+  [ -n "$JAVA" ] || die "no Java found." \
+    "Install a JDK 17 or newer, e.g. 'sudo apt-get install openjdk-17-jdk-headless'," \
+    "or create the conda environment: 'conda env create -f environment.yml && conda activate llm-fasttrack'."
+  local version major
+  version="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+  major="${version%%.*}"
+  [ "${major:-0}" -ge 17 ] 2>/dev/null || die "Java $version found at $JAVA, but the course needs Java 17 or newer." \
+    "Install JDK 17+ ('sudo apt-get install openjdk-17-jdk-headless') and point JAVA_HOME at it," \
+    "e.g. export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64"
+  local javac; javac="$(dirname "$JAVA")/javac"
+  [ -x "$javac" ] || die "$JAVA is a JRE without javac; Maven needs a full JDK." \
+    "Install one: 'sudo apt-get install openjdk-17-jdk-headless' (or set JAVA_HOME to a JDK)."
+  export JAVA_HOME="${JAVA_HOME:-$(cd "$(dirname "$(readlink -f "$JAVA")")/.." && pwd)}"
+}
+
+# Root on Debian/Ubuntu without the package: install it; anywhere else: say how.
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Installing Debian packages: $*"
+    apt-get update -qq >/dev/null || die "apt-get update failed." "Check the machine can reach its Debian mirror."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+      || die "apt-get install $* failed." "Run it by hand to see why."
+  else
+    die "missing: $*." "As root on Debian/Ubuntu: apt-get install --no-install-recommends $*" \
+      "Elsewhere: conda env create -f environment.yml && conda activate llm-fasttrack"
+  fi
+}
+
+find_maven() {
+  command -v mvn >/dev/null || apt_install maven
+}
+
+# The Python that runs Jupyter: the active conda env's, else Debian's (the pyenv python first on PATH cannot import it).
+find_jupyter_python() {
+  local candidates=()
+  [ -n "${CONDA_PREFIX:-}" ] && candidates+=("$CONDA_PREFIX/bin/python")
+  candidates+=(/usr/bin/python3 python3)
+  for py in "${candidates[@]}"; do
+    if "$py" -c 'import notebook, nbclient, nbformat, jupyter_client, jupyter_kernel_test' 2>/dev/null; then
+      PYTHON="$py"; return 0
+    fi
+  done
+  return 1
+}
+
+ensure_jupyter() {
+  find_jupyter_python || { apt_install $DEBIAN_JUPYTER_PACKAGES; find_jupyter_python; } \
+    || die "Jupyter is installed but its Python cannot import notebook, nbclient and jupyter_kernel_test." \
+           "Install: apt-get install $DEBIAN_JUPYTER_PACKAGES (or use environment.yml)."
+}
+
+build_jars() {
+  say "Building the kernel and the helper library (Maven)"
+  local log; log="$(mktemp)"
+  if ! (cd "$REPO" && mvn -B -q -DskipTests package) >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    if grep -q "Could not resolve\|Could not transfer\|Failed to read artifact descriptor\|Non-resolvable" "$log"; then
+      die "Maven could not download dependencies (full log: $log)." \
+        "The build needs Maven Central (https://repo.maven.apache.org) once; afterwards ~/.m2 serves it offline." \
+        "Check the network or the proxy/mirror in ~/.m2/settings.xml, then run this command again."
+    fi
+    die "the Maven build failed (full log: $log)." "Run 'mvn -B package -DskipTests' in $REPO to see the error."
+  fi
+  rm -f "$log"
+}
+
+# The kernelspec points at this checkout's jars; reinstalling it is cheap, so do it every time.
+install_kernelspec() {
+  local dir; dir="$(mktemp -d)/$KERNEL_NAME"
+  mkdir -p "$dir"
+  "$PYTHON" - "$dir/kernel.json" "$JAVA_HOME/bin/java" "$KERNEL_JAR" "$REPO" "$HELPER_JAR" <<'PY'
+import json, sys
+out, java, kernel_jar, repo, helper_jar = sys.argv[1:]
+spec = {
+    "argv": [java, "-XX:+IgnoreUnrecognizedVMOptions", "-Djava.awt.headless=true",
+             "-jar", kernel_jar, "{connection_file}"],
+    "display_name": "Java (LLM FastTrack)",
+    "language": "java",
+    "interrupt_mode": "message",
+    "env": {
+        "FASTTRACK_HOME": repo,
+        "FASTTRACK_KERNEL_CLASSPATH": helper_jar + ":" + repo + "/lib/fasttrack/target/lib/*",
+        "DJL_OFFLINE": "true",
+    },
+    "metadata": {"debugger": False},
+}
+json.dump(spec, open(out, "w"), indent=2)
+PY
+  local where="--user"
+  [ -n "${CONDA_PREFIX:-}" ] && [ "$PYTHON" = "$CONDA_PREFIX/bin/python" ] && where="--sys-prefix"
+  "$PYTHON" -m jupyter kernelspec install "$where" --replace --name "$KERNEL_NAME" "$dir" >/dev/null 2>&1 \
+    || die "could not install the Jupyter kernelspec." "Try: $PYTHON -m jupyter kernelspec install --user --replace --name $KERNEL_NAME $dir"
+  say "Kernel '$KERNEL_NAME' installed ($where)"
+}
+
+setup() {
+  find_java
+  find_maven
+  ensure_jupyter
+  build_jars
+  install_kernelspec
+}
