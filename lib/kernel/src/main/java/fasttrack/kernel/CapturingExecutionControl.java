@@ -3,10 +3,7 @@ package fasttrack.kernel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -16,17 +13,13 @@ import jdk.jshell.spi.ExecutionEnv;
  * Runs snippets in the kernel's own JVM and keeps the value of the last one as an object.
  *
  * <p>JShell's stock local engine only hands back a value's string; the kernel needs the object
- * itself to render charts and tables. Snippets run on one long-lived thread (so thread-locals of
- * libraries survive from cell to cell) whose context class loader is the snippet class loader,
- * because libraries such as DJL find their native code through it.
+ * itself to render charts and tables. Each snippet runs on its own thread whose context class
+ * loader is the snippet class loader, because libraries such as DJL find their native code through it.
  */
 final class CapturingExecutionControl extends DirectExecutionControl {
 
-    private final ExecutorService cellThread = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "notebook-cell");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final long GRACE_MILLIS = 1000;
+
     private volatile Thread running;
     private volatile boolean stopRequested;
     private Object lastValue;
@@ -40,37 +33,41 @@ final class CapturingExecutionControl extends DirectExecutionControl {
         } catch (ReflectiveOperationException e) {
             throw new InternalException("cannot find snippet " + className + "." + methodName + ": " + e);
         }
+        AtomicReference<Object> value = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // A thread per snippet: if stop() has to kill one, nothing else shares it.
+        Thread thread = new Thread(() -> {
+            try {
+                value.set(doit.invoke(null));
+            } catch (InvocationTargetException e) {
+                failure.set(e.getCause());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "notebook-cell");
+        thread.setContextClassLoader(doit.getDeclaringClass().getClassLoader());
         stopRequested = false;
-        Future<Object> result = cellThread.submit(() -> runOnCellThread(doit));
+        running = thread;
+        thread.start();
         try {
-            Object value = result.get();
-            lastValue = value;
-            return valueString(value);
+            thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InternalException("interrupted while waiting for the cell");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof InvocationTargetException target ? target.getCause() : e.getCause();
-            if (stopRequested) cause = new InterruptedException("the cell was interrupted");
-            return throwConvertedInvocationException(cause);
-        }
-    }
-
-    private Object runOnCellThread(Method doit) throws Exception {
-        Thread thread = Thread.currentThread();
-        thread.setContextClassLoader(doit.getDeclaringClass().getClassLoader());
-        running = thread;
-        try {
-            return doit.invoke(null);
         } finally {
             running = null;
-            Thread.interrupted(); // an interrupt meant for this cell must not reach the next one
         }
+        if (failure.get() != null) {
+            return throwConvertedInvocationException(stopRequested ? new InterruptedException("the cell was interrupted") : failure.get());
+        }
+        lastValue = value.get();
+        return valueString(lastValue);
     }
 
     /**
-     * Interrupts the running cell. Code that waits or sleeps stops at once; on Java versions that
-     * still support {@code Thread.stop} (17 to 19) a busy loop stops too.
+     * Interrupts the running cell: code that waits or sleeps stops at once. A busy loop that ignores
+     * the interrupt is stopped by force after a grace period, where the Java version still allows it
+     * ({@code Thread.stop} works up to Java 19).
      */
     @Override
     @SuppressWarnings({"removal", "deprecation"})
@@ -80,7 +77,10 @@ final class CapturingExecutionControl extends DirectExecutionControl {
         stopRequested = true;
         thread.interrupt();
         try {
-            thread.stop();
+            thread.join(GRACE_MILLIS);
+            if (thread.isAlive()) thread.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (UnsupportedOperationException newerJava) {
             // Java 20+: interruption is all there is.
         }
@@ -91,12 +91,6 @@ final class CapturingExecutionControl extends DirectExecutionControl {
         Object value = lastValue;
         lastValue = null;
         return value;
-    }
-
-    @Override
-    public void close() {
-        cellThread.shutdownNow();
-        super.close();
     }
 
     /** Hands JShell the one control instance the kernel holds on to. */

@@ -77,7 +77,7 @@ final class JShellSession implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         for (Diag diag : (Iterable<Diag>) shell.diagnostics(snippet)::iterator) {
             if (!diag.isError()) continue;
-            int position = start + (int) Math.max(0, diag.getStartPosition());
+            int position = start + (int) Math.max(0, diag.getPosition()); // where javac puts its caret
             lines.addAll(locate(cell, Math.min(position, cell.length()), withoutWrapperClass(diag.getMessage(Locale.ROOT))));
         }
         if (lines.isEmpty()) {
@@ -125,10 +125,11 @@ final class JShellSession implements AutoCloseable {
         return new EvaluationException(eval.getExceptionClassName(), eval.getMessage(), trace);
     }
 
-    /** Snippet frames read "at cell line N" instead of JShell's generated class names. */
+    /** JShell names snippet frames "#N" with no class; say "cell" instead. */
     private static String describe(StackTraceElement frame) {
-        if (frame.getClassName().startsWith("REPL.")) {
-            String method = frame.getMethodName().startsWith("do_it$") ? "" : frame.getMethodName() + " ";
+        String file = frame.getFileName();
+        if (file != null && file.startsWith("#")) {
+            String method = frame.getMethodName().isEmpty() ? "" : frame.getMethodName() + " ";
             return method + "(cell, snippet line " + frame.getLineNumber() + ")";
         }
         return frame.toString();
@@ -206,11 +207,12 @@ final class JShellSession implements AutoCloseable {
             int leading = remaining.length() - remaining.stripLeading().length();
             if (!info.completeness().isComplete() || info.source() == null) {
                 // Incomplete or unparsable: hand the rest to JShell whole so its diagnostics explain it.
-                units.add(new Unit(leading, remaining, remaining.length()));
+                units.add(new Unit(leading, remaining.stripLeading(), remaining.length()));
                 break;
             }
             int consumed = remaining.length() - info.remaining().length();
-            units.add(new Unit(leading, info.source(), consumed));
+            // JShell's source keeps the whitespace before the snippet; drop it so positions start at its text.
+            units.add(new Unit(leading, info.source().stripLeading(), consumed));
             remaining = info.remaining();
         }
         return units;
