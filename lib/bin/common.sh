@@ -20,8 +20,13 @@ die() {
 
 # A JDK 17 or newer: javac too, because Maven compiles the library.
 find_java() {
-  JAVA="${JAVA_HOME:+$JAVA_HOME/bin/java}"
-  [ -x "${JAVA:-}" ] || JAVA="$(command -v java || true)"
+  if [ -n "${JAVA_HOME:-}" ]; then
+    JAVA="$JAVA_HOME/bin/java"
+    [ -x "$JAVA" ] || die "JAVA_HOME is $JAVA_HOME, but $JAVA does not exist." \
+      "Point JAVA_HOME at a JDK 17+ (e.g. /usr/lib/jvm/java-17-openjdk-amd64) or unset it to use 'java' on PATH."
+  else
+    JAVA="$(command -v java || true)"
+  fi
   [ -n "$JAVA" ] || die "no Java found." \
     "Install a JDK 17 or newer, e.g. 'sudo apt-get install openjdk-17-jdk-headless'," \
     "or create the conda environment: 'conda env create -f environment.yml && conda activate llm-fasttrack'."
