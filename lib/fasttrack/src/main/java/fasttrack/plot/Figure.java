@@ -1,10 +1,10 @@
 package fasttrack.plot;
 
 import fasttrack.show.Displayable;
+import fasttrack.io.AtomicFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,37 +41,15 @@ public final class Figure implements Displayable {
         }
     }
 
+    /** Saves as PNG, atomically: a crash never leaves half a picture. */
     public Path savePng(Path file) throws IOException {
-        return writeAtomically(file, png());
+        return AtomicFiles.write(file, png());
     }
 
     public Path saveSvg(Path file) throws IOException {
-        Path tmp = Files.createTempFile(parentOf(file), ".figure-", ".svg");
-        try {
-            // XChart appends the extension to the name it is given: hand it the name without one.
-            String base = tmp.toString().substring(0, tmp.toString().length() - ".svg".length());
-            VectorGraphicsEncoder.saveVectorGraphic(chart, base, VectorGraphicsFormat.SVG);
-            return Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Temp file beside the target, then an atomic rename: a crash never leaves half a picture. */
-    private static Path writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(parentOf(file), ".figure-", ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            return Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static Path parentOf(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        return parent;
+        ByteArrayOutputStream svg = new ByteArrayOutputStream();
+        VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsFormat.SVG);
+        return AtomicFiles.write(file, svg.toByteArray());
     }
 
     @Override

@@ -1,0 +1,48 @@
+package fasttrack.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file whole or not at all: bytes go to a temp file beside the target, are forced to disk,
+ * then renamed over the target. A crash at any point leaves either the old file or the new one.
+ */
+public final class AtomicFiles {
+
+    /** Prefix of the temp files; readers of a folder skip names that start with it. */
+    public static final String TEMP_PREFIX = ".tmp-";
+
+    private AtomicFiles() {}
+
+    public static Path write(Path target, String text) throws IOException {
+        return write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Path write(Path target, byte[] bytes) throws IOException {
+        return write(target, bytes, () -> {});
+    }
+
+    /** {@code beforeRename} runs between the forced temp file and the rename (tests simulate a crash there). */
+    static Path write(Path target, byte[] bytes, Runnable beforeRename) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, TEMP_PREFIX + target.getFileName() + "-", "");
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) channel.write(buffer);
+                channel.force(true);
+            }
+            beforeRename.run();
+            return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
