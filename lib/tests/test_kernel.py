@@ -3,6 +3,7 @@
 Every feature the kernel claims is exercised here; the suite's pager and clear_output tests are
 skipped because the kernel does not offer those (it updates outputs in place through display ids).
 """
+import time
 import unittest
 
 import jupyter_kernel_test as jkt
@@ -43,6 +44,36 @@ class JavaKernelTests(jkt.KernelTests):
     code_history_pattern = "6 * 7"
 
     code_inspect_sample = "Math.max"
+
+    # Beyond the standard suite: what the course relies on.
+
+    def test_interrupt_stops_a_waiting_cell(self):
+        self.flush_channels()
+        msg_id = self.kc.execute("Thread.sleep(60_000);")
+        time.sleep(1.0)
+        self.km.interrupt_kernel()  # interrupt_mode "message": an interrupt_request on the control channel
+        reply = self.get_non_kernel_info_reply(timeout=20)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("InterruptedException", reply["content"]["evalue"])
+        time.sleep(0.5)
+        self.flush_channels()  # the interrupted cell's error and idle messages
+        reply, _ = self.execute_helper("1 + 1")
+        self.assertEqual(reply["content"]["status"], "ok")
+
+    def test_display_id_updates_in_place(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper('display("step 1", "progress"); display("step 2", "progress");')
+        self.assertEqual(reply["content"]["status"], "ok")
+        kinds = [(m["msg_type"], m["content"]["data"]["text/plain"]) for m in outputs
+                 if m["msg_type"] in ("display_data", "update_display_data")]
+        self.assertEqual(kinds, [("display_data", "step 1"), ("update_display_data", "step 2")])
+
+    def test_compile_error_names_the_line(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper("int a = 1;\nint b = a + undefinedName;")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertTrue(reply["content"]["evalue"].startswith("error (line 2): cannot find symbol"), reply["content"]["evalue"])
 
 
 if __name__ == "__main__":
