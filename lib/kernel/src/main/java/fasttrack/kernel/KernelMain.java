@@ -28,7 +28,16 @@ public final class KernelMain {
         // The base kernel logs every socket it binds at INFO: noise in the notebook server's console.
         Logger.getLogger("").setLevel(Level.WARNING);
         KernelConnectionProperties props = readConnectionFile(Path.of(args[0]));
-        JavaKernel kernel = new JavaKernel(KernelConfig.fromEnvironment());
+        JavaKernel kernel;
+        try {
+            kernel = new JavaKernel(KernelConfig.fromEnvironment());
+        } catch (IllegalArgumentException badClasspath) {
+            // The kernelspec names jars that are gone (a moved checkout, a clean build): say how to fix it.
+            System.err.println("fasttrack kernel: " + KernelConfig.CLASSPATH_ENV + " is wrong: " + badClasspath.getMessage()
+                    + ". Rerun lib/bin/notebook to rebuild the jars and reinstall the kernel.");
+            System.exit(1);
+            return;
+        }
 
         JupyterConnection connection = new JupyterConnection(props);
         kernel.becomeHandlerForConnection(connection);
