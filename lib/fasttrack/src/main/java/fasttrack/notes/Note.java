@@ -7,7 +7,8 @@ import java.util.List;
  * backs the answer up.
  *
  * <p>Text is normalised on the way in (single-line question, section and tags; answer without
- * trailing spaces or surrounding blank lines) so that what is stored reads back identically.
+ * trailing spaces, surrounding blank lines or common indentation) so that what is stored reads
+ * back identically.
  */
 public record Note(String notebook, String section, String question, String answer, List<String> tags,
                    String check, CheckStatus status) {
@@ -46,9 +47,24 @@ public record Note(String notebook, String section, String question, String answ
         return text.strip().replaceAll("\\s+", " ");
     }
 
+    /**
+     * Trailing spaces and surrounding blank lines go, and so does indentation common to all lines
+     * (a text block's or a pasted snippet's), but relative indentation (code in an answer) stays.
+     */
     private static String answerText(String text) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("the answer must not be blank");
-        return String.join("\n", text.strip().lines().map(String::stripTrailing).toList());
+        List<String> lines = text.lines().map(String::stripTrailing).dropWhile(String::isEmpty).toList();
+        int end = lines.size();
+        while (lines.get(end - 1).isEmpty()) end--;
+        lines = lines.subList(0, end);
+        int indent = lines.stream().filter(l -> !l.isEmpty()).mapToInt(Note::indentOf).min().orElse(0);
+        return String.join("\n", lines.stream().map(l -> l.isEmpty() ? l : l.substring(indent)).toList());
+    }
+
+    private static int indentOf(String line) {
+        int i = 0;
+        while (Character.isWhitespace(line.charAt(i))) i++;
+        return i;
     }
 
     private static String tag(String tag) {

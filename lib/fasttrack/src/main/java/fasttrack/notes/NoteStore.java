@@ -26,10 +26,21 @@ public final class NoteStore {
 
     private static final ConcurrentMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
+    /** Replaces a file whole; tests swap in one that crashes between the temp write and the rename. */
+    interface Replacer {
+        void replace(Path file, String text) throws IOException;
+    }
+
     private final Path dir;
+    private final Replacer replacer;
 
     public NoteStore(Path dir) {
+        this(dir, AtomicFiles::write);
+    }
+
+    NoteStore(Path dir, Replacer replacer) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.replacer = replacer;
     }
 
     public Path dir() {
@@ -69,7 +80,10 @@ public final class NoteStore {
         return names;
     }
 
-    /** Applies {@code change} to a notebook's notes under the lock; writes only if the text changed. */
+    /**
+     * Applies {@code change} to a notebook's notes under the lock; writes only if the text changed,
+     * so a rerun leaves the file (and its timestamp) alone.
+     */
     public void update(String notebook, UnaryOperator<List<Note>> change) {
         Path file = file(notebook);
         Path lockFile = dir.resolve("." + file.getFileName() + ".lock");
@@ -78,14 +92,25 @@ public final class NoteStore {
                 Files.createDirectories(dir);
                 try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock lock = channel.lock()) {
+                    deleteStaleTemps(file);
                     List<Note> before = read(notebook);
                     String old = NotesFormat.write(notebook, before);
                     String updated = NotesFormat.write(notebook, change.apply(new ArrayList<>(before)));
-                    if (!updated.equals(old) || !Files.exists(file)) AtomicFiles.write(file, updated);
+                    if (!updated.equals(old) || !Files.exists(file)) replacer.replace(file, updated);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Temp files of {@code file} left by a writer that died before its rename. Only a lock holder
+     * writes them, so while we hold the lock any that exist are abandoned.
+     */
+    private void deleteStaleTemps(Path file) throws IOException {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + file.getFileName() + "-*")) {
+            for (Path temp : stale) Files.deleteIfExists(temp);
         }
     }
 }

@@ -31,7 +31,7 @@ import tech.tablesaw.api.Table;
  */
 public final class Notes {
 
-    /** Checks by notebook and question, kept for this session so {@link #quiz()} can run them again. */
+    /** Checks by store, notebook and question, kept for this session so {@link #quiz()} can run them again. */
     private static final Map<String, NamedCheck> CHECKS = new ConcurrentHashMap<>();
 
     private record NamedCheck(String description, BooleanSupplier check) {}
@@ -40,7 +40,7 @@ public final class Notes {
     private final String notebook;
     private String section = "Notes";
 
-    private Notes(NoteStore store, String notebook) {
+    Notes(NoteStore store, String notebook) {
         this.store = store;
         this.notebook = Notebooks.requireName(notebook);
     }
@@ -122,7 +122,7 @@ public final class Notes {
          */
         public Recorded check(String description, BooleanSupplier check) {
             String what = Note.oneLine("check description", description);
-            CHECKS.put(key(notebook, question), new NamedCheck(what, check));
+            CHECKS.put(key(question), new NamedCheck(what, check));
             Outcome outcome = Outcome.of(check);
             store.update(notebook, notes -> {
                 int at = indexOf(notes, question);
@@ -138,14 +138,14 @@ public final class Notes {
         static Outcome of(BooleanSupplier check) {
             try {
                 return new Outcome(check.getAsBoolean(), "");
-            } catch (RuntimeException | AssertionError e) {
+            } catch (Exception | AssertionError e) {
                 return new Outcome(false, " (threw " + e + ")");
             }
         }
     }
 
-    private static String key(String notebook, String question) {
-        return notebook + "\n" + question;
+    private String key(String question) {
+        return store.file(notebook) + "\n" + question;
     }
 
     /** All notes of this notebook. */
@@ -167,7 +167,7 @@ public final class Notes {
     public Quiz quiz() {
         List<Quiz.Item> items = new ArrayList<>();
         for (Note note : notes()) {
-            NamedCheck check = CHECKS.get(key(notebook, note.question()));
+            NamedCheck check = CHECKS.get(key(note.question()));
             Outcome outcome = check == null ? null : Outcome.of(check.check());
             items.add(new Quiz.Item(note, check == null ? null : check.description(), outcome == null ? null : outcome.passed()));
         }

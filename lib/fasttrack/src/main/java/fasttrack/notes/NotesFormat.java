@@ -144,8 +144,8 @@ public final class NotesFormat {
 
         private void finishNote() {
             if (question == null) return;
-            String text = String.join("\n", answer).strip();
-            if (text.isEmpty()) throw error(questionLine, "the question '" + question + "' has no answer");
+            String text = String.join("\n", answer);
+            if (text.isBlank()) throw error(questionLine, "the question '" + question + "' has no answer");
             notes.add(new Note(notebook, section, question, text, tags, check, status));
             question = null;
             answer.clear();

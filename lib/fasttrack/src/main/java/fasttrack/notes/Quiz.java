@@ -25,6 +25,10 @@ public record Quiz(String notebook, List<Item> items) implements Displayable {
                 .append(Html.escape(item.note().answer()).replace("\n", "<br>")).append("</p>");
             if (item.rerun() != null) {
                 html.append("<p>").append(item.rerun() ? "\u2713 " : "\u2717 ").append(Html.escape(item.check())).append("</p>");
+            } else if (item.note().status() != Note.CheckStatus.NONE) {
+                // The lambda lives only in the session that ran the cell; say what the file remembers.
+                html.append("<p>").append(Html.escape(Notes.checkText(item.note())))
+                    .append(" <i>(as last recorded; run its cell to check again)</i></p>");
             }
             html.append("</details></li>");
         }

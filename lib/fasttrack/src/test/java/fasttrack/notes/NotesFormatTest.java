@@ -3,8 +3,10 @@ package fasttrack.notes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import fasttrack.notes.Note.CheckStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,9 +39,35 @@ class NotesFormatTest {
     }
 
     @Test
+    void indentationAndTrailingSpacesAreNormalisedOnceAndThenKept() {
+        Note note = new Note("nb", "s", "Code?", "\n    Like this:   \n\n        for (int i : xs) sum += i;\n    \n", List.of());
+        assertEquals("Like this:\n\n    for (int i : xs) sum += i;", note.answer(), "common indentation goes, relative stays");
+        assertEquals(List.of(note), roundTrip(List.of(note)));
+    }
+
+    @Test
+    void onlyRealQuestionsMatchTheHarnessPattern() {
+        Note tricky = new Note("nb", "s", "Real?", "### Q: a fake question in an answer\n  ### Q: indented", List.of());
+        String text = NotesFormat.write("nb", List.of(tricky));
+        assertEquals(1, text.lines().filter(l -> l.matches("^### Q: .*")).count(), text);
+        assertEquals(List.of(tricky), roundTrip(List.of(tricky)));
+    }
+
+    @Test
     void crlfAndExtraBlankLinesAreRead() {
         String text = "# Notes: nb\r\n\r\n\r\n## S\r\n### Q: q?\r\nanswer  \r\n\r\n- tags: a,b\r\n";
         assertEquals(List.of(new Note("nb", "S", "q?", "answer", List.of("a", "b"))), NotesFormat.read(FILE, "nb", text));
+    }
+
+    /** The course's committed notes must read back and rewrite byte for byte, or reruns would churn them. */
+    @Test
+    void theCommittedNotesRoundTripByteForByte() throws Exception {
+        Path committed = Path.of("../../data/notes");   // tests run in lib/fasttrack
+        assumeTrue(Files.isDirectory(committed), "no committed notes beside this checkout");
+        NoteStore store = new NoteStore(committed);
+        for (String notebook : store.notebooks()) {
+            assertEquals(Files.readString(store.file(notebook)), NotesFormat.write(notebook, store.read(notebook)), notebook);
+        }
     }
 
     @Test

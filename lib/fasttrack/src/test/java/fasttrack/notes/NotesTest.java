@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fasttrack.check.CheckFailed;
+import fasttrack.io.AtomicFiles;
 import fasttrack.notes.Note.CheckStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +69,7 @@ class NotesTest {
         var thrown = assertThrows(CheckFailed.class,
                 () -> notes.record("Does it throw?", "It does.").check("throws", () -> { throw new IllegalStateException("bad"); }));
         assertTrue(thrown.getMessage().contains("IllegalStateException: bad"), thrown.getMessage());
+        assertTrue(thrown instanceof AssertionError, "an AssertionError, so the cell fails loudly");
         assertEquals(List.of(CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.FAILED),
                 notes.notes().stream().map(Note::status).toList(), "failed checks are recorded too");
         notes.record("Does 1 + 1 equal 2?", "Yes, still.");
@@ -75,7 +77,7 @@ class NotesTest {
     }
 
     @Test
-    void quizHidesAnswersAndRerunsChecks() {
+    void quizHidesAnswersAndRerunsChecks() throws Exception {
         Notes notes = Notes.forNotebook("nb").section("s");
         int[] runs = {0};
         notes.record("Secret question?", "Hidden answer.").check("counted", () -> ++runs[0] > 0);
@@ -86,6 +88,15 @@ class NotesTest {
         assertFalse(quiz.toString().contains("Hidden answer."), quiz.toString());
         String html = quiz.mimeBundle().get("text/html");
         assertTrue(html.contains("<details><summary>Secret question?</summary><p>Hidden answer.</p>"), html);
+        assertTrue(html.contains("\u2713 counted</p>"), html);
+
+        // A new session (no lambdas in memory) shows what the file remembers instead.
+        String later = Notes.forNotebook("nb", dir.resolve("elsewhere")).quiz().mimeBundle().get("text/html");
+        assertFalse(later.contains("counted"), "checks are per store");
+        Files.copy(notes.file(), dir.resolve("other.md"));
+        Files.writeString(dir.resolve("other.md"), Files.readString(dir.resolve("other.md")).replace("# Notes: nb", "# Notes: other"));
+        String remembered = Notes.forNotebook("other").quiz().mimeBundle().get("text/html");
+        assertTrue(remembered.contains("\u2713 counted <i>(as last recorded"), remembered);
     }
 
     @Test
@@ -165,6 +176,49 @@ class NotesTest {
     }
 
     @Test
+    void aWriteInterruptedBeforeTheRenameLeavesTheOldFile() throws Exception {
+        Notes notes = Notes.forNotebook("nb").section("s");
+        notes.record("Kept?", "Yes.");
+        String before = Files.readString(notes.file());
+        Path temp = dir.resolve(AtomicFiles.TEMP_PREFIX + "nb.md-interrupted");
+        NoteStore crashing = new NoteStore(dir, (file, text) -> {
+            Files.writeString(temp, text.substring(0, text.length() / 2));
+            throw new IllegalStateException("power cut");
+        });
+        assertThrows(IllegalStateException.class, () -> new Notes(crashing, "nb").section("s").record("Lost?", "Yes."));
+        assertEquals(before, Files.readString(notes.file()), "the old file is intact");
+        assertEquals(List.of("Kept?"), questions(notes.notes()), "readers ignore the half-written temp");
+        assertEquals(List.of("nb"), new NoteStore(dir).notebooks());
+
+        notes.record("Next?", "Written.");
+        assertFalse(Files.exists(temp), "the next write cleans the leftover up");
+        assertEquals(List.of("Kept?", "Next?"), questions(notes.notes()));
+    }
+
+    @Test
+    void aWriterKilledMidWriteReleasesTheLockAndLosesNothing() throws Exception {
+        Notes notes = Notes.forNotebook("nb").section("s");
+        notes.record("Kept?", "Yes.");
+        Process crashed = new ProcessBuilder(javaCommand(CrashingWriter.class, dir.toString(), "nb")).inheritIO().start();
+        assertTrue(crashed.waitFor(120, TimeUnit.SECONDS), "the crashing writer ended");
+        assertEquals(3, crashed.exitValue(), "it died mid-write, as intended");
+        assertTrue(Files.exists(dir.resolve(AtomicFiles.TEMP_PREFIX + "nb.md-crashed")), "it left a half-written temp");
+
+        notes.record("After the crash?", "The lock died with the process.");
+        assertEquals(List.of("Kept?", "After the crash?"), questions(notes.notes()));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(".nb.md.lock", "nb.md"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    private static List<String> javaCommand(Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Test
     void concurrentThreadsLoseNoNote() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> done = new ArrayList<>();
@@ -184,9 +238,8 @@ class NotesTest {
     void concurrentProcessesLoseNoNote() throws Exception {
         List<Process> writers = new ArrayList<>();
         for (String name : List.of("first", "second", "third")) {
-            writers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), ConcurrentWriter.class.getName(),
-                    dir.toString(), "shared", name, "15").inheritIO().start());
+            writers.add(new ProcessBuilder(javaCommand(ConcurrentWriter.class, dir.toString(), "shared", name, "15"))
+                    .inheritIO().start());
         }
         for (Process p : writers) {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "writer finished");
