@@ -37,6 +37,27 @@ public final class Plots {
         return xy(title, xLabel, yLabel, x, ys, XYSeriesRenderStyle.Scatter);
     }
 
+    /** Point groups, each with its own x and y values ({@code {xs, ys}}): classes, clusters. */
+    public static Figure scatterGroups(String title, String xLabel, String yLabel, Map<String, double[][]> groups) {
+        if (groups == null || groups.isEmpty()) throw new IllegalArgumentException("give at least one group of points");
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        for (Map.Entry<String, double[][]> group : new LinkedHashMap<>(groups).entrySet()) {
+            double[][] xy = group.getValue();
+            if (xy == null || xy.length != 2) throw new IllegalArgumentException("group '" + group.getKey() + "' must be {xs, ys}");
+            requireValues(group.getKey() + " x", xy[0]);
+            requireValues(group.getKey() + " y", xy[1]);
+            if (xy[0].length != xy[1].length) {
+                throw new IllegalArgumentException("group '" + group.getKey() + "' has " + xy[0].length + " xs but " + xy[1].length + " ys");
+            }
+            chart.addSeries(group.getKey(), xy[0], xy[1]);
+        }
+        return Figure.of(chart);
+    }
+
     public static Figure bar(String title, String xLabel, String yLabel, List<String> categories, double[] values) {
         requireValues("values", values);
         if (categories == null || categories.size() != values.length) {

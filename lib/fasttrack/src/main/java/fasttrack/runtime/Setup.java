@@ -18,6 +18,8 @@ public final class Setup {
         // Before DJL is first touched: never download, never phone home (see data/README.md).
         if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        // DJL prints an array's values only when it believes it runs in JShell, which the kernel does.
+        if (System.getProperty("jshell") == null) System.setProperty("jshell", "true");
     }
 
     private static Device device;
