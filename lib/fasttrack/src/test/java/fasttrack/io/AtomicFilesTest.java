@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,5 +32,15 @@ class AtomicFilesTest {
         AtomicFiles.write(file, "a much longer first version");
         AtomicFiles.write(file, "short");
         assertEquals("short", Files.readString(file));
+    }
+
+    @Test
+    void aReplacedFileKeepsItsPermissionsAndANewOneIsReadableByAll(@TempDir Path dir) throws Exception {
+        Path fresh = AtomicFiles.write(dir.resolve("new.md"), "x");
+        assertEquals(PosixFilePermissions.fromString("rw-r--r--"), Files.getPosixFilePermissions(fresh));
+        Path shared = AtomicFiles.write(dir.resolve("shared.md"), "v1");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-rw-r--"));
+        AtomicFiles.write(shared, "v2");
+        assertEquals(PosixFilePermissions.fromString("rw-rw-r--"), Files.getPosixFilePermissions(shared));
     }
 }
