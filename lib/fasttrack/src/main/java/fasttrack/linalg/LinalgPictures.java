@@ -80,8 +80,12 @@ public final class LinalgPictures {
             reach = Math.max(reach, 1.15 * Math.max(Math.abs(ex[k]), Math.abs(ey[k])));
         }
         XYChart chart = squareChart("What A does: the unit circle and its image", reach);
-        chart.addSeries("unit circle x", cx, cy).setLineColor(Color.GRAY);
-        chart.addSeries("image Ax", ex, ey).setLineColor(new Color(0x2ca02c));
+        XYSeries circle = chart.addSeries("unit circle x", cx, cy);
+        circle.setLineColor(Color.GRAY);
+        circle.setMarker(SeriesMarkers.NONE);
+        XYSeries image = chart.addSeries("image Ax", ex, ey);
+        image.setLineColor(new Color(0x2ca02c));
+        image.setMarker(SeriesMarkers.NONE);
         try {
             Eigen.Pair[] pairs = Eigen.twoByTwo(a);
             Color[] colors = {new Color(0xd62728), new Color(0x9467bd)};

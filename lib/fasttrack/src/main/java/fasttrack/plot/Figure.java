@@ -33,6 +33,21 @@ public final class Figure implements Displayable {
         return chart;
     }
 
+    /** A logarithmic y axis, for values spanning orders of magnitude (losses, errors); all must be positive. */
+    public Figure logY() {
+        if (!(chart instanceof org.knowm.xchart.XYChart xy)) {
+            throw new IllegalStateException("only line and scatter charts have a logarithmic y axis option");
+        }
+        for (var series : xy.getSeriesMap().values()) {
+            for (double y : series.getYData()) {
+                if (!(y > 0)) throw new IllegalArgumentException("series '" + series.getName() + "' has the value " + y
+                        + ": a logarithmic axis needs every value > 0");
+            }
+        }
+        xy.getStyler().setYAxisLogarithmic(true);
+        return this;
+    }
+
     public byte[] png() {
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapFormat.PNG);

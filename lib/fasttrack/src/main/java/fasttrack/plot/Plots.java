@@ -44,7 +44,7 @@ public final class Plots {
                 .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         for (Map.Entry<String, double[][]> group : new LinkedHashMap<>(groups).entrySet()) {
             double[][] xy = group.getValue();
             if (xy == null || xy.length != 2) throw new IllegalArgumentException("group '" + group.getKey() + "' must be {xs, ys}");
@@ -80,8 +80,9 @@ public final class Plots {
                 .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setDefaultSeriesRenderStyle(style);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);   // long runs: fewer, readable step labels
         chart.getStyler().setLegendVisible(ys.size() > 1);
-        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         for (Map.Entry<String, double[]> series : new LinkedHashMap<>(ys).entrySet()) {
             double[] y = series.getValue();
             requireValues(series.getKey(), y);

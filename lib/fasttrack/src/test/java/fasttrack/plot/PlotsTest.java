@@ -65,4 +65,13 @@ class PlotsTest {
         assertTrue(nan.getMessage().contains("y[1] is NaN"), nan.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Plots.line("t", "x", "y", new double[0], new double[0]));
     }
+
+    @Test
+    void logYNeedsPositiveValues() {
+        double[] x = {1, 2, 3};
+        Figure ok = Plots.line("t", "x", "y", x, new double[] {1, 10, 100}).logY();
+        assertTrue(((org.knowm.xchart.XYChart) ok.chart()).getStyler().isYAxisLogarithmic());
+        var e = assertThrows(IllegalArgumentException.class, () -> Plots.line("t", "x", "y", x, new double[] {1, 0, 2}).logY());
+        assertTrue(e.getMessage().contains("> 0"), e.getMessage());
+    }
 }
