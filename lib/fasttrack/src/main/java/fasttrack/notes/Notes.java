@@ -1,11 +1,11 @@
 package fasttrack.notes;
 
 import fasttrack.check.Check;
+import fasttrack.runtime.Course;
 import fasttrack.io.AtomicFiles;
 import fasttrack.notes.Note.CheckStatus;
 import fasttrack.show.TableView;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,13 +62,11 @@ public final class Notes {
     public static Path dir() {
         String explicit = System.getProperty("fasttrack.notes.dir", System.getenv("FASTTRACK_NOTES_DIR"));
         if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
-        String home = System.getenv("FASTTRACK_HOME");
-        if (home != null && !home.isBlank()) return Path.of(home, "data", "notes");
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("notebooks")) && Files.isDirectory(p.resolve("data"))) return p.resolve("data").resolve("notes");
+        try {
+            return Course.data("notes");
+        } catch (IllegalStateException unknown) {
+            throw new IllegalStateException(unknown.getMessage() + " (or FASTTRACK_NOTES_DIR to a notes folder)", unknown);
         }
-        throw new IllegalStateException("cannot tell where the course is, so not where notes go: start Jupyter with "
-                + "lib/bin/notebook, or set FASTTRACK_HOME to the course folder (or FASTTRACK_NOTES_DIR to a notes folder)");
     }
 
     public String notebook() {
