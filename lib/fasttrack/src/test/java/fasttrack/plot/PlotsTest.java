@@ -74,4 +74,21 @@ class PlotsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Plots.line("t", "x", "y", x, new double[] {1, 0, 2}).logY());
         assertTrue(e.getMessage().contains("> 0"), e.getMessage());
     }
+
+    @Test
+    void heatmapsDrawLabelledCellsAndRefuseMismatchedLabels() throws Exception {
+        double[][] values = {{1, 0}, {0.25, 0.75}};
+        Heatmap map = Heatmap.of("weights", List.of("a", "b"), List.of("x", "y"), values, 0, 1);
+        BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(map.png()));
+        assertTrue(image.getWidth() > 100 && image.getHeight() > 60);
+        assertTrue(map.mimeBundle().containsKey("image/png"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Heatmap.of("t", List.of("a"), List.of("x", "y"), values));
+        assertTrue(e.getMessage().contains("1 row labels for 2 rows"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Heatmap.of("t", List.of("a", "b"), List.of("x", "y"), new double[][] {{1, Double.NaN}, {0, 0}}));
+        try (var nd = fasttrack.runtime.Setup.manager().newSubManager()) {
+            var weights = nd.ones(new ai.djl.ndarray.types.Shape(2, 3, 4, 4)).div(4);
+            assertTrue(Heatmap.attention("head 1", weights, 1, 2, List.of("a", "b", "c", "d")).png().length > 500);
+            assertThrows(IllegalArgumentException.class, () -> Heatmap.attention("bad", weights, 0, 0, List.of("a", "b")));
+        }
+    }
 }

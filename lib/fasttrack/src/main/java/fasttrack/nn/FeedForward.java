@@ -1,0 +1,53 @@
+package fasttrack.nn;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** The position-wise MLP of a transformer block: C → hidden (GELU) → C, then dropout; usually hidden = 4C. */
+public final class FeedForward extends AbstractBlock {
+
+    private final Linear up;
+    private final Linear down;
+    private final Dropout dropout;
+
+    public FeedForward(int embedDim, int hidden, float dropout) {
+        if (embedDim < 1 || hidden < 1) throw new IllegalArgumentException("embedDim and hidden must be >= 1, got " + embedDim + ", " + hidden);
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        up = addChildBlock("up", Linear.builder().setUnits(hidden).build());
+        down = addChildBlock("down", Linear.builder().setUnits(embedDim).build());
+        this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
+    }
+
+    /** (C·H + H) + (H·C + C). */
+    public static long parameterCount(int embedDim, int hidden) {
+        return 2L * embedDim * hidden + hidden + embedDim;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList h = up.forward(ps, inputs, training);
+        h = new NDList(Activation.gelu(h.singletonOrThrow()));
+        return dropout.forward(ps, down.forward(ps, h, training), training);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        up.initialize(manager, dataType, inputShapes[0]);
+        Shape hidden = up.getOutputShapes(inputShapes)[0];
+        down.initialize(manager, dataType, hidden);
+        dropout.initialize(manager, dataType, inputShapes[0]);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}
