@@ -93,7 +93,8 @@ public final class Heatmap implements Displayable {
         int rowLabelWidth = rows.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 10;
         int columnLabelHeight = columns.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 10;
         int titleHeight = 30, legend = 70;
-        int width = rowLabelWidth + m * cell + legend, height = titleHeight + columnLabelHeight + n * cell + 10;
+        int titleWidth = probe.createGraphics().getFontMetrics(font.deriveFont(Font.BOLD, 14f)).stringWidth(title) + 16;
+        int width = Math.max(titleWidth, rowLabelWidth + m * cell + legend), height = titleHeight + columnLabelHeight + n * cell + 10;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
