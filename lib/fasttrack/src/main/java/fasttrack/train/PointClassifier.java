@@ -12,7 +12,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import fasttrack.data.Dataset2d;
@@ -58,7 +57,6 @@ public final class PointClassifier implements AutoCloseable {
      */
     public LossCurve fit(Dataset2d data, Optimizer optimizer, int steps) {
         if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        Loss loss = Loss.sigmoidBinaryCrossEntropyLoss();
         ParameterStore parameters = new ParameterStore(manager, false);
         double[] losses = new double[steps];
         try (NDManager dataScope = manager.newSubManager()) {
@@ -66,7 +64,7 @@ public final class PointClassifier implements AutoCloseable {
             for (int step = 0; step < steps; step++) {
                 try (NDManager scope = manager.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     scope.tempAttachAll(x, y);   // results of ops on x land in scope; x, y go home when it closes
-                    NDArray value = loss.evaluate(new NDList(y), block.forward(parameters, new NDList(x), true));
+                    NDArray value = binaryCrossEntropy(block.forward(parameters, new NDList(x), true).singletonOrThrow(), y);
                     losses[step] = value.getFloat();
                     if (!Double.isFinite(losses[step])) return new LossCurve(Arrays.copyOf(losses, step), step);
                     collector.backward(value);
@@ -81,6 +79,15 @@ public final class PointClassifier implements AutoCloseable {
             }
         }
         return new LossCurve(losses, -1);
+    }
+
+    /**
+     * Mean binary cross-entropy of logits z against labels y, in the stable form softplus(z) − y·z
+     * (= −y·log σ(z) − (1−y)·log(1−σ(z))). Only array-array operations: DJL's scalar overloads free
+     * their temporary before backward reads it.
+     */
+    static NDArray binaryCrossEntropy(NDArray logits, NDArray labels) {
+        return Activation.softPlus(logits).sub(logits.mul(labels)).mean();
     }
 
     /** P(class 1) for each point. */

@@ -37,6 +37,20 @@ class PointClassifierTest {
     }
 
     @Test
+    void binaryCrossEntropyMatchesItsDefinition() {
+        try (var m = Setup.manager().newSubManager()) {
+            float[] z = {-3f, -0.5f, 0f, 2f, 40f}, y = {0f, 1f, 1f, 0f, 1f};
+            double expected = 0;
+            for (int i = 0; i < z.length; i++) {
+                double p = 1 / (1 + Math.exp(-z[i]));
+                expected -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p + 1e-300);
+            }
+            expected /= z.length;
+            assertEquals(expected, PointClassifier.binaryCrossEntropy(m.create(z), m.create(y)).getFloat(), 1e-5);
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameRun() {
         double[] first, second;
         try (PointClassifier model = new PointClassifier(Setup.manager(), 5, 8)) {
