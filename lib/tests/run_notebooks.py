@@ -4,7 +4,7 @@ usage: python run_notebooks.py [NOTEBOOK ...]     (default: every notebooks/*.ip
 
 A notebook fails when a cell errors or times out, when fewer "check yourself" lines passed than its
 metadata declares (fasttrack.min_checks), or when it recorded fewer study notes than declared
-(fasttrack.min_notes). Notes go to a scratch folder, never into the learner's data/notes.
+(fasttrack.min_notes). Notes and checkpoints go to scratch folders, never into the learner's data/.
 Executed copies land in target/executed-notebooks/ for inspection.
 """
 import os
@@ -73,6 +73,9 @@ def run(path):
 
 def main():
     paths = [pathlib.Path(p).resolve() for p in sys.argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb"))
+    # Checkpoints of this run go to one scratch folder, shared so a later notebook can load an
+    # earlier one's model; never into the learner's data/checkpoints.
+    os.environ["FASTTRACK_CHECKPOINT_DIR"] = tempfile.mkdtemp(prefix="checkpoints-")
     if not paths:
         print("no notebooks found in %s" % NOTEBOOKS)
         sys.exit(1)

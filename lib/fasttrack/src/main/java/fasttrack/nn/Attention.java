@@ -34,12 +34,16 @@ public final class Attention {
         if (ks.get(dims - 2) != vs.get(dims - 2)) {
             throw new IllegalArgumentException("every key needs a value: k " + ks + ", v " + vs);
         }
-        NDArray scores = q.matMul(k.swapAxes(-1, -2)).div(Math.sqrt(qs.get(dims - 1)));
+        // The scale is a tensor the engine owns: DJL's div(Number) wraps the number in a temporary
+        // array whose memory is freed right after the forward op, yet autograd reads it again in
+        // backward (a use-after-free that surfaced as rare, unrepeatable NaN gradients).
+        NDArray scale = q.getManager().full(new Shape(), (float) (1 / Math.sqrt(qs.get(dims - 1))), q.getDataType());
+        NDArray scores = q.matMul(k.swapAxes(-1, -2)).mul(scale);
         if (causal) {
-            if (qs.get(dims - 2) != ks.get(dims - 2)) {
-                throw new IllegalArgumentException("a causal mask needs as many queries as keys: q " + qs + ", k " + ks);
+            if (qs.get(dims - 2) > ks.get(dims - 2)) {
+                throw new IllegalArgumentException("a causal mask needs at least as many keys as queries: q " + qs + ", k " + ks);
             }
-            scores = scores.add(causalMask(q.getManager(), (int) qs.get(dims - 2), scores.getDataType()));
+            scores = scores.add(causalMask(q.getManager(), (int) qs.get(dims - 2), (int) ks.get(dims - 2), scores.getDataType()));
         }
         NDArray weights = scores.softmax(-1);
         return new NDList(weights.matMul(v), weights);
@@ -50,9 +54,18 @@ public final class Attention {
      * diagonal, so softmax gives those keys exactly zero weight.
      */
     public static NDArray causalMask(NDManager manager, int t, DataType type) {
-        float[] mask = new float[t * t];
+        return causalMask(manager, t, t, type);
+    }
+
+    /**
+     * A (T, S) mask for T queries that are the last T of S positions (S − T earlier positions are
+     * cached keys, as in generation with a KV cache): query i may see keys 0 .. S − T + i.
+     */
+    public static NDArray causalMask(NDManager manager, int t, int s, DataType type) {
+        float[] mask = new float[t * s];
+        int past = s - t;
         for (int i = 0; i < t; i++)
-            for (int j = i + 1; j < t; j++) mask[i * t + j] = Float.NEGATIVE_INFINITY;
-        return manager.create(mask, new Shape(t, t)).toType(type, false);
+            for (int j = past + i + 1; j < s; j++) mask[i * s + j] = Float.NEGATIVE_INFINITY;
+        return manager.create(mask, new Shape(t, s)).toType(type, false);
     }
 }

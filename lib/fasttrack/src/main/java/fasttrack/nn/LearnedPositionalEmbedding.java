@@ -26,10 +26,15 @@ public final class LearnedPositionalEmbedding extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        long t = Positions.requireInput(x.getShape(), maxLength, embedDim);
-        NDArray positions = ps.getValue(table, x.getDevice(), training).get("0:{}", t);
-        return new NDList(x.add(positions));
+        return new NDList(add(ps, inputs.singletonOrThrow(), 0, training));
+    }
+
+    /** x (B, T, C) plus the vectors of positions offset .. offset + T − 1 (offset: tokens already cached). */
+    public NDArray add(ParameterStore ps, NDArray x, int offset, boolean training) {
+        long t = Positions.requireInput(x.getShape(), maxLength - offset, embedDim);
+        NDArray positions = ps.getValue(table, x.getDevice(), training).get("{}:{}", offset, offset + t);
+        positions.attach(x.getManager());   // the slice belongs to the caller's scope, not the long-lived table
+        return x.add(positions);
     }
 
     @Override

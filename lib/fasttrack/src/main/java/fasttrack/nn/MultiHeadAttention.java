@@ -74,6 +74,21 @@ public class MultiHeadAttention extends AbstractBlock {
     }
 
     /**
+     * Attention for new tokens x (B, t, C) whose earlier keys and values are in {@code cache}: their
+     * keys and values are appended, and the new queries attend to everything cached so far. Gives
+     * the same outputs as running the whole sequence, for t new tokens' worth of work.
+     */
+    public NDArray forwardCached(ParameterStore ps, NDArray x, KvCache.Layer cache) {
+        requireInput(x.getShape());
+        long b = x.getShape().get(0), t = x.getShape().get(1);
+        NDList qkvHeads = splitHeads(ps, x, false);
+        NDList keysValues = cache.append(qkvHeads.get(1), qkvHeads.get(2));
+        NDArray attended = Attention.scaledDotProduct(qkvHeads.get(0), keysValues.get(0), keysValues.get(1), causal).get(0);
+        NDArray merged = attended.transpose(0, 2, 1, 3).reshape(b, t, embedDim);
+        return projection.forward(ps, new NDList(merged), false).singletonOrThrow();
+    }
+
+    /**
      * The same computation with a Java loop over heads, one attention per head: the obvious version,
      * kept to show (and test) that the batched one computes exactly this.
      */

@@ -82,6 +82,16 @@ public final class TransformerBlock extends AbstractBlock {
         return new NDList(h, attended.get(1));
     }
 
+    /** The block on new tokens x (B, t, C), attention reading and extending {@code cache}. */
+    public NDArray forwardCached(ParameterStore ps, NDArray x, KvCache.Layer cache) {
+        if (config.preNorm()) {
+            NDArray h = x.add(attention.forwardCached(ps, apply(norm1, ps, x, false), cache));
+            return h.add(apply(feedForward, ps, apply(norm2, ps, h, false), false));
+        }
+        NDArray h = apply(norm1, ps, x.add(attention.forwardCached(ps, x, cache)), false);
+        return apply(norm2, ps, h.add(apply(feedForward, ps, h, false)), false);
+    }
+
     private static NDArray apply(AbstractBlock block, ParameterStore ps, NDArray x, boolean training) {
         return block.forward(ps, new NDList(x), training).singletonOrThrow();
     }

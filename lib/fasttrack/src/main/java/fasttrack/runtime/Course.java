@@ -22,6 +22,15 @@ public final class Course {
                 + "or set FASTTRACK_HOME to the folder that holds notebooks/ and data/");
     }
 
+    /**
+     * Where checkpoints go: {@code FASTTRACK_CHECKPOINT_DIR} if set (the notebook tests point it at
+     * a scratch folder), else {@code data/checkpoints} (ignored by git: they are yours, and large).
+     */
+    public static Path checkpoints() {
+        String explicit = System.getenv("FASTTRACK_CHECKPOINT_DIR");
+        return explicit != null && !explicit.isBlank() ? Path.of(explicit) : data("checkpoints");
+    }
+
     /** A path under the course's {@code data/} folder. */
     public static Path data(String first, String... more) {
         return home().resolve("data").resolve(Path.of(first, more));

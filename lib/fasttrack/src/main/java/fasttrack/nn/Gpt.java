@@ -1,0 +1,151 @@
+package fasttrack.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A GPT: token embeddings plus learned position embeddings, a stack of causal pre-norm transformer
+ * blocks, a final layer norm and a linear layer to one logit per vocabulary token. Input token ids
+ * (B, T), output logits (B, T, V): position t's logits predict token t + 1.
+ */
+public final class Gpt extends AbstractBlock {
+
+    private final GptConfig config;
+    private final Parameter tokenEmbedding;
+    private final LearnedPositionalEmbedding positions;
+    private final Dropout dropout;
+    private final List<TransformerBlock> blocks = new ArrayList<>();
+    private final LayerNorm finalNorm;
+    private final Linear head;
+
+    public Gpt(GptConfig config) {
+        this.config = config;
+        tokenEmbedding = addParameter(Parameter.builder().setName("tokens").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.embedDim())).optInitializer(new NormalInitializer(0.02f)).build());
+        positions = addChildBlock("positions", new LearnedPositionalEmbedding(config.blockSize(), config.embedDim()));
+        dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+        for (int i = 0; i < config.layers(); i++) {
+            blocks.add(addChildBlock("block" + i, new TransformerBlock(TransformerBlock.Config.gpt(config.embedDim(), config.heads(), config.dropout()))));
+        }
+        finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
+        head = config.tieWeights() ? null : addChildBlock("head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
+    }
+
+    public GptConfig config() {
+        return config;
+    }
+
+    public List<TransformerBlock> blocks() {
+        return List.copyOf(blocks);
+    }
+
+    /**
+     * Creates the parameters on {@code manager}'s device, seeded by the engine's random seed. Weight
+     * matrices start as N(0, 0.02²) (GPT-2's choice): small logits, so the first loss is close to
+     * ln V, the loss of a uniform guess.
+     */
+    public Gpt initialize(NDManager manager) {
+        setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        initialize(manager, DataType.FLOAT32, new Shape(1, config.blockSize()));
+        return this;
+    }
+
+    public long parameterCount() {
+        return getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(logits(ps, inputs.singletonOrThrow(), training));
+    }
+
+    /** Logits (B, T, V) for token ids (B, T). */
+    public NDArray logits(ParameterStore ps, NDArray ids, boolean training) {
+        NDArray h = embed(ps, ids, 0, training);
+        for (TransformerBlock block : blocks) h = block.forward(ps, new NDList(h), training).singletonOrThrow();
+        return output(ps, h, training);
+    }
+
+    /** Logits and every layer's attention weights (B, heads, T, T), for attention maps. */
+    public NDList logitsWithAttention(ParameterStore ps, NDArray ids) {
+        NDArray h = embed(ps, ids, 0, false);
+        NDList out = new NDList();
+        for (TransformerBlock block : blocks) {
+            NDList step = block.forwardWithWeights(ps, h, false);
+            h = step.get(0);
+            out.add(step.get(1));
+        }
+        out.add(0, output(ps, h, false));
+        return out;
+    }
+
+    /**
+     * Logits (B, t, V) for new token ids (B, t) that follow the {@code cache.length()} tokens whose
+     * keys and values are cached; extends the cache. Inference only.
+     */
+    public NDArray logitsCached(ParameterStore ps, NDArray ids, KvCache cache) {
+        if (cache.layers() != blocks.size()) throw new IllegalArgumentException("the cache has " + cache.layers() + " layers, the model " + blocks.size());
+        NDArray h = embed(ps, ids, cache.length(), false);
+        for (int i = 0; i < blocks.size(); i++) h = blocks.get(i).forwardCached(ps, h, cache.layer(i));
+        return output(ps, h, false);
+    }
+
+    private NDArray embed(ParameterStore ps, NDArray ids, int offset, boolean training) {
+        Shape shape = ids.getShape();
+        if (shape.dimension() != 2) throw new IllegalArgumentException("token ids must be (batch, time), got " + shape);
+        if (offset + shape.get(1) > config.blockSize()) {
+            throw new IllegalArgumentException((offset + shape.get(1)) + " positions exceed the context of " + config.blockSize()
+                    + " tokens: crop the input to the last " + config.blockSize());
+        }
+        NDArray table = ps.getValue(tokenEmbedding, ids.getDevice(), training);
+        // (B, T, C): row i of the table for token i, via torch's embedding op (its backward adds
+        // into the used rows).
+        NDArray h = Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE).singletonOrThrow();
+        h.attach(ids.getManager());   // the engine puts it beside the table; it belongs to the caller's (per-step) scope
+        h = positions.add(ps, h, offset, training);
+        return dropout.forward(ps, new NDList(h), training).singletonOrThrow();
+    }
+
+    private NDArray output(ParameterStore ps, NDArray h, boolean training) {
+        h = finalNorm.forward(ps, new NDList(h), training).singletonOrThrow();
+        if (head != null) return head.forward(ps, new NDList(h), training).singletonOrThrow();
+        NDArray transposed = ps.getValue(tokenEmbedding, h.getDevice(), training).transpose();
+        transposed.attach(h.getManager());   // a view, but its handle must not pile up in the table's manager
+        return h.matMul(transposed);         // tied: logits = h Eᵀ
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape hidden = new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.embedDim());
+        positions.initialize(manager, dataType, hidden);
+        dropout.initialize(manager, dataType, hidden);
+        for (TransformerBlock block : blocks) block.initialize(manager, dataType, hidden);
+        finalNorm.initialize(manager, dataType, hidden);
+        if (head != null) head.initialize(manager, dataType, hidden);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.vocabSize())};
+    }
+
+    @Override
+    public String toString() {
+        return "Gpt(" + config + "), " + config.parameterCount() + " parameters";
+    }
+}

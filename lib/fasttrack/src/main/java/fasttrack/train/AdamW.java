@@ -1,0 +1,106 @@
+package fasttrack.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov & Hutter), written with NDArray operations so its
+ * state (the two moment estimates of every weight, and the step count) can be checkpointed and
+ * restored exactly. For each weight w with gradient g at step t:
+ * <pre>
+ * m ← β1·m + (1−β1)·g        v ← β2·v + (1−β2)·g²
+ * w ← w − lr·( (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε) + λ·w )     (λ only for matrices, not biases or norms)
+ * </pre>
+ */
+public final class AdamW implements AutoCloseable {
+
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float weightDecay;
+    private final NDManager manager;
+    private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
+    private int steps;
+
+    public AdamW(NDManager parent, float beta1, float beta2, float epsilon, float weightDecay) {
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("beta1 and beta2 must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        if (!(epsilon > 0) || !(weightDecay >= 0)) throw new IllegalArgumentException("need epsilon > 0 and weightDecay >= 0");
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.manager = parent.newSubManager();
+    }
+
+    /** β1 0.9, β2 0.95, ε 1e-8: the usual GPT settings. */
+    public static AdamW gpt(NDManager parent, float weightDecay) {
+        return new AdamW(parent, 0.9f, 0.95f, 1e-8f, weightDecay);
+    }
+
+    /** One update of every named weight from its gradient, at learning rate {@code lr}. */
+    public void step(Map<String, NDArray> weights, float lr) {
+        if (!(lr >= 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("the learning rate must be a finite number >= 0, got " + lr);
+        steps++;
+        float correction1 = 1 - (float) Math.pow(beta1, steps), correction2 = 1 - (float) Math.pow(beta2, steps);
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            NDArray weight = e.getValue();
+            NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {zerosLike(weight), zerosLike(weight)});
+            // Weights require gradients, so autograd forbids writing them in place: write through the
+            // detached view (same memory). Temporaries are closed as soon as they are used.
+            try (NDArray data = weight.stopGradient(); NDArray grad = weight.getGradient()) {
+                try (NDArray scaled = grad.mul(1 - beta1)) {
+                    mv[0].muli(beta1).addi(scaled);
+                }
+                try (NDArray squared = grad.square()) {
+                    mv[1].muli(beta2).addi(squared.muli(1 - beta2));
+                }
+                try (NDArray mHat = mv[0].div(correction1); NDArray vHat = mv[1].div(correction2);
+                     NDArray denominator = vHat.sqrt()) {
+                    NDArray update = mHat.divi(denominator.addi(epsilon));   // mHat, overwritten
+                    if (weightDecay > 0 && weight.getShape().dimension() >= 2) {
+                        try (NDArray decay = data.mul(weightDecay)) {
+                            update.addi(decay);
+                        }
+                    }
+                    data.subi(update.muli(lr));
+                }
+            }
+        }
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    /** The moments {m, v} of each weight, by name: what a checkpoint saves. */
+    public Map<String, NDArray[]> moments() {
+        return moments;
+    }
+
+    /** Restores a saved state: the step count and each weight's moments (copied into this optimizer). */
+    public void restore(int steps, Map<String, float[][]> saved, Map<String, NDArray> weights) {
+        if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        for (NDArray[] mv : moments.values()) { mv[0].close(); mv[1].close(); }
+        moments.clear();
+        for (Map.Entry<String, float[][]> e : saved.entrySet()) {
+            NDArray weight = weights.get(e.getKey());
+            if (weight == null) throw new IllegalArgumentException("optimizer state for unknown weight '" + e.getKey() + "'");
+            NDArray m = manager.create(e.getValue()[0], weight.getShape()), v = manager.create(e.getValue()[1], weight.getShape());
+            moments.put(e.getKey(), new NDArray[] {m.toDevice(weight.getDevice(), false), v.toDevice(weight.getDevice(), false)});
+        }
+        this.steps = steps;
+    }
+
+    private NDArray zerosLike(NDArray weight) {
+        return manager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,279 @@
+package fasttrack.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import fasttrack.nn.Gpt;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Trains a {@link Gpt} to predict the next token: AdamW, warm-up + cosine learning rate, gradient
+ * clipping by global norm, evaluation on fixed train and validation batches every few steps, and
+ * checkpoints that resume exactly (same batches, same dropout masks, same optimizer state). A step
+ * with non-finite gradients is skipped and recorded (its gradient norm is NaN in the history).
+ *
+ * <p>Every step runs in its own NDManager, closed at the end of the step, so native memory stays
+ * flat however long training runs.
+ */
+public final class GptTrainer implements AutoCloseable {
+
+    /**
+     * @param batchSize   sequences per step
+     * @param totalSteps  length of the run (the schedule decays to minLr there)
+     * @param evalEvery   evaluate every this many steps (and at the end)
+     * @param evalBatches batches per evaluation, the same ones every time
+     * @param gradClip    the largest global gradient norm allowed (0: no clipping)
+     */
+    public record Config(int batchSize, int totalSteps, float maxLr, float minLr, int warmupSteps, float weightDecay,
+                         float gradClip, int evalEvery, int evalBatches, long seed) {
+        public Config {
+            if (batchSize < 1 || totalSteps < 1 || evalEvery < 1 || evalBatches < 1) {
+                throw new IllegalArgumentException("batchSize, totalSteps, evalEvery and evalBatches must be >= 1");
+            }
+            if (!(gradClip >= 0) || !(weightDecay >= 0)) throw new IllegalArgumentException("gradClip and weightDecay must be >= 0");
+            new LearningRateSchedule(maxLr, minLr, warmupSteps, totalSteps);   // validates the schedule
+        }
+
+        /** nanoGPT-like defaults for a small model: batch 32, lr 1e-3 → 1e-4, 10% warm-up, decay 0.1, clip 1. */
+        public static Config defaults(int totalSteps) {
+            return new Config(32, totalSteps, 1e-3f, 1e-4f, Math.max(1, totalSteps / 10), 0.1f, 1f, Math.max(1, totalSteps / 10), 10, 1337);
+        }
+    }
+
+    /** What the notebook shows while training. */
+    public record Progress(int step, int totalSteps, double loss, float learningRate, double tokensPerSecond, Duration eta,
+                           TrainingHistory.Evaluation evaluation, long skipped) {
+        @Override
+        public String toString() {
+            String line = String.format(Locale.ROOT, "step %5d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s",
+                    step, totalSteps, loss, learningRate, tokensPerSecond, format(eta));
+            return evaluation == null ? line : line + String.format(Locale.ROOT, "  | eval train %.4f  val %.4f",
+                    evaluation.trainLoss(), evaluation.validationLoss()) + (skipped > 0 ? "  (" + skipped + " steps skipped)" : "");
+        }
+
+        private static String format(Duration d) {
+            return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
+                    : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+        }
+    }
+
+    private final Gpt model;
+    private final Config config;
+    private final NDManager manager;
+    private final TokenBatches train;
+    private final TokenBatches validation;
+    private final LearningRateSchedule schedule;
+    private final AdamW optimizer;
+    private final ParameterStore parameters;
+    private final TrainingHistory history;
+    private int step;
+    private int consecutiveSkips;
+
+    /**
+     * A step whose gradients are not finite is skipped (no update) rather than allowed to poison
+     * the weights, as mixed-precision trainers do; a run of them means real divergence.
+     */
+    private static final int MAX_CONSECUTIVE_SKIPS = 5;
+
+    private static final NDIndex ALL = new NDIndex("...");
+
+    public GptTrainer(Gpt model, int[] trainTokens, int[] validationTokens, Config config, NDManager parent) {
+        this(model, trainTokens, validationTokens, config, parent, 0, new TrainingHistory());
+    }
+
+    GptTrainer(Gpt model, int[] trainTokens, int[] validationTokens, Config config, NDManager parent, int step, TrainingHistory history) {
+        int vocab = model.config().vocabSize();
+        requireTokens("training", trainTokens, vocab);
+        requireTokens("validation", validationTokens, vocab);
+        this.model = model;
+        this.config = config;
+        this.manager = parent.newSubManager();
+        this.train = new TokenBatches(trainTokens, model.config().blockSize(), config.batchSize());
+        this.validation = new TokenBatches(validationTokens, model.config().blockSize(), config.batchSize());
+        this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
+        this.optimizer = AdamW.gpt(manager, config.weightDecay());
+        this.parameters = new ParameterStore(manager, false);
+        this.history = history;
+        this.step = step;
+    }
+
+    public Gpt model() {
+        return model;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public TrainingHistory history() {
+        return history;
+    }
+
+    /** Steps done so far. */
+    public int step() {
+        return step;
+    }
+
+    AdamW optimizer() {
+        return optimizer;
+    }
+
+    /** Trains to the end of the run. */
+    public TrainingHistory train(Consumer<Progress> listener) {
+        return train(config.totalSteps() - step, listener);
+    }
+
+    /** Trains {@code steps} more steps (at most to the end of the run), reporting after each evaluation. */
+    public TrainingHistory train(int steps, Consumer<Progress> listener) {
+        int end = Math.min(config.totalSteps(), step + steps);
+        long started = System.nanoTime();
+        int first = step;
+        while (step < end) {
+            double loss = trainStep();
+            boolean evaluate = step % config.evalEvery() == 0 || step == config.totalSteps();
+            TrainingHistory.Evaluation evaluation = null;
+            if (evaluate) {
+                evaluation = new TrainingHistory.Evaluation(step, meanLoss(train, 1), meanLoss(validation, 2));
+                history.add(evaluation);
+            }
+            if (evaluate && listener != null) {
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double perStep = seconds / (step - first);
+                double tokensPerSecond = (double) config.batchSize() * model.config().blockSize() / perStep;
+                listener.accept(new Progress(step, config.totalSteps(), loss, schedule.at(step - 1), tokensPerSecond,
+                        Duration.ofSeconds(Math.round(perStep * (config.totalSteps() - step))), evaluation, history.skippedSteps()));
+            }
+        }
+        return history;
+    }
+
+    /** One optimisation step on the batch for the current step; returns its loss. */
+    double trainStep() {
+        // Dropout masks come from the engine's generator: seeding it per step makes a resumed run
+        // draw exactly the masks an uninterrupted one would.
+        Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + step));
+        TokenBatches.Batch batch = train.batch(config.seed(), step);
+        float lr = schedule.at(step);
+        double loss;
+        try (NDManager scope = manager.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray value = loss(scope, batch, true);
+            loss = value.getFloat();
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("the loss became " + loss + " at step " + step
+                        + ": training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
+            }
+            collector.backward(value);
+            Map<String, NDArray> weights = weights();
+            double norm = clipGradients(weights.values(), config.gradClip());
+            update(weights, norm, lr);
+            // Gradients accumulate across backward calls: reset them by filling with an array zero (a
+            // fill, unlike grad − grad, clears NaN; a Number value would leave a scalar behind per call).
+            NDArray zero = scope.zeros(new Shape());
+            for (NDArray w : weights.values()) {
+                try (NDArray grad = w.getGradient()) {
+                    grad.set(ALL, zero);
+                }
+            }
+            history.add(new TrainingHistory.Step(step, loss, lr, norm));
+        }
+        step++;
+        return loss;
+    }
+
+    /** Applies the optimizer unless the gradient norm is not finite; too many such steps in a row is divergence. */
+    void update(Map<String, NDArray> weights, double gradNorm, float lr) {
+        if (Double.isFinite(gradNorm)) {
+            optimizer.step(weights, lr);
+            consecutiveSkips = 0;
+        } else if (++consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+            throw new IllegalStateException("the gradients were not finite for " + consecutiveSkips + " steps in a row (step "
+                    + step + "): training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
+        }
+    }
+
+    /** The mean loss over the configured number of fixed evaluation batches of {@code tokens}. */
+    public double evaluate(int[] tokens) {
+        return meanLoss(new TokenBatches(tokens, model.config().blockSize(), config.batchSize()), 3);
+    }
+
+    private double meanLoss(TokenBatches batches, long stream) {
+        double sum = 0;
+        for (int i = 0; i < config.evalBatches(); i++) {
+            try (NDManager scope = manager.newSubManager()) {
+                sum += loss(scope, batches.batch(config.seed() + 1_000_003L * stream, i), false).getFloat();
+            }
+        }
+        return sum / config.evalBatches();
+    }
+
+    /** Mean cross-entropy of the next-token predictions: −log p(target) averaged over every position. */
+    private NDArray loss(NDManager scope, TokenBatches.Batch batch, boolean training) {
+        Shape shape = new Shape(batch.batchSize(), batch.blockSize());
+        NDArray inputs = scope.create(batch.inputs(), shape).toDevice(model.getParameters().get(0).getValue().getArray().getDevice(), false);
+        NDArray targets = scope.create(batch.targets(), shape).toDevice(inputs.getDevice(), false);
+        NDArray logits = model.logits(parameters, inputs, training);
+        return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
+    }
+
+    private Map<String, NDArray> weights() {
+        Map<String, NDArray> weights = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray());
+        return weights;
+    }
+
+    /** Scales all gradients down together if their global L2 norm exceeds {@code max}; returns the norm before. */
+    static double clipGradients(Iterable<NDArray> weights, float max) {
+        double sumOfSquares = 0;
+        for (NDArray w : weights) {
+            try (NDArray grad = w.getGradient(); NDArray squared = grad.square(); NDArray total = squared.sum()) {
+                sumOfSquares += total.getFloat();
+            }
+        }
+        double norm = Math.sqrt(sumOfSquares);
+        if (max > 0 && norm > max) {
+            for (NDArray w : weights) {
+                try (NDArray grad = w.getGradient()) {
+                    grad.muli(max / norm);
+                }
+            }
+        }
+        return norm;
+    }
+
+    /** Writes model, optimizer state, configuration, step and history to {@code file}, atomically, with a checksum. */
+    public Path save(Path file) throws IOException {
+        return Checkpoint.write(file, this);
+    }
+
+    /** Continues a run from a checkpoint written by {@link #save}. */
+    public static GptTrainer resume(Path file, int[] trainTokens, int[] validationTokens, NDManager parent) throws IOException {
+        return Checkpoint.read(file).resume(trainTokens, validationTokens, parent);
+    }
+
+    private static void requireTokens(String name, int[] tokens, int vocab) {
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocab) {
+                throw new IllegalArgumentException(name + " token " + i + " has id " + tokens[i] + ", outside the model's vocabulary 0.."
+                        + (vocab - 1) + ": encode with the tokenizer the model was built for");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

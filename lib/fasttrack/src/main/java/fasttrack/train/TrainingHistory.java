@@ -1,0 +1,83 @@
+package fasttrack.train;
+
+import fasttrack.plot.Figure;
+import fasttrack.plot.Plots;
+import fasttrack.show.TableView;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+/** What a training run did, step by step, and what the evaluations measured. */
+public final class TrainingHistory {
+
+    /** One optimisation step; a NaN gradient norm marks a step skipped because its gradients were not finite. */
+    public record Step(int step, double loss, float learningRate, double gradNorm) {}
+
+    /** One evaluation: mean loss over fixed batches of training and of validation text. */
+    public record Evaluation(int step, double trainLoss, double validationLoss) {
+        /** e^loss: the number of equally likely tokens the model is as unsure as, on validation text. */
+        public double perplexity() {
+            return Math.exp(validationLoss);
+        }
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Evaluation> evaluations = new ArrayList<>();
+
+    void add(Step step) {
+        steps.add(step);
+    }
+
+    void add(Evaluation evaluation) {
+        evaluations.add(evaluation);
+    }
+
+    public List<Step> steps() {
+        return List.copyOf(steps);
+    }
+
+    public List<Evaluation> evaluations() {
+        return List.copyOf(evaluations);
+    }
+
+    /** Steps whose gradients were not finite, so no update was applied. */
+    public long skippedSteps() {
+        return steps.stream().filter(s -> !Double.isFinite(s.gradNorm())).count();
+    }
+
+    public Evaluation lastEvaluation() {
+        if (evaluations.isEmpty()) throw new IllegalStateException("no evaluation has run yet");
+        return evaluations.get(evaluations.size() - 1);
+    }
+
+    /** The evaluations as a table. */
+    public TableView table() {
+        Table table = Table.create("evaluations",
+                IntColumn.create("step", evaluations.stream().mapToInt(Evaluation::step).toArray()),
+                DoubleColumn.create("train loss", evaluations.stream().mapToDouble(Evaluation::trainLoss)),
+                DoubleColumn.create("validation loss", evaluations.stream().mapToDouble(Evaluation::validationLoss)),
+                DoubleColumn.create("validation perplexity", evaluations.stream().mapToDouble(Evaluation::perplexity)));
+        return TableView.of(table);
+    }
+
+    /** Per-step batch loss (thin) with the evaluations' train and validation losses. */
+    public Figure plot(String title) {
+        if (steps.isEmpty()) throw new IllegalStateException("nothing to plot: no training step has run");
+        double[] x = steps.stream().mapToDouble(s -> s.step() + 1).toArray();
+        Map<String, double[]> lines = new LinkedHashMap<>();
+        lines.put("batch loss", steps.stream().mapToDouble(Step::loss).toArray());
+        Figure figure = Plots.line(title, "step", "cross-entropy (nats per token)", x, lines);
+        if (!evaluations.isEmpty()) {
+            var chart = (org.knowm.xchart.XYChart) figure.chart();
+            double[] ex = evaluations.stream().mapToDouble(e -> e.step()).toArray();
+            chart.addSeries("train (eval)", ex, evaluations.stream().mapToDouble(Evaluation::trainLoss).toArray());
+            chart.addSeries("validation (eval)", ex, evaluations.stream().mapToDouble(Evaluation::validationLoss).toArray());
+            chart.getStyler().setLegendVisible(true);
+        }
+        return figure;
+    }
+}

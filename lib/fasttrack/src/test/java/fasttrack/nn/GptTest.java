@@ -1,0 +1,106 @@
+package fasttrack.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import fasttrack.generate.Generator;
+import fasttrack.generate.Sampling;
+import fasttrack.runtime.Setup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GptTest {
+
+    private NDManager nd;
+    private ParameterStore ps;
+
+    @BeforeEach
+    void setUp() {
+        Setup.seed(11);
+        nd = Setup.manager().newSubManager();
+        ps = new ParameterStore(nd, false);
+    }
+
+    @AfterEach
+    void tearDown() {
+        nd.close();
+    }
+
+    @Test
+    void parameterCountsMatchTheFormulaTiedOrNot() {
+        for (boolean tied : new boolean[] {false, true}) {
+            GptConfig config = new GptConfig(64, 32, 2, 4, 32, 0.1f, tied);
+            Gpt model = new Gpt(config).initialize(nd);
+            assertEquals(config.parameterCount(), model.parameterCount(), "tied " + tied);
+        }
+        assertEquals(826_112, GptConfig.cpu(64).parameterCount(), "the CPU reference: 4 x 198,272 + 64·128 x 2 + 128·128 + 256");
+    }
+
+    @Test
+    void logitsHaveOneRowPerPositionAndCannotSeeTheFuture() {
+        Gpt model = new Gpt(new GptConfig(20, 16, 2, 2, 16, 0f, true)).initialize(nd);
+        NDArray ids = nd.create(new long[] {1, 5, 7, 3, 9, 2}, new Shape(1, 6));
+        NDArray changed = nd.create(new long[] {1, 5, 7, 3, 19, 0}, new Shape(1, 6));
+        NDArray a = model.logits(ps, ids, false), b = model.logits(ps, changed, false);
+        assertEquals(new Shape(1, 6, 20), a.getShape());
+        assertTrue(a.get("0, :4").sub(b.get("0, :4")).abs().max().getFloat() < 1e-5, "positions before the change are unaffected");
+        assertTrue(a.get("0, 4:").sub(b.get("0, 4:")).abs().max().getFloat() > 1e-4);
+        var tooLong = assertThrows(IllegalArgumentException.class, () -> model.logits(ps, nd.zeros(new Shape(1, 17)), false));
+        assertTrue(tooLong.getMessage().contains("exceed the context of 16"), tooLong.getMessage());
+    }
+
+    /** The cached forward, one token at a time, gives the logits of the full forward at every position. */
+    @Test
+    void theKvCacheReproducesTheFullForward() {
+        Gpt model = new Gpt(new GptConfig(20, 16, 3, 2, 16, 0.1f, false)).initialize(nd);
+        long[] tokens = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
+        NDArray full = model.logits(ps, nd.create(tokens, new Shape(1, tokens.length)), false);
+        try (KvCache cache = new KvCache(nd, 3)) {
+            NDArray prefill = model.logitsCached(ps, nd.create(new long[] {3, 1, 4}, new Shape(1, 3)), cache);
+            assertTrue(prefill.sub(full.get(":, :3")).abs().max().getFloat() < 1e-5, "a 3-token prefill");
+            for (int t = 3; t < tokens.length; t++) {
+                NDArray step = model.logitsCached(ps, nd.create(new long[] {tokens[t]}, new Shape(1, 1)), cache);
+                assertTrue(step.get("0, 0").sub(full.get("0, {}", t)).abs().max().getFloat() < 1e-5, "position " + t);
+            }
+            assertEquals(tokens.length, cache.length());
+        }
+    }
+
+    /** Greedy decoding with and without the cache picks the same tokens, also once the context window slides. */
+    @Test
+    void greedyTokensAreTheSameWithAndWithoutTheCache() {
+        Gpt model = new Gpt(new GptConfig(20, 12, 2, 2, 16, 0f, false)).initialize(nd);
+        Generator generator = new Generator(model, nd);
+        int[] prompt = {1, 2, 3};
+        int[] plain = generator.generate(prompt, 25, Sampling.greedy(), false);   // 28 tokens > block of 12
+        int[] cached = generator.generate(prompt, 25, Sampling.greedy(), true);
+        assertArrayEquals(plain, cached);
+        int[] sampledA = generator.generate(prompt, 20, new Sampling(1.0, 5, 0.9, 42), true);
+        int[] sampledB = generator.generate(prompt, 20, new Sampling(1.0, 5, 0.9, 42), false);
+        assertArrayEquals(sampledA, sampledB, "the same seed gives the same sample, cache or not");
+        assertThrows(IllegalArgumentException.class, () -> generator.generate(new int[] {25}, 5, Sampling.greedy(), true));
+        assertThrows(IllegalArgumentException.class, () -> generator.generate(new int[0], 5, Sampling.greedy(), true));
+    }
+
+    @Test
+    void theGpuAndCpuConfigsAreValid() {
+        assertEquals(6, GptConfig.gpu(64).layers());
+        assertTrue(GptConfig.gpu(64).parameterCount() > 10_000_000);
+    }
+
+    @Test
+    void attentionMapsComeOutPerLayer() {
+        Gpt model = new Gpt(new GptConfig(20, 16, 2, 2, 16, 0f, false)).initialize(nd);
+        NDList out = model.logitsWithAttention(ps, nd.create(new long[] {1, 2, 3, 4}, new Shape(1, 4)));
+        assertEquals(3, out.size());
+        assertEquals(new Shape(1, 2, 4, 4), out.get(1).getShape());
+    }
+}
