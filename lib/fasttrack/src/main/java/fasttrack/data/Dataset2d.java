@@ -32,36 +32,44 @@ public record Dataset2d(String name, double[][] points, int[] labels) {
      * Half the points per class, Gaussian noise of standard deviation {@code noise}, shuffled.
      */
     public static Dataset2d moons(int n, double noise, long seed) {
-        requireSize(n, noise);
-        Random random = new Random(seed);
-        double[][] points = new double[n][];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            int label = i % 2;
+        return sample("moons", n, noise, seed, (label, random) -> {
             double t = Math.PI * random.nextDouble();
-            double x = label == 0 ? Math.cos(t) : 1 - Math.cos(t);
-            double y = label == 0 ? Math.sin(t) : 0.5 - Math.sin(t);
-            points[i] = new double[] {x + noise * random.nextGaussian(), y + noise * random.nextGaussian()};
-            labels[i] = label;
-        }
-        return shuffled("moons", points, labels, random);
+            return label == 0 ? new double[] {Math.cos(t), Math.sin(t)} : new double[] {1 - Math.cos(t), 0.5 - Math.sin(t)};
+        });
     }
 
     /** A disc (class 1) inside a ring (class 0): needs a curved boundary all the way round. */
     public static Dataset2d circles(int n, double noise, long seed) {
-        requireSize(n, noise);
+        return sample("circles", n, noise, seed, (label, random) -> {
+            double angle = 2 * Math.PI * random.nextDouble();
+            double radius = label == 1 ? 0.5 : 1.0;
+            return new double[] {radius * Math.cos(angle), radius * Math.sin(angle)};
+        });
+    }
+
+    /** Where a point of a class lies before noise. */
+    private interface Shape2d {
+        double[] point(int label, Random random);
+    }
+
+    /** n points alternating between the classes, each placed by {@code shape} plus Gaussian noise, then shuffled. */
+    private static Dataset2d sample(String name, int n, double noise, long seed, Shape2d shape) {
+        if (n < 2) throw new IllegalArgumentException("n must be at least 2 (one point per class), got " + n);
+        if (!(noise >= 0) || Double.isInfinite(noise)) throw new IllegalArgumentException("noise must be a finite number >= 0, got " + noise);
         Random random = new Random(seed);
         double[][] points = new double[n][];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            int label = i % 2;
-            double angle = 2 * Math.PI * random.nextDouble();
-            double radius = label == 1 ? 0.5 : 1.0;
-            points[i] = new double[] {radius * Math.cos(angle) + noise * random.nextGaussian(),
-                                      radius * Math.sin(angle) + noise * random.nextGaussian()};
-            labels[i] = label;
+            labels[i] = i % 2;
+            double[] p = shape.point(labels[i], random);
+            points[i] = new double[] {p[0] + noise * random.nextGaussian(), p[1] + noise * random.nextGaussian()};
         }
-        return shuffled("circles", points, labels, random);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            double[] p = points[i]; points[i] = points[j]; points[j] = p;
+            int l = labels[i]; labels[i] = labels[j]; labels[j] = l;
+        }
+        return new Dataset2d(name, points, labels);
     }
 
     public int size() {
@@ -97,19 +105,5 @@ public record Dataset2d(String name, double[][] points, int[] labels) {
             out.put("class " + c, new double[][] {xs, ys});
         }
         return out;
-    }
-
-    private static void requireSize(int n, double noise) {
-        if (n < 2) throw new IllegalArgumentException("n must be at least 2 (one point per class), got " + n);
-        if (!(noise >= 0) || Double.isInfinite(noise)) throw new IllegalArgumentException("noise must be a finite number >= 0, got " + noise);
-    }
-
-    private static Dataset2d shuffled(String name, double[][] points, int[] labels, Random random) {
-        for (int i = points.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            double[] p = points[i]; points[i] = points[j]; points[j] = p;
-            int l = labels[i]; labels[i] = labels[j]; labels[j] = l;
-        }
-        return new Dataset2d(name, points, labels);
     }
 }
