@@ -5,8 +5,6 @@ import fasttrack.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
@@ -69,10 +67,7 @@ public final class Figure implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> bundle = new LinkedHashMap<>();
-        bundle.put("image/png", Base64.getEncoder().encodeToString(png()));
-        bundle.put("text/plain", toString());
-        return bundle;
+        return Displayable.png(png(), toString());
     }
 
     @Override

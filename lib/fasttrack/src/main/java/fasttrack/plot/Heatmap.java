@@ -14,8 +14,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,12 +86,13 @@ public final class Heatmap implements Displayable {
         int n = rows.size(), m = columns.size();
         int cell = Math.max(8, Math.min(36, 640 / Math.max(n, m)));
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, Math.min(13, cell - 4)));
-        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        FontMetrics metrics = probe.createGraphics().getFontMetrics(font);
+        Graphics2D measure = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        FontMetrics metrics = measure.getFontMetrics(font);
         int rowLabelWidth = rows.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 10;
         int columnLabelHeight = columns.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 10;
         int titleHeight = 30, legend = 70;
-        int titleWidth = probe.createGraphics().getFontMetrics(font.deriveFont(Font.BOLD, 14f)).stringWidth(title) + 16;
+        int titleWidth = measure.getFontMetrics(font.deriveFont(Font.BOLD, 14f)).stringWidth(title) + 16;
+        measure.dispose();
         int width = Math.max(titleWidth, rowLabelWidth + m * cell + legend), height = titleHeight + columnLabelHeight + n * cell + 10;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -165,10 +164,7 @@ public final class Heatmap implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> bundle = new LinkedHashMap<>();
-        bundle.put("image/png", Base64.getEncoder().encodeToString(png()));
-        bundle.put("text/plain", toString());
-        return bundle;
+        return Displayable.png(png(), toString());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package fasttrack.show;
 
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,4 +16,12 @@ public interface Displayable {
 
     /** MIME type to content, in order of preference; always includes {@code text/plain}. */
     Map<String, String> mimeBundle();
+
+    /** The bundle of a picture: the PNG (base64) with a text fallback. */
+    static Map<String, String> png(byte[] png, String text) {
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("image/png", Base64.getEncoder().encodeToString(png));
+        bundle.put("text/plain", text);
+        return bundle;
+    }
 }
