@@ -21,15 +21,12 @@ final class ByteLevel {
 
     /** Byte b as a printable character: printable Latin-1 bytes stand for themselves, the rest move to U+0100 on. */
     private static final char[] BYTE_TO_CHAR = new char[256];
-    private static final int[] CHAR_TO_BYTE = new int[512];
 
     static {
-        java.util.Arrays.fill(CHAR_TO_BYTE, -1);
         int next = 256;
         for (int b = 0; b < 256; b++) {
             boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
             BYTE_TO_CHAR[b] = (char) (printable ? b : next++);
-            CHAR_TO_BYTE[BYTE_TO_CHAR[b]] = b;
         }
     }
 
@@ -46,16 +43,5 @@ final class ByteLevel {
         StringBuilder s = new StringBuilder(bytes.length);
         for (byte b : bytes) s.append(BYTE_TO_CHAR[b & 0xFF]);
         return s.toString();
-    }
-
-    static byte[] toBytes(String chars) {
-        byte[] out = new byte[chars.length()];
-        for (int i = 0; i < out.length; i++) {
-            char c = chars.charAt(i);
-            int b = c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
-            if (b < 0) throw new IllegalArgumentException("'" + chars + "' is not a byte-level token (character U+" + Integer.toHexString(c) + ")");
-            out[i] = (byte) b;
-        }
-        return out;
     }
 }
