@@ -76,10 +76,9 @@ public final class Checkpoint {
     static Path write(Path file, GptTrainer trainer) throws IOException {
         List<Tensor> tensors = new ArrayList<>();
         List<NDArray> arrays = new ArrayList<>();
-        for (Pair<String, Parameter> p : trainer.model().getParameters()) {
-            NDArray w = p.getValue().getArray();
-            tensors.add(new Tensor(p.getKey(), "weight", w.getShape().getShape()));
-            arrays.add(w);
+        for (Map.Entry<String, NDArray> e : trainer.weights().entrySet()) {
+            tensors.add(new Tensor(e.getKey(), "weight", e.getValue().getShape().getShape()));
+            arrays.add(e.getValue());
         }
         for (Map.Entry<String, NDArray[]> e : trainer.optimizer().moments().entrySet()) {
             tensors.add(new Tensor(e.getKey(), "m", e.getValue()[0].getShape().getShape()));
@@ -156,12 +155,10 @@ public final class Checkpoint {
         header.evaluations().forEach(history::add);
         GptTrainer trainer = new GptTrainer(model, trainTokens, validationTokens, header.training(), parent, header.step(), history);
         Map<String, float[][]> moments = new LinkedHashMap<>();
-        Map<String, NDArray> weights = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray());
         for (Tensor t : header.tensors()) {
             if (t.kind().equals("m")) moments.put(t.name(), new float[][] {data.get("m:" + t.name()), data.get("v:" + t.name())});
         }
-        trainer.optimizer().restore(header.optimizerSteps(), moments, weights);
+        trainer.optimizer().restore(header.optimizerSteps(), moments, trainer.weights());
         return trainer;
     }
 

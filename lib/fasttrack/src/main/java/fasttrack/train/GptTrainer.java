@@ -78,6 +78,8 @@ public final class GptTrainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final AdamW optimizer;
     private final ParameterStore parameters;
+    /** The model's weights by name, collected once: walking the block tree every step is wasted work. */
+    private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final TrainingHistory history;
     private int step;
     private int consecutiveSkips;
@@ -106,6 +108,7 @@ public final class GptTrainer implements AutoCloseable {
         this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
         this.optimizer = AdamW.gpt(manager, config.weightDecay());
         this.parameters = new ParameterStore(manager, false);
+        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray());
         this.history = history;
         this.step = step;
     }
@@ -129,6 +132,11 @@ public final class GptTrainer implements AutoCloseable {
 
     AdamW optimizer() {
         return optimizer;
+    }
+
+    /** The model's weights by name, in the model's parameter order. */
+    Map<String, NDArray> weights() {
+        return weights;
     }
 
     /** Trains to the end of the run. */
@@ -176,7 +184,6 @@ public final class GptTrainer implements AutoCloseable {
                         + ": training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
             }
             collector.backward(value);
-            Map<String, NDArray> weights = weights();
             double norm = clipGradients(weights.values(), config.gradClip());
             update(weights, norm, lr);
             // Gradients accumulate across backward calls: reset them by filling with an array zero (a
@@ -222,16 +229,10 @@ public final class GptTrainer implements AutoCloseable {
     /** Mean cross-entropy of the next-token predictions: −log p(target) averaged over every position. */
     private NDArray loss(NDManager scope, TokenBatches.Batch batch, boolean training) {
         Shape shape = new Shape(batch.batchSize(), batch.blockSize());
-        NDArray inputs = scope.create(batch.inputs(), shape).toDevice(model.getParameters().get(0).getValue().getArray().getDevice(), false);
+        NDArray inputs = scope.create(batch.inputs(), shape).toDevice(weights.values().iterator().next().getDevice(), false);
         NDArray targets = scope.create(batch.targets(), shape).toDevice(inputs.getDevice(), false);
         NDArray logits = model.logits(parameters, inputs, training);
         return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
-    }
-
-    private Map<String, NDArray> weights() {
-        Map<String, NDArray> weights = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray());
-        return weights;
     }
 
     /** Scales all gradients down together if their global L2 norm exceeds {@code max}; returns the norm before. */
