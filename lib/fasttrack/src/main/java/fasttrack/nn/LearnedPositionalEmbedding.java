@@ -31,7 +31,7 @@ public final class LearnedPositionalEmbedding extends AbstractBlock {
 
     /** x (B, T, C) plus the vectors of positions offset .. offset + T − 1 (offset: tokens already cached). */
     public NDArray add(ParameterStore ps, NDArray x, int offset, boolean training) {
-        long t = Positions.requireInput(x.getShape(), maxLength - offset, embedDim);
+        long t = Positions.requireInput(x.getShape(), maxLength, embedDim, offset);
         NDArray positions = ps.getValue(table, x.getDevice(), training).get("{}:{}", offset, offset + t);
         positions.attach(x.getManager());   // the slice belongs to the caller's scope, not the long-lived table
         return x.add(positions);
