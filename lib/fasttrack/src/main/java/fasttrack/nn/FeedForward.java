@@ -5,17 +5,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 
 /** The position-wise MLP of a transformer block: C → hidden (GELU) → C, then dropout; usually hidden = 4C. */
-public final class FeedForward extends AbstractBlock {
+public final class FeedForward extends AbstractBlock implements LinearLayers {
 
-    private final Linear up;
-    private final Linear down;
+    private Block up;           // Linear layers, or LoRA-wrapped ones
+    private Block down;
     private final Dropout dropout;
 
     public FeedForward(int embedDim, int hidden, float dropout) {
@@ -24,6 +26,28 @@ public final class FeedForward extends AbstractBlock {
         up = addChildBlock("up", Linear.builder().setUnits(hidden).build());
         down = addChildBlock("down", Linear.builder().setUnits(embedDim).build());
         this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
+    }
+
+    @Override
+    public List<String> linearNames() {
+        return List.of("up", "down");
+    }
+
+    @Override
+    public Block linear(String name) {
+        return switch (name) {
+            case "up" -> up;
+            case "down" -> down;
+            default -> throw LinearLayers.unknown(name, linearNames());
+        };
+    }
+
+    @Override
+    public void replaceLinear(String name, Block replacement) {
+        linear(name);   // validates the name
+        LinearLayers.replaceChild(children, name, replacement);
+        if (name.equals("up")) up = replacement;
+        else down = replacement;
     }
 
     /** (C·H + H) + (H·C + C). */

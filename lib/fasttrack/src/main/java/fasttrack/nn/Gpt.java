@@ -69,6 +69,11 @@ public final class Gpt extends AbstractBlock {
         return getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
     }
 
+    /** The parameters training would change: all of them, unless some are frozen (as LoRA does). */
+    public long trainableParameterCount() {
+        return getParameters().stream().filter(p -> p.getValue().requiresGradient()).mapToLong(p -> p.getValue().getArray().size()).sum();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(logits(ps, inputs.singletonOrThrow(), training));

@@ -8,10 +8,12 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 
 /**
  * Multi-head self-attention: one linear map makes queries, keys and values for all heads at once;
@@ -19,13 +21,13 @@ import ai.djl.util.PairList;
  * heads in one batched matrix product), the heads are merged back and projected.
  * Input and output: (batch, time, C).
  */
-public class MultiHeadAttention extends AbstractBlock {
+public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
 
     private final int embedDim;
     private final int heads;
     private final boolean causal;
-    private final Linear qkv;
-    private final Linear projection;
+    private Block qkv;          // a Linear, or a LoRA-wrapped one
+    private Block projection;
     private final Dropout dropout;
 
     public MultiHeadAttention(int embedDim, int heads, boolean causal, float dropout) {
@@ -49,6 +51,28 @@ public class MultiHeadAttention extends AbstractBlock {
 
     public boolean causal() {
         return causal;
+    }
+
+    @Override
+    public List<String> linearNames() {
+        return List.of("qkv", "projection");
+    }
+
+    @Override
+    public Block linear(String name) {
+        return switch (name) {
+            case "qkv" -> qkv;
+            case "projection" -> projection;
+            default -> throw LinearLayers.unknown(name, linearNames());
+        };
+    }
+
+    @Override
+    public void replaceLinear(String name, Block replacement) {
+        linear(name);   // validates the name
+        LinearLayers.replaceChild(children, name, replacement);
+        if (name.equals("qkv")) qkv = replacement;
+        else projection = replacement;
     }
 
     /** 3C·C + 3C for queries/keys/values, C·C + C for the output projection. */

@@ -56,6 +56,10 @@ public final class TransformerBlock extends AbstractBlock {
         return attention;
     }
 
+    public FeedForward feedForward() {
+        return feedForward;
+    }
+
     /** Attention 4C² + 4C, feed-forward 2CH + H + C, two layer norms 2C each (scale and shift). */
     public static long parameterCount(int embedDim, int hidden) {
         return MultiHeadAttention.parameterCount(embedDim) + FeedForward.parameterCount(embedDim, hidden) + 4L * embedDim;

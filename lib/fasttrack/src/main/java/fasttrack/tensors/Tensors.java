@@ -1,6 +1,7 @@
 package fasttrack.tensors;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /** Small facts about an NDArray that PyTorch users look up constantly. */
 public final class Tensors {
@@ -16,5 +17,21 @@ public final class Tensors {
     public static String describe(NDArray array) {
         return "shape " + array.getShape() + ", " + array.getDataType() + ", on " + array.getDevice()
                 + ", " + array.size() + " elements x " + array.getDataType().getNumOfBytes() + " bytes = " + bytes(array) + " bytes";
+    }
+
+    /**
+     * Fills {@code weight} with {@code values} in place, on its own device. Works for a weight that
+     * requires gradients: autograd forbids writing it directly, so this writes through the detached
+     * view (same memory) with in-place arithmetic; {@code set()} would give the view new memory
+     * instead of filling the weight's.
+     */
+    public static void overwrite(NDArray weight, float[] values) {
+        if (values.length != weight.size()) {
+            throw new IllegalArgumentException(values.length + " values do not fill a weight of shape " + weight.getShape());
+        }
+        try (NDManager scratch = weight.getManager().newSubManager(); NDArray view = weight.stopGradient()) {
+            NDArray source = scratch.create(values, weight.getShape()).toDevice(weight.getDevice(), false);
+            view.muli(0).addi(source);
+        }
     }
 }

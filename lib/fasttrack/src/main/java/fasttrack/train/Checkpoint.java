@@ -6,22 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
-import fasttrack.io.AtomicFiles;
+import fasttrack.io.TensorFile;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import fasttrack.nn.LoraAdapters;
+import fasttrack.tensors.Tensors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,17 +21,13 @@ import java.util.Map;
 
 /**
  * A training run on disk: model weights, AdamW moments, both configurations, the step and the
- * history. One file, written atomically (a crash leaves the previous checkpoint intact), ending in
- * a SHA-256 of everything before it, so a truncated or altered file is refused, never half-loaded.
- *
- * <p>Layout: the magic line {@code FASTTRACK-CHECKPOINT 1}, a 4-byte header length, a JSON header
- * (configurations, step, tensor names and shapes, history), the tensors as little-endian float32
- * in header order, then the 32-byte checksum.
+ * history, in a {@link TensorFile} (atomic, checksummed) whose magic line is
+ * {@code FASTTRACK-CHECKPOINT 1} and whose JSON header holds the configurations, the step, the
+ * tensor names and shapes, and the history.
  */
 public final class Checkpoint {
 
-    private static final byte[] MAGIC = "FASTTRACK-CHECKPOINT 1\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int CHECKSUM = 32;
+    private static final TensorFile FORMAT = new TensorFile("FASTTRACK-CHECKPOINT 1", "checkpoint", "train and save one first");
 
     /** What the JSON header holds. */
     record Header(GptConfig model, GptTrainer.Config training, int step, int optimizerSteps, List<Tensor> tensors,
@@ -74,36 +61,30 @@ public final class Checkpoint {
     }
 
     static Path write(Path file, GptTrainer trainer) throws IOException {
+        if (LoraAdapters.present(trainer.model())) {
+            throw new IllegalArgumentException("this model has LoRA adapters: save them alone with adapters.save(file) (the base"
+                    + " weights are frozen, so the base checkpoint still holds them), or merge them and save a new model");
+        }
         List<Tensor> tensors = new ArrayList<>();
-        List<NDArray> arrays = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : trainer.weights().entrySet()) {
             tensors.add(new Tensor(e.getKey(), "weight", e.getValue().getShape().getShape()));
-            arrays.add(e.getValue());
+            values.add(floats(e.getValue()));
         }
         for (Map.Entry<String, NDArray[]> e : trainer.optimizer().moments().entrySet()) {
             tensors.add(new Tensor(e.getKey(), "m", e.getValue()[0].getShape().getShape()));
-            arrays.add(e.getValue()[0]);
+            values.add(floats(e.getValue()[0]));
             tensors.add(new Tensor(e.getKey(), "v", e.getValue()[1].getShape().getShape()));
-            arrays.add(e.getValue()[1]);
+            values.add(floats(e.getValue()[1]));
         }
         TrainingHistory history = trainer.history();
         Header header = new Header(trainer.model().config(), trainer.config(), trainer.step(), trainer.optimizer().steps(), tensors,
                 history.steps(), history.evaluations());
-        byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(MAGIC);
-            out.writeInt(json.length);
-            out.write(json);
-            for (NDArray a : arrays) {
-                float[] values = a.toType(DataType.FLOAT32, false).toFloatArray();
-                ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                buffer.asFloatBuffer().put(values);
-                out.write(buffer.array());
-            }
-            out.write(sha256(bytes.toByteArray(), bytes.size()));
-        }
-        return AtomicFiles.write(file, bytes.toByteArray());
+        return FORMAT.write(file, header, values);
+    }
+
+    private static float[] floats(NDArray array) {
+        return array.toType(DataType.FLOAT32, false).toFloatArray();
     }
 
     /**
@@ -113,37 +94,10 @@ public final class Checkpoint {
      *                                  whose checksum does not match (truncated or altered)
      */
     public static Checkpoint read(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no checkpoint at " + file.toAbsolutePath() + ": train and save one first", e);
-        }
-        if (bytes.length < MAGIC.length + 4 + CHECKSUM || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException(file + " is not a FastTrack checkpoint (wrong header)");
-        }
-        byte[] expected = Arrays.copyOfRange(bytes, bytes.length - CHECKSUM, bytes.length);
-        if (!MessageDigest.isEqual(expected, sha256(bytes, bytes.length - CHECKSUM))) {
-            throw new IllegalArgumentException(file + " is corrupt: its SHA-256 does not match its contents (truncated or modified)."
-                    + " Nothing was loaded; use an earlier checkpoint");
-        }
-        ByteBuffer in = ByteBuffer.wrap(bytes, MAGIC.length, bytes.length - MAGIC.length - CHECKSUM);
-        int headerLength = in.getInt();
-        Header header;
-        try {
-            header = new Gson().fromJson(new String(bytes, in.position(), headerLength, StandardCharsets.UTF_8), Header.class);
-        } catch (JsonParseException e) {
-            throw new IllegalArgumentException(file + " has an unreadable header: " + e.getMessage(), e);
-        }
-        in.position(in.position() + headerLength).order(ByteOrder.LITTLE_ENDIAN);
+        TensorFile.Contents<Header> contents = FORMAT.read(file, Header.class);
         Map<String, float[]> data = new LinkedHashMap<>();
-        for (Tensor t : header.tensors()) {
-            float[] values = new float[Math.toIntExact(t.size())];
-            in.asFloatBuffer().get(values);
-            in.position(in.position() + values.length * 4);
-            data.put(t.kind() + ":" + t.name(), values);
-        }
-        return new Checkpoint(header, data);
+        for (Tensor t : contents.header().tensors()) data.put(t.kind() + ":" + t.name(), contents.next(t.size()));
+        return new Checkpoint(contents.header(), data);
     }
 
     /** Builds the model and a trainer in the saved state, ready to continue. */
@@ -168,6 +122,9 @@ public final class Checkpoint {
      * @throws IllegalArgumentException naming the first difference when the model does not match
      */
     public void loadWeights(Gpt model) {
+        if (LoraAdapters.present(model)) {
+            throw new IllegalArgumentException("this model has LoRA adapters: load the base checkpoint into a fresh model first, then attach or load the adapters");
+        }
         if (!model.config().equals(header.model())) {
             throw new IllegalArgumentException("the checkpoint holds a model " + header.model() + " but this model is " + model.config()
                     + ": build the model from checkpoint.modelConfig()");
@@ -178,21 +135,7 @@ public final class Checkpoint {
             if (values == null || values.length != w.size()) {
                 throw new IllegalArgumentException("the checkpoint has no weight '" + p.getKey() + "' of shape " + w.getShape());
             }
-            // Weights require gradients, so write through the detached view, with in-place arithmetic
-            // (set() would give the view new memory instead of filling the weight's).
-            try (NDArray view = w.stopGradient(); NDArray source = w.getManager().create(values, w.getShape())) {
-                view.muli(0).addi(source.toDevice(w.getDevice(), false));
-            }
-        }
-    }
-
-    private static byte[] sha256(byte[] bytes, int length) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, length);
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            Tensors.overwrite(w, values);
         }
     }
 

@@ -80,6 +80,8 @@ public final class GptTrainer implements AutoCloseable {
     private final ParameterStore parameters;
     /** The model's weights by name, collected once: walking the block tree every step is wasted work. */
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
+    /** The weights that train (all but the frozen ones, e.g. a LoRA model's base). */
+    private final Map<String, NDArray> trainable = new LinkedHashMap<>();
     private final TrainingHistory history;
     private int step;
     private int consecutiveSkips;
@@ -108,7 +110,11 @@ public final class GptTrainer implements AutoCloseable {
         this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
         this.optimizer = AdamW.gpt(manager, config.weightDecay());
         this.parameters = new ParameterStore(manager, false);
-        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray());
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            weights.put(p.getKey(), p.getValue().getArray());
+            if (p.getValue().requiresGradient()) trainable.put(p.getKey(), p.getValue().getArray());
+        }
+        if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
         this.history = history;
         this.step = step;
     }
@@ -184,12 +190,12 @@ public final class GptTrainer implements AutoCloseable {
                         + ": training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
             }
             collector.backward(value);
-            double norm = clipGradients(weights.values(), config.gradClip());
-            update(weights, norm, lr);
+            double norm = clipGradients(trainable.values(), config.gradClip());
+            update(trainable, norm, lr);
             // Gradients accumulate across backward calls: reset them by filling with an array zero (a
             // fill, unlike grad − grad, clears NaN; a Number value would leave a scalar behind per call).
             NDArray zero = scope.zeros(new Shape());
-            for (NDArray w : weights.values()) {
+            for (NDArray w : trainable.values()) {
                 try (NDArray grad = w.getGradient()) {
                     grad.set(ALL, zero);
                 }

@@ -1,0 +1,39 @@
+package fasttrack.nn;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.BlockList;
+import java.util.List;
+
+/**
+ * A block whose linear layers can be looked up and swapped by name: how LoRA wraps a trained
+ * layer in place. The replacement keeps the child's position and name, so the other parameters keep
+ * their names.
+ */
+public interface LinearLayers {
+
+    /** The names of the swappable layers, e.g. "qkv" and "projection". */
+    List<String> linearNames();
+
+    /** The layer called {@code name}: a {@code Linear}, or whatever replaced it. */
+    Block linear(String name);
+
+    /** Puts {@code replacement} where the layer called {@code name} was. */
+    void replaceLinear(String name, Block replacement);
+
+    /** Swaps the child registered as {@code name} in {@code children} (keys are "NNname") for {@code replacement}. */
+    static void replaceChild(BlockList children, String name, Block replacement) {
+        for (int i = 0; i < children.size(); i++) {
+            String key = children.keyAt(i);
+            if (key.substring(2).equals(name)) {
+                children.remove(i);
+                children.add(i, key, replacement);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no child block called '" + name + "'");
+    }
+
+    static IllegalArgumentException unknown(String name, List<String> names) {
+        return new IllegalArgumentException("no linear layer called '" + name + "'; this block has " + names);
+    }
+}
