@@ -17,7 +17,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A text to learn from: the course's default, the King James Bible (public domain, from Debian's
- * bible-kjv package; see data/README.md), or any UTF-8 text file (optionally .gz) a learner has.
+ * bible-kjv package; see data/README.md), the finetuning text (The Devil's Dictionary), or any UTF-8
+ * text file (optionally .gz) a learner has.
  */
 public record Corpus(String name, String text) {
 
@@ -31,12 +32,27 @@ public record Corpus(String name, String text) {
         }
     }
 
+    /** Notebook 12's finetuning text, under the course's data folder. */
+    public static final String DEVILS_DICTIONARY = "corpus/devils-dictionary.txt.gz";
+
     /** The King James Bible, 4.1 M characters, one verse per line. */
     public static Corpus kjv() {
-        Path file = Course.data(KJV);
+        return bundled(KJV, "lib/bin/make-kjv-corpus");
+    }
+
+    /**
+     * Ambrose Bierce's The Devil's Dictionary (1911, public domain, from Debian's dict-devil
+     * package), 380,585 characters: satirical definitions in a style far from the KJV's.
+     */
+    public static Corpus devilsDictionary() {
+        return bundled(DEVILS_DICTIONARY, "lib/bin/make-devil-corpus");
+    }
+
+    private static Corpus bundled(String name, String rebuild) {
+        Path file = Course.data(name);
         if (!Files.exists(file)) {
-            throw new IllegalStateException("the default corpus " + file + " is missing: it is committed with the course;"
-                    + " restore it with 'git checkout -- data/corpus' or rebuild it with lib/bin/make-kjv-corpus");
+            throw new IllegalStateException("the corpus " + file + " is missing: it is committed with the course;"
+                    + " restore it with 'git checkout -- data/corpus' or rebuild it with " + rebuild);
         }
         return fromFile(file);
     }

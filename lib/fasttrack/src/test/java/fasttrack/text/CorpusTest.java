@@ -26,6 +26,15 @@ class CorpusTest {
     }
 
     @Test
+    void theFinetuningCorpusIsTheWholeDevilsDictionary() {
+        Corpus devil = Corpus.devilsDictionary();
+        assertEquals(380_585, devil.length());
+        assertTrue(devil.text().startsWith("ABASEMENT, n.  A decent and customary mental attitude"));
+        assertTrue(devil.text().endsWith("the domestic cow sheds its horn every two years.\n"));
+        assertTrue(devil.text().indexOf('{') < 0, "dictd cross-reference braces removed");
+    }
+
+    @Test
     void splitsAreDeterministicContiguousAndComplete() {
         Corpus c = new Corpus("t", "abcdefghij");
         Corpus.Split s = c.split(0.8);
