@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  * clipping by global norm, evaluation on fixed train and validation batches every few steps, and
  * checkpoints that resume exactly (same batches, same dropout masks, same optimizer state). A step
  * with non-finite gradients is skipped and recorded (its gradient norm is NaN in the history).
+ * Frozen weights (a LoRA model's base) are neither updated nor given optimizer state.
  *
  * <p>Every step runs in its own NDManager, closed at the end of the step, so native memory stays
  * flat however long training runs.
@@ -102,6 +103,11 @@ public final class GptTrainer implements AutoCloseable {
         int vocab = model.config().vocabSize();
         requireTokens("training", trainTokens, vocab);
         requireTokens("validation", validationTokens, vocab);
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            weights.put(p.getKey(), p.getValue().getArray());
+            if (p.getValue().requiresGradient()) trainable.put(p.getKey(), p.getValue().getArray());
+        }
+        if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
         this.model = model;
         this.config = config;
         this.manager = parent.newSubManager();
@@ -110,11 +116,6 @@ public final class GptTrainer implements AutoCloseable {
         this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
         this.optimizer = AdamW.gpt(manager, config.weightDecay());
         this.parameters = new ParameterStore(manager, false);
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            weights.put(p.getKey(), p.getValue().getArray());
-            if (p.getValue().requiresGradient()) trainable.put(p.getKey(), p.getValue().getArray());
-        }
-        if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
         this.history = history;
         this.step = step;
     }

@@ -274,6 +274,12 @@ class LoraTest {
         assertTrue(assertThrows(IllegalStateException.class, () -> LoraAdapters.attach(model, LoraConfig.attention(2, 4)))
                 .getMessage().contains("already has LoRA adapters"));
 
+        Gpt frozen = base();
+        frozen.freezeParameters(true);
+        IllegalArgumentException nothing = assertThrows(IllegalArgumentException.class,
+                () -> new GptTrainer(frozen, new int[200], new int[200], GptTrainer.Config.defaults(10), nd));
+        assertTrue(nothing.getMessage().contains("nothing to train"), nothing.getMessage());
+
         Linear untrained = Linear.builder().setUnits(4).build();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new LoraLinear(untrained, 2, 4, 0)).getMessage().contains("no weights yet"));
         Linear trained = Linear.builder().setUnits(4).build();
