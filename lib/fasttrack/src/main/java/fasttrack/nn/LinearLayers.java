@@ -20,11 +20,11 @@ public interface LinearLayers {
     /** Puts {@code replacement} where the layer called {@code name} was. */
     void replaceLinear(String name, Block replacement);
 
-    /** Swaps the child registered as {@code name} in {@code children} (keys are "NNname") for {@code replacement}. */
+    /** Swaps the child registered as {@code name} in {@code children} (DJL keys them "01name", "02other", …) for {@code replacement}. */
     static void replaceChild(BlockList children, String name, Block replacement) {
         for (int i = 0; i < children.size(); i++) {
             String key = children.keyAt(i);
-            if (key.substring(2).equals(name)) {
+            if (key.replaceFirst("^\\d+", "").equals(name)) {
                 children.remove(i);
                 children.add(i, key, replacement);
                 return;

@@ -44,12 +44,12 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<Target> targe
             return layer;
         }
 
-        /** d_in of this layer in a block of width C. */
+        /** d_in of this layer in a GPT block of width C (feed-forward width 4C). */
         public int inputs(int embedDim) {
             return this == MLP_DOWN ? 4 * embedDim : embedDim;
         }
 
-        /** d_out of this layer in a block of width C. */
+        /** d_out of this layer in a GPT block of width C (feed-forward width 4C). */
         public int outputs(int embedDim) {
             return switch (this) {
                 case QKV -> 3 * embedDim;
