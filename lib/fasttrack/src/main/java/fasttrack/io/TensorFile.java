@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -61,11 +62,7 @@ public record TensorFile(String magic, String kind, String hint) {
             out.write(magicBytes());
             out.writeInt(json.length);
             out.write(json);
-            for (float[] values : tensors) {
-                ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                buffer.asFloatBuffer().put(values);
-                out.write(buffer.array());
-            }
+            for (float[] values : tensors) out.write(littleEndian(values));
             out.write(sha256(bytes.toByteArray(), bytes.size()));
         }
         return AtomicFiles.write(file, bytes.toByteArray());
@@ -116,11 +113,29 @@ public record TensorFile(String magic, String kind, String hint) {
         return start.startsWith("FASTTRACK-") && end > 0 ? ": it starts with '" + start.substring(0, end) + "'" : "";
     }
 
+    /** The bytes a tensor is stored as: little-endian float32. */
+    public static byte[] littleEndian(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+
+    /** A SHA-256 (hex) of {@code tensors} as this format stores them, one after another: a fingerprint of their values. */
+    public static String fingerprint(Iterable<float[]> tensors) {
+        MessageDigest digest = sha256();
+        for (float[] values : tensors) digest.update(littleEndian(values));
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     private static byte[] sha256(byte[] bytes, int length) {
+        MessageDigest digest = sha256();
+        digest.update(bytes, 0, length);
+        return digest.digest();
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, length);
-            return digest.digest();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

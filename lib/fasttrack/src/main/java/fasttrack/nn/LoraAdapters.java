@@ -1,23 +1,15 @@
 package fasttrack.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.util.Pair;
 import fasttrack.io.TensorFile;
 import fasttrack.tensors.Tensors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +32,7 @@ public final class LoraAdapters {
     /** One saved matrix: "block0.qkv.A" and its shape. */
     record Tensor(String name, long[] shape) {
         long size() {
-            long size = 1;
-            for (long d : shape) size *= d;
-            return size;
+            return new Shape(shape).size();
         }
     }
 
@@ -147,9 +137,9 @@ public final class LoraAdapters {
         List<float[]> values = new ArrayList<>();
         for (Map.Entry<String, LoraLinear> e : layers.entrySet()) {
             tensors.add(new Tensor(e.getKey() + ".A", e.getValue().a().getShape().getShape()));
-            values.add(e.getValue().a().toType(DataType.FLOAT32, false).toFloatArray());
+            values.add(Tensors.floats(e.getValue().a()));
             tensors.add(new Tensor(e.getKey() + ".B", e.getValue().b().getShape().getShape()));
-            values.add(e.getValue().b().toType(DataType.FLOAT32, false).toFloatArray());
+            values.add(Tensors.floats(e.getValue().b()));
         }
         return FORMAT.write(file, new Header(model.config(), config, baseFingerprint, tensors), values);
     }
@@ -202,18 +192,8 @@ public final class LoraAdapters {
 
     /** SHA-256 over every weight of a model without adapters, in parameter order. */
     static String fingerprint(Gpt model) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Pair<String, Parameter> p : model.getParameters()) {
-                float[] values = p.getValue().getArray().toType(DataType.FLOAT32, false).toFloatArray();
-                ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                bytes.asFloatBuffer().put(values);
-                digest.update(bytes.array());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        // One weight at a time, rather than a copy of the whole model at once.
+        return TensorFile.fingerprint(() -> model.getParameters().values().stream().map(p -> Tensors.floats(p.getArray())).iterator());
     }
 
     private static LinearLayers part(TransformerBlock block, LoraConfig.Target target) {

@@ -2,6 +2,7 @@ package fasttrack.tensors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /** Small facts about an NDArray that PyTorch users look up constantly. */
 public final class Tensors {
@@ -17,6 +18,11 @@ public final class Tensors {
     public static String describe(NDArray array) {
         return "shape " + array.getShape() + ", " + array.getDataType() + ", on " + array.getDevice()
                 + ", " + array.size() + " elements x " + array.getDataType().getNumOfBytes() + " bytes = " + bytes(array) + " bytes";
+    }
+
+    /** The values as a Java float[], whatever the array's data type (copied off its device). */
+    public static float[] floats(NDArray array) {
+        return array.toType(DataType.FLOAT32, false).toFloatArray();
     }
 
     /**

@@ -2,7 +2,7 @@ package fasttrack.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import fasttrack.io.TensorFile;
@@ -13,7 +13,6 @@ import fasttrack.tensors.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class Checkpoint {
     /** A tensor's place in the file: a model weight ("weight") or one of its Adam moments ("m", "v"). */
     record Tensor(String name, String kind, long[] shape) {
         long size() {
-            return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            return new Shape(shape).size();
         }
     }
 
@@ -68,22 +67,18 @@ public final class Checkpoint {
         List<float[]> values = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : trainer.weights().entrySet()) {
             tensors.add(new Tensor(e.getKey(), "weight", e.getValue().getShape().getShape()));
-            values.add(floats(e.getValue()));
+            values.add(Tensors.floats(e.getValue()));
         }
         for (Map.Entry<String, NDArray[]> e : trainer.optimizer().moments().entrySet()) {
             tensors.add(new Tensor(e.getKey(), "m", e.getValue()[0].getShape().getShape()));
-            values.add(floats(e.getValue()[0]));
+            values.add(Tensors.floats(e.getValue()[0]));
             tensors.add(new Tensor(e.getKey(), "v", e.getValue()[1].getShape().getShape()));
-            values.add(floats(e.getValue()[1]));
+            values.add(Tensors.floats(e.getValue()[1]));
         }
         TrainingHistory history = trainer.history();
         Header header = new Header(trainer.model().config(), trainer.config(), trainer.step(), trainer.optimizer().steps(), tensors,
                 history.steps(), history.evaluations());
         return FORMAT.write(file, header, values);
-    }
-
-    private static float[] floats(NDArray array) {
-        return array.toType(DataType.FLOAT32, false).toFloatArray();
     }
 
     /**
