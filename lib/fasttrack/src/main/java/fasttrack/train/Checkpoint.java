@@ -61,7 +61,7 @@ public final class Checkpoint {
     static Path write(Path file, GptTrainer trainer) throws IOException {
         if (LoraAdapters.present(trainer.model())) {
             throw new IllegalArgumentException("this model has LoRA adapters: save them alone with adapters.save(file) (the base"
-                    + " weights are frozen, so the base checkpoint still holds them), or merge them and save a new model");
+                    + " weights are frozen, so the base checkpoint still holds them)");
         }
         List<Tensor> tensors = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
