@@ -52,33 +52,31 @@ public final class LoraAdapters {
      * Freezes {@code model} and gives the configured layers of every block a fresh adapter (B = 0,
      * so the model's outputs do not change).
      *
-     * @throws IllegalArgumentException if the rank is larger than an adapted layer allows
+     * @throws IllegalArgumentException if the rank is larger than an adapted layer allows (the model is left unchanged)
      * @throws IllegalStateException    if the model already has adapters
      */
     public static LoraAdapters attach(Gpt model, LoraConfig config) {
         if (present(model)) {
             throw new IllegalStateException("this model already has LoRA adapters: build a fresh model from the base checkpoint to attach others");
         }
-        int width = model.config().embedDim();
-        for (LoraConfig.Target t : config.targets()) {
-            int limit = Math.min(t.inputs(width), t.outputs(width));
-            if (config.rank() > limit) {
-                throw new IllegalArgumentException("rank " + config.rank() + " is larger than " + t + " allows (min(d_in, d_out) = " + limit
-                        + "): B·A cannot have a higher rank than its smaller side");
-            }
-        }
-        String fingerprint = fingerprint(model);
-        model.freezeParameters(true);
+        // Build every adapter before changing the model: a rank a layer cannot take is refused here,
+        // with the model still as it was.
         Map<String, LoraLinear> layers = new LinkedHashMap<>();
         List<TransformerBlock> blocks = model.blocks();
         for (int i = 0; i < blocks.size(); i++) {
             for (LoraConfig.Target t : config.targets()) {
-                LinearLayers part = part(blocks.get(i), t);
-                LoraLinear adapter = new LoraLinear((Linear) part.linear(t.layer()), config.rank(), config.alpha(), config.dropout());
+                Linear base = (Linear) part(blocks.get(i), t).linear(t.layer());
+                layers.put(name(i, t), new LoraLinear(base, config.rank(), config.alpha(), config.dropout()));
+            }
+        }
+        String fingerprint = fingerprint(model);
+        model.freezeParameters(true);
+        for (int i = 0; i < blocks.size(); i++) {
+            for (LoraConfig.Target t : config.targets()) {
+                LoraLinear adapter = layers.get(name(i, t));
                 NDArray weight = adapter.base().getParameters().get("weight").getArray();
                 adapter.initialize(weight.getManager(), weight.getDataType(), new Shape(1, 1, adapter.inputs()));
-                part.replaceLinear(t.layer(), adapter);
-                layers.put(name(i, t), adapter);
+                part(blocks.get(i), t).replaceLinear(t.layer(), adapter);
             }
         }
         return new LoraAdapters(model, config, layers, fingerprint);

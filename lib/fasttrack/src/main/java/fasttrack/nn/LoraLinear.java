@@ -57,8 +57,7 @@ public final class LoraLinear extends AbstractBlock {
             throw new IllegalArgumentException("the LoRA rank must be between 1 and min(d_in, d_out) = " + Math.min(inputs, outputs)
                     + " for this " + inputs + " → " + outputs + " layer, got " + rank + ": B·A cannot have a higher rank than that");
         }
-        if (!(alpha > 0) || Float.isInfinite(alpha)) throw new IllegalArgumentException("alpha must be a finite number > 0, got " + alpha);
-        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        LoraConfig.requireAlphaAndDropout(alpha, dropout);
         this.rank = rank;
         this.alpha = alpha;
         this.base = addChildBlock("base", base);
