@@ -18,7 +18,8 @@ import java.util.Locale;
 /**
  * Speed and memory of the course GPT on this machine, printed as a table: training tokens/s for the
  * CPU reference config, generation tokens/s with and without the KV cache, the same for LoRA
- * (adapters unmerged and merged), and resident memory over a long training run. Run with lib/bin/benchmark; not part of the tests (timings are not asserts).
+ * (adapters unmerged and merged), and resident memory over a long training run. Run with
+ * lib/bin/benchmark; not part of the tests (timings are not asserts).
  */
 public final class GptBenchmark {
 
@@ -36,10 +37,7 @@ public final class GptBenchmark {
         Setup.seed(1337);
         Gpt model = new Gpt(GptConfig.cpu(chars.vocabSize())).initialize(Setup.manager());
         try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
-            trainer.train(3, null);   // warm-up
-            long start = System.nanoTime();
-            trainer.train(trainSteps, null);
-            double msPerStep = (System.nanoTime() - start) / 1e6 / trainSteps;
+            double msPerStep = msPerStep(trainer, trainSteps);
             rows.add(new Row("GPT parameters (4 layers, 4 heads, C 128, context 128)", String.format("%,d", model.parameterCount()), "825,856 (vocab 63)"));
             rows.add(new Row("training ms/step, batch 32 x 128 tokens (mean of " + trainSteps + ")", fmt(msPerStep), "~574"));
             rows.add(new Row("training tokens/s", fmt(32 * 128 / msPerStep * 1000), "~7,100"));
@@ -59,10 +57,7 @@ public final class GptBenchmark {
         // LoRA on the same model: r = 4 adapters on the attention projections, everything else frozen.
         LoraAdapters adapters = LoraAdapters.attach(model, LoraConfig.attention(4, 8));
         try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
-            trainer.train(3, null);   // warm-up
-            long start = System.nanoTime();
-            trainer.train(trainSteps, null);
-            double msPerStep = (System.nanoTime() - start) / 1e6 / trainSteps;
+            double msPerStep = msPerStep(trainer, trainSteps);
             rows.add(new Row("LoRA r=4 on attention (" + String.format("%,d", adapters.parameterCount()) + " trainable) training ms/step, same batch",
                     fmt(msPerStep), "-"));
         }
@@ -94,6 +89,14 @@ public final class GptBenchmark {
         System.out.printf("|%s|%s|%s|%n", "-".repeat(94), "-".repeat(16), "-".repeat(20));
         for (Row row : rows) System.out.printf("| %-92s | %14s | %18s |%n", row.what(), row.value(), row.peer());
         System.exit(0);   // DJL leaves non-daemon threads behind
+    }
+
+    /** Mean milliseconds per training step over {@code steps}, after three warm-up steps. */
+    private static double msPerStep(GptTrainer trainer, int steps) {
+        trainer.train(3, null);
+        long start = System.nanoTime();
+        trainer.train(steps, null);
+        return (System.nanoTime() - start) / 1e6 / steps;
     }
 
     private static double tokensPerSecond(Generator generator, int[] prompt, boolean cache) {
