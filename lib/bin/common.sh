@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-KERNEL_NAME="fasttrack-java"
+KERNEL_NAME="${FASTTRACK_KERNEL_NAME:-fasttrack-java}"
 KERNEL_JAR="$REPO/lib/kernel/target/fasttrack-kernel.jar"
 HELPER_JAR="$REPO/lib/fasttrack/target/fasttrack-lib.jar"
 DEBIAN_JUPYTER_PACKAGES="jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-jupyter-kernel-test"

@@ -3,13 +3,14 @@
 usage: python kernel_starts.py [N]   (default 100)
 Prints one line per failure and a summary with start and first-cell timings.
 """
+import os
 import statistics
 import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
 
-KERNEL = "fasttrack-java"
+KERNEL = os.environ.get("FASTTRACK_KERNEL_NAME", "fasttrack-java")
 TIMEOUT = 30
 
 

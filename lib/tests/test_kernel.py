@@ -3,6 +3,7 @@
 Every feature the kernel claims is exercised here; the suite's pager and clear_output tests are
 skipped because the kernel does not offer those (it updates outputs in place through display ids).
 """
+import os
 import time
 import unittest
 
@@ -10,7 +11,7 @@ import jupyter_kernel_test as jkt
 
 
 class JavaKernelTests(jkt.KernelTests):
-    kernel_name = "fasttrack-java"
+    kernel_name = os.environ.get("FASTTRACK_KERNEL_NAME", "fasttrack-java")
     language_name = "java"
     file_extension = ".java"
 
