@@ -13,6 +13,7 @@ into the learner's data/. Executed copies land in target/executed-notebooks/ for
 import os
 import pathlib
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -93,6 +94,10 @@ def run(path):
     if checks < declared.get("min_checks", 0):
         failures.append("%d checks passed, the notebook declares at least %d" % (checks, declared["min_checks"]))
     notes = sum(len(NOTE_HEADING.findall(f.read_text(encoding="utf-8"))) for f in notes_dir.glob("*.md"))
+    keep = os.environ.get("FASTTRACK_SAVE_NOTES_TO")   # authors: refresh the notes shipped in data/notes/
+    if keep and not failures:
+        for f in notes_dir.glob("*.md"):
+            shutil.copy(f, pathlib.Path(keep) / f.name)
     if notes < declared.get("min_notes", 0):
         failures.append("%d notes recorded, the notebook declares at least %d" % (notes, declared["min_notes"]))
     return failures, checks, notes, len(ids)

@@ -74,7 +74,7 @@ public final class GptBenchmark {
         Setup.seed(1);
         Gpt small = new Gpt(new GptConfig(chars.vocabSize(), 64, 2, 4, 64, 0.1f, false)).initialize(Setup.manager());
         try (GptTrainer trainer = new GptTrainer(small, train, validation,
-                new GptTrainer.Config(16, memorySteps, 1e-3f, 1e-4f, 50, 0.1f, 1f, memorySteps, 2, 1), Setup.manager())) {
+                GptTrainer.Config.defaults(memorySteps).withBatchSize(16).withWarmup(50).withEvaluation(memorySteps, 2).withSeed(1), Setup.manager())) {
             trainer.train(200, null);
             System.gc();   // measure native memory, not Java garbage waiting for collection
             double early = ProcessMemory.residentMiB();

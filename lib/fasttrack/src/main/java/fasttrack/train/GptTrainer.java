@@ -52,6 +52,41 @@ public final class GptTrainer implements AutoCloseable {
         public static Config defaults(int totalSteps) {
             return new Config(32, totalSteps, 1e-3f, 1e-4f, Math.max(1, totalSteps / 10), 0.1f, 1f, Math.max(1, totalSteps / 10), 10, 1337);
         }
+
+        // Named changes, so a run reads as "defaults(600).withLearningRate(2e-3f, 2e-4f).withWarmup(60)"
+        // instead of ten positional numbers.
+
+        public Config withBatchSize(int batchSize) {
+            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+        }
+
+        /** The peak rate after warm-up and the floor the cosine decays to. */
+        public Config withLearningRate(float maxLr, float minLr) {
+            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+        }
+
+        public Config withWarmup(int warmupSteps) {
+            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+        }
+
+        public Config withWeightDecay(float weightDecay) {
+            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+        }
+
+        /** The largest global gradient norm allowed (0: no clipping). */
+        public Config withGradClip(float gradClip) {
+            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+        }
+
+        /** Evaluate every {@code every} steps on {@code batches} fixed batches. */
+        public Config withEvaluation(int every, int batches) {
+            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, every, batches, seed);
+        }
+
+        /** Seeds the batch order and dropout masks. */
+        public Config withSeed(long seed) {
+            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+        }
     }
 
     /** What the notebook shows while training. */

@@ -210,4 +210,12 @@ class GptTrainingTest {
     private static int countArrays(NDManager manager) {
         return manager.getManagedArrays().size();
     }
+
+    @Test
+    void namedChangesBuildTheSameConfigAsAllTenNumbers() {
+        var named = GptTrainer.Config.defaults(300).withBatchSize(8).withLearningRate(2e-3f, 2e-4f).withWarmup(30)
+                .withWeightDecay(0.05f).withGradClip(0.5f).withEvaluation(100, 4).withSeed(7);
+        assertEquals(new GptTrainer.Config(8, 300, 2e-3f, 2e-4f, 30, 0.05f, 0.5f, 100, 4, 7), named);
+        assertThrows(IllegalArgumentException.class, () -> named.withWarmup(400), "a warm-up longer than the run is refused");
+    }
 }
