@@ -107,8 +107,8 @@ def main():
     paths = [pathlib.Path(p).resolve() for p in sys.argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb"))
     # Checkpoints of this run go to one scratch folder, shared so a later notebook can load an
     # earlier one's model; never into the learner's data/checkpoints.
-    # (An author may point FASTTRACK_CHECKPOINT_DIR at a folder to reuse notebook 10's model across runs.)
-    os.environ.setdefault("FASTTRACK_CHECKPOINT_DIR", tempfile.mkdtemp(prefix="checkpoints-"))
+    # (An author may set FASTTRACK_TEST_CHECKPOINTS to a folder to reuse notebook 10's model across runs.)
+    os.environ["FASTTRACK_CHECKPOINT_DIR"] = os.environ.get("FASTTRACK_TEST_CHECKPOINTS") or tempfile.mkdtemp(prefix="checkpoints-")
     if not paths:
         print("no notebooks found in %s" % NOTEBOOKS)
         sys.exit(1)
