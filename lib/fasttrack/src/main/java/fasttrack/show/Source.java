@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
  * The exact source of a library class or member, shown highlighted in the notebook with its file and
  * line numbers: the code a learner does not rewrite is read, never a black box.
  *
- * <p>The helper jar carries its own {@code .java} files next to the classes, so what is shown is what
- * runs: {@code Source.of(Gpt.class, "logits")} shows every {@code logits} overload with its javadoc.
+ * <p>The helper jar carries its own {@code .java} files (under {@code fasttrack-sources/}), so what is
+ * shown is what runs: {@code Source.of(Gpt.class, "logits")} shows every {@code logits} overload with its javadoc.
  */
 public final class Source implements Displayable {
 
     /** Where the library's sources live in the repository, for the caption. */
     static final String SOURCE_ROOT = "lib/fasttrack/src/main/java/";
+    /** Where the jar keeps them (see lib/fasttrack/pom.xml): not beside the classes, where javac would prefer them. */
+    static final String SOURCES_IN_JAR = "fasttrack-sources/";
 
     private static final Set<String> KEYWORDS = Set.of(
             "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "continue", "default",
@@ -105,7 +107,7 @@ public final class Source implements Displayable {
 
     private static String read(Class<?> type) {
         Class<?> top = topLevel(type);
-        try (InputStream in = top.getResourceAsStream(top.getSimpleName() + ".java")) {
+        try (InputStream in = top.getResourceAsStream("/" + SOURCES_IN_JAR + top.getName().replace('.', '/') + ".java")) {
             if (in == null) {
                 throw new IllegalArgumentException("no source for " + top.getName() + " on the classpath: only the course's own "
                         + "classes (fasttrack.*) carry their source; rebuild the jar with lib/bin/notebook if one is missing");
