@@ -98,11 +98,7 @@ public final class SkipGram implements AutoCloseable {
                 NDArray uo = context.get(scope.create(contexts));                                      // (b, d)
                 NDArray un = context.get(scope.create(negatives).reshape(b, k));                       // (b, k, d)
                 vc.attach(scope); uo.attach(scope); un.attach(scope);   // gathered from long-lived arrays: free them with the step
-                NDArray positive = vc.mul(uo).sum(new int[] {1});                                      // (b)
-                NDArray negative = un.batchMatMul(vc.expandDims(2)).squeeze(2);                         // (b, k)
-                // −log σ(x) = softplus(−x): the stable form of the loss.
-                NDArray loss = Activation.softPlus(positive.neg()).mean()
-                        .add(Activation.softPlus(negative).sum(new int[] {1}).mean());
+                NDArray loss = loss(vc, uo, un);
                 losses[step] = loss.getFloat();
                 if (!Double.isFinite(losses[step])) return new LossCurve(Arrays.copyOf(losses, step), step);
                 collector.backward(loss);
@@ -115,6 +111,26 @@ public final class SkipGram implements AutoCloseable {
             }
         }
         return new LossCurve(losses, -1);
+    }
+
+    /**
+     * The loss of one batch of b (centre, context) pairs with k negatives each, averaged over the
+     * pairs: the mean of {@code −log σ(u_o·v_c) − Σ_n log σ(−u_n·v_c)}. {@link #fit} trains on it.
+     *
+     * @param centres   v_c, each pair's centre-word vector (b, d)
+     * @param contexts  u_o, each pair's context-word vector (b, d)
+     * @param negatives u_n, each pair's k negative words' context vectors (b, k, d)
+     */
+    public static NDArray loss(NDArray centres, NDArray contexts, NDArray negatives) {
+        Shape c = centres.getShape(), o = contexts.getShape(), n = negatives.getShape();
+        if (c.dimension() != 2 || !c.equals(o) || n.dimension() != 3 || n.get(0) != c.get(0) || n.get(2) != c.get(1)) {
+            throw new IllegalArgumentException("need centres (b, d), contexts (b, d) and negatives (b, k, d), got " + c + ", " + o + ", " + n);
+        }
+        NDArray positive = centres.mul(contexts).sum(new int[] {1});                       // u_o·v_c: (b)
+        NDArray negative = negatives.batchMatMul(centres.expandDims(2)).squeeze(2);        // u_n·v_c: (b, k)
+        // −log σ(x) = softplus(−x): the stable form (σ underflows to 0 for very negative x, and log 0 = −∞).
+        return Activation.softPlus(positive.neg()).mean()
+                .add(Activation.softPlus(negative).sum(new int[] {1}).mean());
     }
 
     /** The centre vectors, the ones word2vec publishes. */

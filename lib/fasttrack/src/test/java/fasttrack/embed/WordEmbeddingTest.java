@@ -94,6 +94,30 @@ class WordEmbeddingTest {
     }
 
     @Test
+    void theBatchLossIsTheMeanOverPairsOfTheNegativeSamplingLoss() {
+        // b = 2 pairs, d = 2, k = 2: −log σ(u_o·v_c) − Σ_n log σ(−u_n·v_c), computed by hand in doubles.
+        float[] vc = {1, 2, -1, 0.5f}, uo = {0.5f, -1, 2, 1}, un = {1, 1, -0.5f, 0, 0, 3, 2, -2};
+        double expected = 0;
+        for (int p = 0; p < 2; p++) {
+            double positive = vc[2 * p] * uo[2 * p] + vc[2 * p + 1] * uo[2 * p + 1];
+            expected -= Math.log(1 / (1 + Math.exp(-positive)));
+            for (int n = 0; n < 2; n++) {
+                double negative = un[4 * p + 2 * n] * vc[2 * p] + un[4 * p + 2 * n + 1] * vc[2 * p + 1];
+                expected -= Math.log(1 / (1 + Math.exp(negative)));
+            }
+        }
+        expected /= 2;
+        try (ai.djl.ndarray.NDManager m = Setup.manager().newSubManager()) {
+            var shape2 = new ai.djl.ndarray.types.Shape(2, 2);
+            float loss = SkipGram.loss(m.create(vc, shape2), m.create(uo, shape2), m.create(un, new ai.djl.ndarray.types.Shape(2, 2, 2))).getFloat();
+            assertEquals(expected, loss, 1e-5);
+            assertThrows(IllegalArgumentException.class, () -> SkipGram.loss(m.create(vc, shape2), m.create(uo, shape2), m.create(un, new ai.djl.ndarray.types.Shape(2, 4))),
+                    "negatives need their own axis k");
+            assertThrows(IllegalArgumentException.class, () -> SkipGram.loss(m.create(vc, shape2), m.create(uo, new ai.djl.ndarray.types.Shape(1, 4)), m.create(un, new ai.djl.ndarray.types.Shape(2, 2, 2))));
+        }
+    }
+
+    @Test
     void badConfigsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new SkipGram.Config(0, 4, 5, 1024, 0.01f, 1e-4));
         assertThrows(IllegalArgumentException.class, () -> new SkipGram.Config(8, 0, 5, 1024, 0.01f, 1e-4));
