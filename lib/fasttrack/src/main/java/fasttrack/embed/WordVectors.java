@@ -18,11 +18,11 @@ public final class WordVectors {
 
     /** How to compare two vectors. */
     public enum Metric {
-        /** Angle only: cos θ = u·v / (|u||v|). Ignores length, which mostly tracks word frequency. */
+        /** Angle only: cos θ = u·v / (|u||v|). Ignores length, which varies with word frequency (notebook 06 measures how). */
         COSINE,
-        /** Straight-line distance, negated so that larger means closer. Sensitive to length. */
+        /** Straight-line distance, negated so that larger means closer. |q−x|² = |q|² + |x|² − 2q·x rewards a short x whatever the query. */
         EUCLIDEAN,
-        /** u·v: direction and length together; frequent words (long vectors) crowd the top. */
+        /** u·v: direction and length together, so long vectors are favoured whatever their direction. */
         DOT
     }
 
