@@ -60,6 +60,16 @@ public final class TransformerBlock extends AbstractBlock {
         return feedForward;
     }
 
+    /** The layer norm before attention (pre-norm) or after the attention residual (post-norm). */
+    public LayerNorm norm1() {
+        return norm1;
+    }
+
+    /** The layer norm before the feed-forward (pre-norm) or after its residual (post-norm). */
+    public LayerNorm norm2() {
+        return norm2;
+    }
+
     /** Attention 4C² + 4C, feed-forward 2CH + H + C, two layer norms 2C each (scale and shift). */
     public static long parameterCount(int embedDim, int hidden) {
         return MultiHeadAttention.parameterCount(embedDim) + FeedForward.parameterCount(embedDim, hidden) + 4L * embedDim;
