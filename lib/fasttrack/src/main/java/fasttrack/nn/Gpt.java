@@ -54,6 +54,26 @@ public final class Gpt extends AbstractBlock {
         return List.copyOf(blocks);
     }
 
+    /** The token embedding table (V, C): row i is token i's vector (read it, do not write to it). */
+    public NDArray tokenEmbeddings() {
+        return tokenEmbedding.getArray();
+    }
+
+    /** The learned position embeddings: {@code positions().table()} is the (blockSize, C) table. */
+    public LearnedPositionalEmbedding positions() {
+        return positions;
+    }
+
+    /** The layer norm after the last block. */
+    public LayerNorm finalNorm() {
+        return finalNorm;
+    }
+
+    /** The output layer C → V, or empty when it is tied to the token embedding (logits = h Eᵀ). */
+    public java.util.Optional<Linear> head() {
+        return java.util.Optional.ofNullable(head);
+    }
+
     /**
      * Creates the parameters on {@code manager}'s device, seeded by the engine's random seed. Weight
      * matrices start as N(0, 0.02²) (GPT-2's choice): small logits, so the first loss is close to

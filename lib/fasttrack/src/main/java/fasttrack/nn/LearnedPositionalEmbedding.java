@@ -24,6 +24,11 @@ public final class LearnedPositionalEmbedding extends AbstractBlock {
                 .optShape(new Shape(maxLength, embedDim)).optInitializer(new NormalInitializer(0.02f)).build());
     }
 
+    /** The (maxLength, C) table: row t is position t's vector (read it, do not write to it). */
+    public NDArray table() {
+        return table.getArray();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(add(ps, inputs.singletonOrThrow(), 0, training));
