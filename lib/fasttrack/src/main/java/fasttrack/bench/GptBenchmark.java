@@ -2,10 +2,10 @@ package fasttrack.bench;
 
 import fasttrack.generate.Generator;
 import fasttrack.generate.Sampling;
+import fasttrack.lora.LoraAdapters;
+import fasttrack.lora.LoraConfig;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
-import fasttrack.nn.LoraAdapters;
-import fasttrack.nn.LoraConfig;
 import fasttrack.runtime.ProcessMemory;
 import fasttrack.runtime.Setup;
 import fasttrack.text.CharTokenizer;

@@ -9,7 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import fasttrack.train.LossCurve;
+import fasttrack.basics.LossCurve;
 import java.util.Arrays;
 import java.util.Random;
 

@@ -101,22 +101,12 @@ public final class Gpt extends AbstractBlock {
 
     /** Logits (B, T, V) for token ids (B, T). */
     public NDArray logits(ParameterStore ps, NDArray ids, boolean training) {
-        NDArray h = embed(ps, ids, 0, training);
-        for (TransformerBlock block : blocks) h = block.forward(ps, new NDList(h), training).singletonOrThrow();
-        return output(ps, h, training);
+        return logits(ps, ids, training, null).get(0);
     }
 
     /** Logits and every layer's attention weights (B, heads, T, T), for attention maps. */
     public NDList logitsWithAttention(ParameterStore ps, NDArray ids) {
-        NDArray h = embed(ps, ids, 0, false);
-        NDList out = new NDList();
-        for (TransformerBlock block : blocks) {
-            NDList step = block.forwardWithWeights(ps, h, false);
-            h = step.get(0);
-            out.add(step.get(1));
-        }
-        out.add(0, output(ps, h, false));
-        return out;
+        return logits(ps, ids, false, null);
     }
 
     /**
@@ -124,10 +114,28 @@ public final class Gpt extends AbstractBlock {
      * keys and values are cached; extends the cache. Inference only.
      */
     public NDArray logitsCached(ParameterStore ps, NDArray ids, KvCache cache) {
-        if (cache.layers() != blocks.size()) throw new IllegalArgumentException("the cache has " + cache.layers() + " layers, the model " + blocks.size());
-        NDArray h = embed(ps, ids, cache.length(), false);
-        for (int i = 0; i < blocks.size(); i++) h = blocks.get(i).forwardCached(ps, h, cache.layer(i));
-        return output(ps, h, false);
+        return logits(ps, ids, false, cache).get(0);
+    }
+
+    /**
+     * The forward pass: token ids (B, t) give the logits (B, t, V), followed by every layer's
+     * attention weights (B, heads, t, S). Embed tokens and positions, run the blocks, normalise,
+     * project to the vocabulary. With a {@code cache} (generation only; {@code null} otherwise) the
+     * ids are new tokens after the {@code cache.length()} cached ones: their positions start there,
+     * and every block's attention reads and extends its layer of the cache.
+     */
+    public NDList logits(ParameterStore ps, NDArray ids, boolean training, KvCache cache) {
+        if (cache != null && cache.layers() != blocks.size()) throw new IllegalArgumentException("the cache has " + cache.layers() + " layers, the model " + blocks.size());
+        NDArray h = embed(ps, ids, cache == null ? 0 : cache.length(), training);
+        NDList weights = new NDList();
+        for (int i = 0; i < blocks.size(); i++) {
+            NDList block = blocks.get(i).forward(ps, h, training, cache == null ? null : cache.layer(i));
+            h = block.get(0);
+            weights.add(block.get(1));
+        }
+        NDList out = new NDList(output(ps, h, training));
+        out.addAll(weights);
+        return out;
     }
 
     private NDArray embed(ParameterStore ps, NDArray ids, int offset, boolean training) {

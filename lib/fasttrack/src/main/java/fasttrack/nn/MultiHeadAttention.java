@@ -19,7 +19,8 @@ import java.util.List;
  * Multi-head self-attention: one linear map makes queries, keys and values for all heads at once;
  * they are split into {@code heads} slices of size d = C / heads, each head attends on its own (all
  * heads in one batched matrix product), the heads are merged back and projected.
- * Input and output: (batch, time, C).
+ * Input and output: (batch, time, C). Causal attention (a GPT's) lets each position see only itself
+ * and the positions before it, so a model trained to predict the next token cannot peek at it.
  */
 public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
 
@@ -82,34 +83,33 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forwardWithWeights(ps, inputs.singletonOrThrow(), training).get(0));
-    }
-
-    /** The output (B, T, C) and every head's attention weights (B, heads, T, T), for pictures. */
-    public NDList forwardWithWeights(ParameterStore ps, NDArray x, boolean training) {
-        requireInput(x.getShape());
-        long b = x.getShape().get(0), t = x.getShape().get(1);
-        NDList qkvHeads = splitHeads(ps, x, training);
-        NDList attended = Attention.scaledDotProduct(qkvHeads.get(0), qkvHeads.get(1), qkvHeads.get(2), causal);
-        NDArray merged = attended.get(0).transpose(0, 2, 1, 3).reshape(b, t, embedDim);   // (B, T, H, d) -> (B, T, C)
-        NDArray out = projection.forward(ps, new NDList(merged), training).singletonOrThrow();
-        out = dropout.forward(ps, new NDList(out), training).singletonOrThrow();
-        return new NDList(out, attended.get(1));
+        return new NDList(forward(ps, inputs.singletonOrThrow(), training, null).get(0));
     }
 
     /**
-     * Attention for new tokens x (B, t, C) whose earlier keys and values are in {@code cache}: their
-     * keys and values are appended, and the new queries attend to everything cached so far. Gives
-     * the same outputs as running the whole sequence, for t new tokens' worth of work.
+     * The forward pass, with the attention weights and an optional KV cache: x (B, t, C) gives the
+     * output (B, t, C) and every head's attention weights (B, heads, t, S).
+     * <p>Without a cache ({@code null}) the t positions attend to each other (S = t). With one, x
+     * holds t new tokens that follow the cached ones: their keys and values are appended to the
+     * cache and the new queries attend to all S positions cached so far, which gives the outputs of
+     * running the whole sequence for t new tokens' worth of work (generation only).
      */
-    public NDArray forwardCached(ParameterStore ps, NDArray x, KvCache.Layer cache) {
+    public NDList forward(ParameterStore ps, NDArray x, boolean training, KvCache.Layer cache) {
         requireInput(x.getShape());
+        if (cache != null && training) throw new IllegalArgumentException("a KV cache is for generation: call with training = false");
         long b = x.getShape().get(0), t = x.getShape().get(1);
-        NDList qkvHeads = splitHeads(ps, x, false);
-        NDList keysValues = cache.append(qkvHeads.get(1), qkvHeads.get(2));
-        NDArray attended = Attention.scaledDotProduct(qkvHeads.get(0), keysValues.get(0), keysValues.get(1), causal).get(0);
-        NDArray merged = attended.transpose(0, 2, 1, 3).reshape(b, t, embedDim);
-        return projection.forward(ps, new NDList(merged), false).singletonOrThrow();
+        NDList qkvHeads = splitHeads(ps, x, training);
+        NDArray keys = qkvHeads.get(1), values = qkvHeads.get(2);
+        if (cache != null) {
+            NDList all = cache.append(keys, values);   // earlier tokens' keys and values, then these
+            keys = all.get(0);
+            values = all.get(1);
+        }
+        NDList attended = Attention.scaledDotProduct(qkvHeads.get(0), keys, values, causal);
+        NDArray merged = attended.get(0).transpose(0, 2, 1, 3).reshape(b, t, embedDim);   // (B, H, t, d) -> (B, t, H, d) -> (B, t, C)
+        NDArray out = projection.forward(ps, new NDList(merged), training).singletonOrThrow();
+        out = dropout.forward(ps, new NDList(out), training).singletonOrThrow();
+        return new NDList(out, attended.get(1));
     }
 
     /**

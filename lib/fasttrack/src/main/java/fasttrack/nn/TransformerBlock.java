@@ -77,33 +77,28 @@ public final class TransformerBlock extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forwardWithWeights(ps, inputs.singletonOrThrow(), training).get(0));
+        return new NDList(forward(ps, inputs.singletonOrThrow(), training, null).get(0));
     }
 
-    /** The block's output and its attention weights (B, heads, T, T). */
-    public NDList forwardWithWeights(ParameterStore ps, NDArray x, boolean training) {
+    /**
+     * The forward pass: x (B, t, C) gives the block's output (B, t, C) and its attention weights
+     * (B, heads, t, S). With a {@code cache} (generation only; {@code null} otherwise) x holds new
+     * tokens and the attention reads and extends the cached keys and values, see
+     * {@link MultiHeadAttention#forward(ParameterStore, NDArray, boolean, KvCache.Layer)}.
+     */
+    public NDList forward(ParameterStore ps, NDArray x, boolean training, KvCache.Layer cache) {
         NDList attended;
         NDArray h;
-        if (config.preNorm()) {
-            attended = attention.forwardWithWeights(ps, apply(norm1, ps, x, training), training);
+        if (config.preNorm()) {       // x + f(norm(x))
+            attended = attention.forward(ps, apply(norm1, ps, x, training), training, cache);
             h = x.add(attended.get(0));
             h = h.add(apply(feedForward, ps, apply(norm2, ps, h, training), training));
-        } else {
-            attended = attention.forwardWithWeights(ps, x, training);
+        } else {                      // norm(x + f(x))
+            attended = attention.forward(ps, x, training, cache);
             h = apply(norm1, ps, x.add(attended.get(0)), training);
             h = apply(norm2, ps, h.add(apply(feedForward, ps, h, training)), training);
         }
         return new NDList(h, attended.get(1));
-    }
-
-    /** The block on new tokens x (B, t, C), attention reading and extending {@code cache}. */
-    public NDArray forwardCached(ParameterStore ps, NDArray x, KvCache.Layer cache) {
-        if (config.preNorm()) {
-            NDArray h = x.add(attention.forwardCached(ps, apply(norm1, ps, x, false), cache));
-            return h.add(apply(feedForward, ps, apply(norm2, ps, h, false), false));
-        }
-        NDArray h = apply(norm1, ps, x.add(attention.forwardCached(ps, x, cache)), false);
-        return apply(norm2, ps, h.add(apply(feedForward, ps, h, false)), false);
     }
 
     private static NDArray apply(AbstractBlock block, ParameterStore ps, NDArray x, boolean training) {

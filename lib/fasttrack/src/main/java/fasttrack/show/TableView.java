@@ -1,10 +1,30 @@
 package fasttrack.show;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
-/** A Tablesaw table shown as an HTML table in the notebook (and as text elsewhere). */
+/**
+ * A Tablesaw table shown as an HTML table in the notebook (and as text elsewhere). Build one column
+ * by column with {@link Tables#of(String)}, without Tablesaw's API:
+ * <pre>{@code
+ * Tables.of("matmul timings").column("n", sizes).column("GFLOP/s", gflops)
+ * }</pre>
+ * or show any Tablesaw table with {@link #of(Table)}.
+ */
 public final class TableView implements Displayable {
 
     private static final int DEFAULT_MAX_ROWS = 50;
@@ -28,8 +48,79 @@ public final class TableView implements Displayable {
         return new TableView(table, maxRows);
     }
 
+    /** This table with an integer column added. */
+    public TableView column(String name, int[] values) {
+        return with(IntColumn.create(name, values));
+    }
+
+    public TableView column(String name, IntStream values) {
+        return column(name, values.toArray());
+    }
+
+    /** This table with a (long) integer column added. */
+    public TableView column(String name, long[] values) {
+        return with(LongColumn.create(name, values));
+    }
+
+    public TableView column(String name, LongStream values) {
+        return column(name, values.toArray());
+    }
+
+    /** This table with a column of decimal numbers added. */
+    public TableView column(String name, double[] values) {
+        return with(DoubleColumn.create(name, values));
+    }
+
+    public TableView column(String name, DoubleStream values) {
+        return column(name, values.toArray());
+    }
+
+    /**
+     * This table with a column of {@code values} added: integers if they all are (Integer, Long,
+     * Short, Byte), decimal numbers if they are all numbers, otherwise text ({@code String.valueOf}).
+     */
+    public TableView column(String name, Collection<?> values) {
+        List<?> list = List.copyOf(values);
+        if (!list.isEmpty() && list.stream().allMatch(v -> v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+            return column(name, list.stream().mapToInt(v -> ((Number) v).intValue()));
+        }
+        if (!list.isEmpty() && list.stream().allMatch(v -> v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte)) {
+            return column(name, list.stream().mapToLong(v -> ((Number) v).longValue()));
+        }
+        if (!list.isEmpty() && list.stream().allMatch(v -> v instanceof Number)) {
+            return column(name, list.stream().mapToDouble(v -> ((Number) v).doubleValue()));
+        }
+        return with(StringColumn.create(name, list.stream().map(String::valueOf).collect(Collectors.toList())));
+    }
+
+    public TableView column(String name, Stream<?> values) {
+        return column(name, values.collect(Collectors.toList()));
+    }
+
+    public TableView column(String name, Object[] values) {
+        return column(name, Arrays.asList(values));
+    }
+
+    /** A copy with {@code column} added, after checking it fits. */
+    private TableView with(Column<?> column) {
+        if (table.columnNames().contains(column.name())) {
+            throw new IllegalArgumentException("the table already has a column called '" + column.name() + "'");
+        }
+        if (table.columnCount() > 0 && column.size() != table.rowCount()) {
+            throw new IllegalArgumentException("column '" + column.name() + "' has " + column.size() + " values, the table has "
+                    + table.rowCount() + " rows");
+        }
+        Table copy = table.copy();
+        copy.setName(table.name());
+        return new TableView(copy.addColumns(column), maxRows);
+    }
+
     public Table table() {
         return table;
+    }
+
+    public int rowCount() {
+        return table.rowCount();
     }
 
     public String html() {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fasttrack.basics.LossCurve;
 import fasttrack.runtime.Setup;
-import fasttrack.train.LossCurve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

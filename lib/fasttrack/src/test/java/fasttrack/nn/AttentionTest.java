@@ -80,13 +80,13 @@ class AttentionTest {
         long counted = mha.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
         assertEquals(4 * 16 * 16 + 4 * 16, counted);
         assertEquals(counted, MultiHeadAttention.parameterCount(16));
-        assertEquals(new Shape(2, 4, 7, 7), mha.forwardWithWeights(ps, x, false).get(1).getShape());
+        assertEquals(new Shape(2, 4, 7, 7), mha.forward(ps, x, false, null).get(1).getShape());
     }
 
     /** Changing a later token must not change any earlier output: the mask really hides the future. */
     @Test
     void causalAttentionCannotSeeTheFuture() {
-        CausalSelfAttention attention = new CausalSelfAttention(8, 2, 0f);
+        MultiHeadAttention attention = new MultiHeadAttention(8, 2, true, 0f);
         attention.initialize(nd, DataType.FLOAT32, new Shape(1, 6, 8));
         ParameterStore ps = new ParameterStore(nd, false);
         NDArray x = nd.randomNormal(new Shape(1, 6, 8));

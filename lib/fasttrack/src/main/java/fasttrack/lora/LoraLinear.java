@@ -1,4 +1,4 @@
-package fasttrack.nn;
+package fasttrack.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

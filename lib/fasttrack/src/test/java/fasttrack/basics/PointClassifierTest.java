@@ -1,4 +1,4 @@
-package fasttrack.train;
+package fasttrack.basics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package fasttrack.train;
+package fasttrack.basics;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package fasttrack.train;
+package fasttrack.basics;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package fasttrack.train;
+package fasttrack.basics;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

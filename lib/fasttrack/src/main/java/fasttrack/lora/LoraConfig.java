@@ -1,5 +1,7 @@
-package fasttrack.nn;
+package fasttrack.lora;
 
+import fasttrack.nn.Gpt;
+import fasttrack.nn.GptConfig;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;

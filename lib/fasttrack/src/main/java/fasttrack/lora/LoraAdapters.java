@@ -1,9 +1,13 @@
-package fasttrack.nn;
+package fasttrack.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import fasttrack.io.TensorFile;
+import fasttrack.nn.Gpt;
+import fasttrack.nn.GptConfig;
+import fasttrack.nn.LinearLayers;
+import fasttrack.nn.TransformerBlock;
 import fasttrack.tensors.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package fasttrack.nn;
+package fasttrack.lora;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import fasttrack.nn.Gpt;
+import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;
 import fasttrack.tensors.Tensors;
 import fasttrack.train.GptTrainer;
