@@ -81,7 +81,12 @@ ensure_jupyter() {
 build_jars() {
   say "Building the kernel and the helper library (Maven)"
   local log; log="$(mktemp)"
-  if ! (cd "$REPO" && mvn -B -q -DskipTests package) >"$log" 2>&1; then
+  # A moved or deleted source leaves its old class in target/, where the kernel would still see it
+  # (two LoraConfig classes, say): when the set of source files changed since the last build, clean first.
+  local stamp="$REPO/lib/fasttrack/target/.source-files" sources goals="package"
+  sources="$(cd "$REPO" && find lib/*/src/main -type f | LC_ALL=C sort | cksum)"
+  [ "$(cat "$stamp" 2>/dev/null)" = "$sources" ] || goals="clean package"
+  if ! (cd "$REPO" && mvn -B -q -DskipTests $goals) >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     if grep -q "Could not resolve\|Could not transfer\|Failed to read artifact descriptor\|Non-resolvable" "$log"; then
       die "Maven could not download dependencies (full log: $log)." \
@@ -90,6 +95,7 @@ build_jars() {
     fi
     die "the Maven build failed (full log: $log)." "Run 'mvn -B package -DskipTests' in $REPO to see the error."
   fi
+  echo "$sources" >"$stamp"
   rm -f "$log"
 }
 
