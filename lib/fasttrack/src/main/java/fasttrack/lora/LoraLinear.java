@@ -89,6 +89,21 @@ public final class LoraLinear extends AbstractBlock {
         return outputs;
     }
 
+    /** α/r, the factor on B·A. */
+    public float scale() {
+        return alpha / rank;
+    }
+
+    /** W (d_out × d_in), the base layer's frozen weight (W + ΔW while merged). */
+    public NDArray weight() {
+        return base.getParameters().get("weight").getArray();
+    }
+
+    /** b (d_out), the base layer's frozen bias. */
+    public NDArray bias() {
+        return base.getParameters().get("bias").getArray();
+    }
+
     /** A (r × d_in). */
     public NDArray a() {
         return down.getArray();
