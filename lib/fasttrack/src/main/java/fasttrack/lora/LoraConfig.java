@@ -11,7 +11,8 @@ import java.util.Set;
  * dropout on the adapters' input, and which linear layers of every block get an adapter.
  *
  * @param rank    r ≥ 1: B is d_out × r and A is r × d_in, so each adapted layer trains r·(d_in + d_out) numbers
- * @param alpha   α &gt; 0: the update is scaled by α/r, so changing r does not change the size of the update much
+ * @param alpha   α &gt; 0: the update is scaled by α/r. With α fixed (the LoRA paper) the factor shrinks as r grows;
+ *                rsLoRA's α/√r, which keeps the update's size steadier across ranks, is α' = α·√r here (notebook 12 measures both)
  * @param dropout dropout rate on the adapters' input during training, in [0, 1)
  * @param targets the layers to adapt in every block
  */
@@ -76,7 +77,10 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<Target> targe
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     }
 
-    /** Adapters on the attention projections (query/key/value and output), as in the LoRA paper. */
+    /**
+     * Adapters on the attention projections: one on the fused query/key/value projection and one on the
+     * output. (The LoRA paper adapts W_q and W_v as separate matrices, each with its own A and B.)
+     */
     public static LoraConfig attention(int rank, float alpha) {
         return new LoraConfig(rank, alpha, 0f, EnumSet.of(Target.QKV, Target.PROJECTION));
     }

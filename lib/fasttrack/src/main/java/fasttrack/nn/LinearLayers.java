@@ -1,7 +1,9 @@
 package fasttrack.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockList;
+import ai.djl.nn.core.Linear;
 import java.util.List;
 
 /**
@@ -16,6 +18,15 @@ public interface LinearLayers {
 
     /** The layer called {@code name}: a {@code Linear}, or whatever replaced it. */
     Block linear(String name);
+
+    /** The weight matrix (d_out, d_in) of a plain linear layer, e.g. {@code weight(block.attention().linear("qkv"))}. */
+    static NDArray weight(Block layer) {
+        if (!(layer instanceof Linear)) {
+            throw new IllegalArgumentException("not a plain Linear layer but " + layer.getClass().getSimpleName()
+                    + ": a LoRA-wrapped layer gives its frozen weight with LoraLinear.weight()");
+        }
+        return layer.getParameters().get("weight").getArray();
+    }
 
     /** Puts {@code replacement} where the layer called {@code name} was. */
     void replaceLinear(String name, Block replacement);

@@ -125,4 +125,15 @@ class GptTest {
             assertArrayEquals(model.logits(ps, nd.create(tokens, new Shape(1, 4)), false).toFloatArray(), logits.toFloatArray(), 1e-5f, "tied " + tied);
         }
     }
+
+    @Test
+    void aLinearLayersWeightIsTheMatrixItMultipliesBy() {
+        GptConfig config = new GptConfig(64, 32, 2, 4, 32, 0f, false);
+        Gpt model = new Gpt(config).initialize(nd);
+        var qkv = model.blocks().get(0).attention().linear("qkv");
+        assertEquals(new ai.djl.ndarray.types.Shape(96, 32), LinearLayers.weight(qkv).getShape());
+        var notLinear = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LinearLayers.weight(model.blocks().get(0).attention()));
+        org.junit.jupiter.api.Assertions.assertTrue(notLinear.getMessage().contains("not a plain Linear layer"));
+    }
 }
