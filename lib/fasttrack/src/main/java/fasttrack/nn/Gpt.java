@@ -54,6 +54,26 @@ public final class Gpt extends AbstractBlock {
         return List.copyOf(blocks);
     }
 
+    /** The token embedding table (V, C): row i is token i's vector. */
+    public NDArray tokenEmbeddings() {
+        return tokenEmbedding.getArray();
+    }
+
+    /** The position embedding table (blockSize, C): row t is added to the token at position t. */
+    public NDArray positionEmbeddings() {
+        return positions.getParameters().get("positions").getArray();
+    }
+
+    /** The layer norm after the last block. */
+    public LayerNorm finalNorm() {
+        return finalNorm;
+    }
+
+    /** The output weights W (V, C), logits = h Wᵀ: the head's, or the token embedding when tied. */
+    public NDArray outputWeights() {
+        return head == null ? tokenEmbedding.getArray() : head.getParameters().get("weight").getArray();
+    }
+
     /**
      * Creates the parameters on {@code manager}'s device, seeded by the engine's random seed. Weight
      * matrices start as N(0, 0.02²) (GPT-2's choice): small logits, so the first loss is close to
