@@ -59,9 +59,9 @@ public final class Gpt extends AbstractBlock {
         return tokenEmbedding.getArray();
     }
 
-    /** The learned position embeddings: {@code positions().table()} is the (blockSize, C) table. */
-    public LearnedPositionalEmbedding positions() {
-        return positions;
+    /** The position embedding table (blockSize, C): row t is added to the token at position t. */
+    public NDArray positionEmbeddings() {
+        return positions.table();
     }
 
     /** The layer norm after the last block. */
@@ -69,9 +69,9 @@ public final class Gpt extends AbstractBlock {
         return finalNorm;
     }
 
-    /** The output layer C → V, or empty when it is tied to the token embedding (logits = h Eᵀ). */
-    public java.util.Optional<Linear> head() {
-        return java.util.Optional.ofNullable(head);
+    /** The output weights W (V, C), logits = h Wᵀ (the head has no bias): the head's, or the token embedding when tied. */
+    public NDArray outputWeights() {
+        return head == null ? tokenEmbedding.getArray() : LinearLayers.weight(head);
     }
 
     /**
