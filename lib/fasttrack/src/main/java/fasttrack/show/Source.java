@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -152,10 +151,7 @@ public final class Source implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> bundle = new LinkedHashMap<>();
-        bundle.put("text/html", html());
-        bundle.put("text/plain", toString());
-        return bundle;
+        return new Html(html(), toString()).mimeBundle();
     }
 
     @Override

@@ -2,6 +2,7 @@ package fasttrack.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,9 +110,30 @@ class GptTest {
         GptConfig config = new GptConfig(64, 32, 2, 4, 32, 0f, false);
         Gpt model = new Gpt(config).initialize(nd);
         var qkv = model.blocks().get(0).attention().linear("qkv");
-        assertEquals(new ai.djl.ndarray.types.Shape(96, 32), LinearLayers.weight(qkv).getShape());
-        var notLinear = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertEquals(new Shape(96, 32), LinearLayers.weight(qkv).getShape());
+        var notLinear = assertThrows(IllegalArgumentException.class,
                 () -> LinearLayers.weight(model.blocks().get(0).attention()));
-        org.junit.jupiter.api.Assertions.assertTrue(notLinear.getMessage().contains("not a plain Linear layer"));
+        assertTrue(notLinear.getMessage().contains("not a plain Linear layer"));
+    }
+
+    /** The parts a notebook assembles into a forward pass (notebooks 10 and 11) give exactly {@link Gpt#logits}. */
+    @Test
+    void embeddingsBlocksFinalNormAndOutputWeightsGiveTheLogits() {
+        for (boolean tied : new boolean[] {false, true}) {
+            GptConfig config = new GptConfig(20, 16, 2, 2, 16, 0.1f, tied);
+            Gpt model = new Gpt(config).initialize(nd);
+            assertEquals(new Shape(20, 16), model.tokenEmbeddings().getShape());
+            assertEquals(new Shape(16, 16), model.positionEmbeddings().getShape());
+            assertEquals(new Shape(20, 16), model.outputWeights().getShape());
+            if (tied) assertSame(model.tokenEmbeddings(), model.outputWeights(), "tied: the output layer is the token table");
+
+            NDArray ids = nd.create(new long[] {1, 5, 7, 3, 9, 2, 0, 19, 4, 4}, new Shape(2, 5));
+            NDArray h = model.tokenEmbeddings().get(ids).add(model.positionEmbeddings().get("0:5"));
+            for (TransformerBlock block : model.blocks()) h = block.forward(ps, new NDList(h), false).singletonOrThrow();
+            h = model.finalNorm().forward(ps, new NDList(h), false).singletonOrThrow();
+            NDArray byParts = h.matMul(model.outputWeights().transpose());
+            float difference = byParts.sub(model.logits(ps, ids, false)).abs().max().getFloat();
+            assertTrue(difference < 1e-6, "tied " + tied + ": the parts give the logits, difference " + difference);
+        }
     }
 }
