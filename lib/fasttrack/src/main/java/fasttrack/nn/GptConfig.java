@@ -27,7 +27,7 @@ public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int
         return new GptConfig(vocabSize, 128, 4, 4, 128, 0.1f, false);
     }
 
-    /** A GPU-sized model: 6 layers, 6 heads, C = 384, context 256 (nanoGPT's Shakespeare config, about 10.7 M parameters). */
+    /** A GPU-sized model: 6 layers, 6 heads, C = 384, context 256 (nanoGPT's Shakespeare config, about 10.8 M parameters). */
     public static GptConfig gpu(int vocabSize) {
         return new GptConfig(vocabSize, 256, 6, 6, 384, 0.2f, false);
     }
