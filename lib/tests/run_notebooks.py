@@ -51,7 +51,7 @@ def errors_in(nb):
 
 
 def run(path):
-    """Returns a list of failure messages (empty when the notebook passed)."""
+    """Returns (failure messages, empty when it passed; checks passed; notes recorded; exercises)."""
     shipped = nbformat.read(path, as_version=4)
     declared = shipped.metadata.get("fasttrack", {})
     try:
@@ -60,9 +60,9 @@ def run(path):
         solutions = exercises.parse(sol_path) if sol_path.exists() else {}
     except exercises.SolutionsError as e:
         return [str(e)], 0, 0, 0
-    problems = []
-    if len(ids) < declared.get("min_exercises", 2):
-        problems.append("%d exercises, the notebook declares at least %d" % (len(ids), declared.get("min_exercises", 2)))
+    problems, least = [], declared.get("min_exercises", 2)
+    if len(ids) < least:
+        problems.append("%d exercises, the notebook declares at least %d" % (len(ids), least))
     missing, unused = sorted(set(ids) - set(solutions)), sorted(set(solutions) - set(ids))
     if missing:
         problems.append("no solution in %s for exercise(s) %s" % (sol_path.relative_to(REPO), ", ".join(missing)))
