@@ -1,5 +1,10 @@
 package fasttrack.bench;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import com.google.gson.JsonObject;
 import fasttrack.generate.Generator;
 import fasttrack.generate.Sampling;
 import fasttrack.lora.LoraAdapters;
@@ -11,66 +16,175 @@ import fasttrack.runtime.Setup;
 import fasttrack.text.CharTokenizer;
 import fasttrack.text.Corpus;
 import fasttrack.train.GptTrainer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Speed and memory of the course GPT on this machine, printed as a table: training tokens/s for the
- * CPU reference config, generation tokens/s with and without the KV cache, the same for LoRA
- * (adapters unmerged and merged), and resident memory over a long training run. Run with
+ * Speed and memory of the course GPT, side by side with the same model in plain PyTorch run in the
+ * same invocation ({@link PyTorchReference}): the float32 matrix-product ceiling of both stacks,
+ * training tokens/s (median step after warm-up, with and without dropout), generation tokens/s at
+ * batch 1 with and without the KV cache (best of 3 alternating runs, at 1 thread and at all
+ * threads), a LoRA step against a full step, and resident memory over a long run. Run with
  * lib/bin/benchmark; not part of the tests (timings are not asserts).
+ *
+ * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference]
  */
 public final class GptBenchmark {
 
-    private record Row(String what, String value, String peer) {}
+    private static final int BATCH = 32, WARMUP_STEPS = 5, NEW_TOKENS = 110, ROUNDS = 3, MATMUL = 1024;
+    private static final String PROMPT = "And God said";
 
-    public static void main(String[] args) {
-        int trainSteps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int memorySteps = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+    private final int steps;
+    private final int threads;
+    private final Optional<PyTorchReference> reference;
+    private final int[] train;
+    private final int[] validation;
+    private final CharTokenizer chars;
+    private final Path tokenFile;
+    private final List<String[]> rows = new ArrayList<>();
+
+    private GptBenchmark(int steps, Optional<PyTorchReference> reference) throws IOException {
+        this.steps = steps;
+        Setup.manager();   // loads the engine, which the thread count is read from
+        this.threads = JniUtils.getNumThreads();
+        this.reference = reference;
         Corpus.Split split = Corpus.kjv().split(0.9);
-        CharTokenizer chars = CharTokenizer.fit(split.train());
-        int[] train = chars.encode(split.train()), validation = chars.encode(split.validation());
-        List<Row> rows = new ArrayList<>();
-        System.out.println("device " + Setup.device() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        chars = CharTokenizer.fit(split.train());
+        train = chars.encode(split.train());
+        validation = chars.encode(split.validation());
+        tokenFile = Files.createTempFile("fasttrack-bench-", ".int32");
+        tokenFile.toFile().deleteOnExit();
+        ByteBuffer bytes = ByteBuffer.allocate(4 * train.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asIntBuffer().put(train);
+        Files.write(tokenFile, bytes.array());
+    }
 
+    public static void main(String[] args) throws IOException {
+        int steps = 60, memorySteps = 2000;
+        boolean withReference = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--memory-steps" -> memorySteps = Integer.parseInt(args[++i]);
+                case "--no-reference" -> withReference = false;
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference]");
+            }
+        }
+        if (steps < 50) System.out.println("note: medians over fewer than 50 steps are noisy");
+        List<String> whyNot = new ArrayList<>();
+        Optional<PyTorchReference> reference = withReference ? PyTorchReference.find(Path.of("").toAbsolutePath(), whyNot) : Optional.empty();
+        GptBenchmark bench = new GptBenchmark(steps, reference);
+        System.out.printf("device %s, %d cores, engine threads %d; PyTorch reference: %s%n", Setup.device(),
+                Runtime.getRuntime().availableProcessors(), bench.threads,
+                reference.map(r -> "torch " + r.version()).orElse(withReference ? "not found (" + String.join("; ", whyNot)
+                        + "). Install it with: " + PyTorchReference.INSTALL : "skipped (--no-reference)"));
+        bench.matmul();
+        bench.training(0f);
+        bench.training(0.1f);
+        bench.generation();
+        bench.lora();
+        bench.memory(memorySteps);
+        bench.print();
+        System.exit(0);   // DJL leaves non-daemon threads behind
+    }
+
+    private void matmul() {
+        double ours;
+        try (NDManager scope = Setup.manager().newSubManager()) {
+            NDArray a = scope.randomNormal(new Shape(MATMUL, MATMUL)), b = scope.randomNormal(new Shape(MATMUL, MATMUL));
+            for (int i = 0; i < 3; i++) a.matMul(b).close();
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < ROUNDS; i++) {
+                long start = System.nanoTime();
+                a.matMul(b).close();
+                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+            }
+            ours = 2.0 * MATMUL * MATMUL * MATMUL / best / 1e9;
+        }
+        Double theirs = referenceNumber("matmul", Map.of(), r -> r.get("gflops").getAsDouble());
+        ceilingOurs = ours;
+        ceilingTheirs = theirs;
+        row(String.format("matmul ceiling, float32 %d x %d, GFLOP/s (%d threads)", MATMUL, MATMUL, threads), ours, theirs);
+    }
+
+    private double ceilingOurs;
+    private Double ceilingTheirs;
+
+    private void training(float dropout) {
+        GptConfig config = new GptConfig(chars.vocabSize(), 128, 4, 4, 128, dropout, false);
+        double ms = medianStepMs(config, null);
+        Double theirs = referenceNumber("train", Map.of("dropout", dropout), r -> r.get("ms_per_step").getAsDouble());
+        double tokens = BATCH * 128.0;
+        String name = String.format(Locale.ROOT, "training, dropout %.1f: tokens/s (batch %d x 128, median of %d steps)", dropout, BATCH, steps);
+        row(name, tokens / ms * 1000, theirs == null ? null : tokens / theirs * 1000);
+        double flops = trainingFlopsPerStep(config, BATCH);
+        rows.add(new String[] {String.format(Locale.ROOT, "  same, %% of own matmul ceiling (%.2f GFLOP/step)", flops / 1e9),
+                percent(flops / (ms / 1000) / 1e9 / ceilingOurs),
+                theirs == null || ceilingTheirs == null ? "-" : percent(flops / (theirs / 1000) / 1e9 / ceilingTheirs), ""});
+        if (dropout == 0.1f) msFullStep = ms;
+    }
+
+    private double msFullStep;
+
+    /** Median ms of a training step of a fresh model with {@code config}, optionally LoRA-adapted first. */
+    private double medianStepMs(GptConfig config, LoraConfig lora) {
         Setup.seed(1337);
+        Gpt model = new Gpt(config).initialize(Setup.manager());
+        if (lora != null) LoraAdapters.attach(model, lora);
+        try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
+            trainer.train(WARMUP_STEPS, null);
+            double[] times = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                long start = System.nanoTime();
+                trainer.train(1, null);
+                times[i] = (System.nanoTime() - start) / 1e6;
+            }
+            return median(times);
+        }
+    }
+
+    private void generation() {
+        Setup.seed(1);
         Gpt model = new Gpt(GptConfig.cpu(chars.vocabSize())).initialize(Setup.manager());
-        try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
-            double msPerStep = msPerStep(trainer, trainSteps);
-            rows.add(new Row("GPT parameters (4 layers, 4 heads, C 128, context 128)", String.format("%,d", model.parameterCount()), "825,856 (vocab 63)"));
-            rows.add(new Row("training ms/step, batch 32 x 128 tokens (mean of " + trainSteps + ")", fmt(msPerStep), "~574"));
-            rows.add(new Row("training tokens/s", fmt(32 * 128 / msPerStep * 1000), "~7,100"));
-        }
         Generator generator = new Generator(model, Setup.manager());
-        int[] prompt = chars.encode("And God said");
-        // Rounds alternate without and with the cache, best of three each: the JIT keeps speeding up
-        // the per-token Java work for the first few hundred tokens, so a single run measures warm-up.
-        double plain = 0, cached = 0;
-        for (int round = 0; round < 3; round++) {
-            plain = Math.max(plain, tokensPerSecond(generator, prompt, false));
-            cached = Math.max(cached, tokensPerSecond(generator, prompt, true));
+        int[] prompt = chars.encode(PROMPT);
+        JsonObject theirs = referenceJson("generate", Map.of("dropout", 0.1f));
+        for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
+            JniUtils.setNumThreads(t);
+            // Alternate without and with the cache, best of each: the JIT keeps speeding up the
+            // per-token Java work for the first few hundred tokens, so a single run measures warm-up.
+            double plain = 0, cached = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                plain = Math.max(plain, tokensPerSecond(generator, prompt, false));
+                cached = Math.max(cached, tokensPerSecond(generator, prompt, true));
+            }
+            JsonObject ref = theirs == null ? null : theirs.getAsJsonObject("threads_" + t);
+            row(String.format("generation tokens/s, batch 1, %d new tokens, no KV cache, %d thread%s", NEW_TOKENS, t, t > 1 ? "s" : ""),
+                    plain, ref == null ? null : ref.get("plain").getAsDouble());
+            row(String.format("generation tokens/s, batch 1, %d new tokens, KV cache, %d thread%s", NEW_TOKENS, t, t > 1 ? "s" : ""),
+                    cached, ref == null ? null : ref.get("cached").getAsDouble());
         }
-        rows.add(new Row("generation tokens/s, batch 1, 110 tokens in one context without KV cache (best of 3)", fmt(plain), "125-162"));
-        rows.add(new Row("generation tokens/s, batch 1, 110 tokens in one context with KV cache (best of 3)", fmt(cached), "400-440"));
+        JniUtils.setNumThreads(threads);
+    }
 
-        // LoRA on the same model: r = 4 adapters on the attention projections, everything else frozen.
-        LoraAdapters adapters = LoraAdapters.attach(model, LoraConfig.attention(4, 8));
-        try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
-            double msPerStep = msPerStep(trainer, trainSteps);
-            rows.add(new Row("LoRA r=4 on attention (" + String.format("%,d", adapters.parameterCount()) + " trainable) training ms/step, same batch",
-                    fmt(msPerStep), "-"));
-        }
-        // Unmerged and merged alternate, best of three each, so JIT warm-up favours neither.
-        double unmerged = 0, merged = 0;
-        for (int round = 0; round < 3; round++) {
-            unmerged = Math.max(unmerged, tokensPerSecond(generator, prompt, true));
-            adapters.merge();
-            merged = Math.max(merged, tokensPerSecond(generator, prompt, true));
-            adapters.unmerge();
-        }
-        rows.add(new Row("LoRA generation tokens/s with KV cache, adapters unmerged / merged (best of 3)", fmt(unmerged) + " / " + fmt(merged), "-"));
+    private void lora() {
+        LoraConfig lora = LoraConfig.attention(4, 8);
+        double ms = medianStepMs(GptConfig.cpu(chars.vocabSize()), lora);
+        rows.add(new String[] {"LoRA r=4 on attention, dropout 0.1: ms/step / full step's ms (target <= 0.75)",
+                fmt(ms) + " / " + fmt(msFullStep) + " = " + String.format(Locale.ROOT, "%.2f", ms / msFullStep), "-", ""});
+    }
 
+    private void memory(int memorySteps) {
         Setup.seed(1);
         Gpt small = new Gpt(new GptConfig(chars.vocabSize(), 64, 2, 4, 64, 0.1f, false)).initialize(Setup.manager());
         try (GptTrainer trainer = new GptTrainer(small, train, validation,
@@ -81,28 +195,90 @@ public final class GptBenchmark {
             trainer.train(null);
             System.gc();
             double late = ProcessMemory.residentMiB();
-            rows.add(new Row("resident memory after 200 / " + memorySteps + " steps (2 layers, C 64, batch 16 x 64), MiB",
-                    fmt(early) + " / " + fmt(late), "-"));
+            rows.add(new String[] {"resident memory after 200 / " + memorySteps + " steps (2 layers, C 64, batch 16 x 64), MiB",
+                    fmt(early) + " / " + fmt(late), "-", ""});
         }
-
-        System.out.printf("%n| %-92s | %14s | %18s |%n", "measurement", "DJL (here)", "PyTorch peer");
-        System.out.printf("|%s|%s|%s|%n", "-".repeat(94), "-".repeat(16), "-".repeat(20));
-        for (Row row : rows) System.out.printf("| %-92s | %14s | %18s |%n", row.what(), row.value(), row.peer());
-        System.exit(0);   // DJL leaves non-daemon threads behind
     }
 
-    /** Mean milliseconds per training step over {@code steps}, after three warm-up steps. */
-    private static double msPerStep(GptTrainer trainer, int steps) {
-        trainer.train(3, null);
-        long start = System.nanoTime();
-        trainer.train(steps, null);
-        return (System.nanoTime() - start) / 1e6 / steps;
+    /**
+     * Matrix-product FLOPs of one training step (forward 2 per multiply-add, backward twice that):
+     * 6·tokens·(matrix parameters) for the linear layers and the head, plus attention's q·kᵀ and
+     * weights·v, 2·2·T·C per token per layer forward, 3× that with backward.
+     */
+    static double trainingFlopsPerStep(GptConfig c, int batch) {
+        double tokens = (double) batch * c.blockSize();
+        double matrices = c.layers() * 12.0 * c.embedDim() * c.embedDim() + (double) c.embedDim() * c.vocabSize();
+        double attention = c.layers() * 4.0 * c.blockSize() * c.embedDim();
+        return tokens * (6 * matrices + 3 * attention);
     }
 
-    private static double tokensPerSecond(Generator generator, int[] prompt, boolean cache) {
+    private double tokensPerSecond(Generator generator, int[] prompt, boolean cache) {
         long start = System.nanoTime();
-        generator.generate(prompt, 110, Sampling.greedy(), cache);
-        return 110 / ((System.nanoTime() - start) / 1e9);
+        generator.generate(prompt, NEW_TOKENS, Sampling.greedy(), cache);
+        return NEW_TOKENS / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The reference's number for a phase, or null (and the reason printed) when it cannot run. */
+    private Double referenceNumber(String phase, Map<String, Object> overrides, java.util.function.Function<JsonObject, Double> pick) {
+        JsonObject result = referenceJson(phase, overrides);
+        return result == null ? null : pick.apply(result);
+    }
+
+    private JsonObject referenceJson(String phase, Map<String, Object> overrides) {
+        if (reference.isEmpty()) return null;
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("vocab", chars.vocabSize());
+        config.put("block", 128);
+        config.put("layers", 4);
+        config.put("heads", 4);
+        config.put("embed", 128);
+        config.put("dropout", 0.1);
+        GptTrainer.Config defaults = GptTrainer.Config.defaults(10_000);
+        config.put("batch", defaults.batchSize());
+        config.put("lr", defaults.maxLr());
+        config.put("min_lr", defaults.minLr());
+        config.put("warmup", defaults.warmupSteps());
+        config.put("total", defaults.totalSteps());
+        config.put("weight_decay", defaults.weightDecay());
+        config.put("grad_clip", defaults.gradClip());
+        config.put("threads", threads);
+        config.put("steps", steps);
+        config.put("warmup_steps", WARMUP_STEPS);
+        config.put("tokens", tokenFile.toString());
+        config.put("prompt", Arrays.stream(chars.encode(PROMPT)).boxed().toList());
+        config.put("new_tokens", NEW_TOKENS);
+        config.put("rounds", ROUNDS);
+        config.put("matmul_size", MATMUL);
+        config.putAll(overrides);
+        try {
+            return reference.get().run(phase, config);
+        } catch (IOException e) {
+            System.out.println("PyTorch reference, " + phase + ": failed: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void row(String name, double ours, Double theirs) {
+        rows.add(new String[] {name, fmt(ours), theirs == null ? "-" : fmt(theirs),
+                theirs == null ? "" : String.format(Locale.ROOT, "%.2fx", ours / theirs)});
+        System.out.printf("  %s: %s%s%n", name, fmt(ours), theirs == null ? "" : " vs PyTorch " + fmt(theirs));
+    }
+
+    private void print() {
+        System.out.printf("%n| %-88s | %16s | %12s | %10s |%n", "measurement", "DJL (this project)", "PyTorch", "ours/theirs");
+        System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(90), "-".repeat(20), "-".repeat(14), "-".repeat(13));
+        for (String[] r : rows) System.out.printf("| %-88s | %18s | %12s | %11s |%n", r[0], r[1], r[2], r[3]);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
     }
 
     private static String fmt(double value) {

@@ -13,7 +13,9 @@ import java.util.Random;
  * Autoregressive generation: feed the context, pick the next token from the last position's logits,
  * append it, repeat. Without a cache every step re-runs the whole context (up to the model's block
  * size); with a KV cache each step runs only the new token, reusing the keys and values of the ones
- * before. Both give the same tokens.
+ * before. Both give the same tokens. On the CPU the cached path runs in a {@link CachedDecoder}
+ * (plain Java loops: one token is too little work to pay the engine's per-call cost ~150 times);
+ * elsewhere it runs {@link Gpt#logitsCached}.
  */
 public final class Generator {
 
@@ -38,13 +40,25 @@ public final class Generator {
         Random random = new Random(sampling.seed());
         int[] tokens = Arrays.copyOf(prompt, prompt.length + count);
         int length = prompt.length;
-        try (KvCache cache = useCache ? new KvCache(manager, model.config().layers()) : null) {
+        CachedDecoder decoder = useCache ? CachedDecoder.of(model) : null;   // a snapshot of the weights as they are now
+        try (KvCache cache = useCache && decoder == null ? new KvCache(manager, model.config().layers()) : null) {
             for (int i = 0; i < count; i++) {
-                float[] logits = useCache ? nextLogitsCached(tokens, length, cache) : nextLogits(tokens, length);
+                float[] logits = decoder != null ? nextLogits(tokens, length, decoder)
+                        : useCache ? nextLogitsCached(tokens, length, cache) : nextLogits(tokens, length);
                 tokens[length++] = sampling.sample(logits, random);
             }
         }
         return tokens;
+    }
+
+    private float[] nextLogits(int[] tokens, int length, CachedDecoder decoder) {
+        int block = model.config().blockSize();
+        if (decoder.length() > 0 && decoder.length() < block) return decoder.next(tokens[length - 1]);
+        // Empty, or the window is full: cached positions would shift, so prefill afresh.
+        decoder.clear();
+        float[] logits = null;
+        for (int i = Math.max(0, length - block); i < length; i++) logits = decoder.next(tokens[i]);
+        return logits;
     }
 
     /** The logits for the token after tokens[0..length), from the last blockSize tokens. */

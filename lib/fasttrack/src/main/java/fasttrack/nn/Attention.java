@@ -43,7 +43,10 @@ public final class Attention {
             if (qs.get(dims - 2) > ks.get(dims - 2)) {
                 throw new IllegalArgumentException("a causal mask needs at least as many keys as queries: q " + qs + ", k " + ks);
             }
-            scores = scores.add(causalMask(q.getManager(), (int) qs.get(dims - 2), (int) ks.get(dims - 2), scores.getDataType()));
+            // One query that comes last (a generated token against the cache) may see every key: no mask.
+            if (qs.get(dims - 2) > 1) {
+                scores = scores.add(causalMask(q.getManager(), (int) qs.get(dims - 2), (int) ks.get(dims - 2), scores.getDataType()));
+            }
         }
         NDArray weights = scores.softmax(-1);
         return new NDList(weights.matMul(v), weights);

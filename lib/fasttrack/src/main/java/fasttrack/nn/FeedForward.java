@@ -1,5 +1,6 @@
 package fasttrack.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -19,6 +20,7 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
     private Block up;           // Linear layers, or LoRA-wrapped ones
     private Block down;
     private final Dropout dropout;
+    private final float dropoutRate;
 
     public FeedForward(int embedDim, int hidden, float dropout) {
         if (embedDim < 1 || hidden < 1) throw new IllegalArgumentException("embedDim and hidden must be >= 1, got " + embedDim + ", " + hidden);
@@ -26,6 +28,7 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
         up = addChildBlock("up", Linear.builder().setUnits(hidden).build());
         down = addChildBlock("down", Linear.builder().setUnits(embedDim).build());
         this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
+        this.dropoutRate = dropout;
     }
 
     @Override
@@ -57,9 +60,10 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList h = up.forward(ps, inputs, training);
-        h = new NDList(Activation.gelu(h.singletonOrThrow()));
-        return dropout.forward(ps, down.forward(ps, h, training), training);
+        NDArray h = Activation.gelu(LinearLayers.apply(up, ps, inputs.singletonOrThrow(), training));
+        NDArray out = LinearLayers.apply(down, ps, h, training);
+        // Outside training (or at rate 0) dropout is the identity: skip the engine call.
+        return training && dropoutRate > 0 ? dropout.forward(ps, new NDList(out), true) : new NDList(out);
     }
 
     @Override

@@ -151,12 +151,13 @@ public final class Gpt extends AbstractBlock {
         NDArray h = Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE).singletonOrThrow();
         h.attach(ids.getManager());   // the engine puts it beside the table; it belongs to the caller's (per-step) scope
         h = positions.add(ps, h, offset, training);
-        return dropout.forward(ps, new NDList(h), training).singletonOrThrow();
+        // Outside training (or at rate 0) dropout is the identity: skip the engine call.
+        return training && config.dropout() > 0 ? dropout.forward(ps, new NDList(h), true).singletonOrThrow() : h;
     }
 
     private NDArray output(ParameterStore ps, NDArray h, boolean training) {
         h = finalNorm.forward(ps, new NDList(h), training).singletonOrThrow();
-        if (head != null) return head.forward(ps, new NDList(h), training).singletonOrThrow();
+        if (head != null) return LinearLayers.apply(head, ps, h, training);
         NDArray transposed = ps.getValue(tokenEmbedding, h.getDevice(), training).transpose();
         transposed.attach(h.getManager());   // a view, but its handle must not pile up in the table's manager
         return h.matMul(transposed);         // tied: logits = h Eᵀ

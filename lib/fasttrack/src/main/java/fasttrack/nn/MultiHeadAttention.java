@@ -30,6 +30,7 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
     private Block qkv;          // a Linear, or a LoRA-wrapped one
     private Block projection;
     private final Dropout dropout;
+    private final float dropoutRate;
 
     public MultiHeadAttention(int embedDim, int heads, boolean causal, float dropout) {
         if (embedDim < 1 || heads < 1) throw new IllegalArgumentException("embedDim and heads must be >= 1, got " + embedDim + ", " + heads);
@@ -44,6 +45,7 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
         this.qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * embedDim).build());
         this.projection = addChildBlock("projection", Linear.builder().setUnits(embedDim).build());
         this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
+        this.dropoutRate = dropout;
     }
 
     public int heads() {
@@ -107,8 +109,9 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
         }
         NDList attended = Attention.scaledDotProduct(qkvHeads.get(0), keys, values, causal);
         NDArray merged = attended.get(0).transpose(0, 2, 1, 3).reshape(b, t, embedDim);   // (B, H, t, d) -> (B, t, H, d) -> (B, t, C)
-        NDArray out = projection.forward(ps, new NDList(merged), training).singletonOrThrow();
-        out = dropout.forward(ps, new NDList(out), training).singletonOrThrow();
+        NDArray out = LinearLayers.apply(projection, ps, merged, training);
+        // Outside training (or at rate 0) dropout is the identity: skip the engine call.
+        if (training && dropoutRate > 0) out = dropout.forward(ps, new NDList(out), true).singletonOrThrow();
         return new NDList(out, attended.get(1));
     }
 
@@ -127,14 +130,14 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
                     qkvHeads.get(2).get(head), causal).get(0));                                     // (B, T, d)
         }
         NDArray merged = NDArrays.concat(outputs, 2);                                              // (B, T, C)
-        return projection.forward(ps, new NDList(merged), false).singletonOrThrow();
+        return LinearLayers.apply(projection, ps, merged, false);
     }
 
     /** x (B, T, C) -> q, k, v each (B, heads, T, d). */
     private NDList splitHeads(ParameterStore ps, NDArray x, boolean training) {
         long b = x.getShape().get(0), t = x.getShape().get(1);
         int d = embedDim / heads;
-        NDArray all = qkv.forward(ps, new NDList(x), training).singletonOrThrow();                 // (B, T, 3C)
+        NDArray all = LinearLayers.apply(qkv, ps, x, training);                                    // (B, T, 3C)
         NDList split = all.split(3, 2);
         NDList out = new NDList();
         for (NDArray part : split) out.add(part.reshape(b, t, heads, d).transpose(0, 2, 1, 3));

@@ -1,6 +1,7 @@
 package fasttrack.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,33 +42,33 @@ public final class AdamW implements AutoCloseable {
         return new AdamW(parent, 0.9f, 0.95f, 1e-8f, weightDecay);
     }
 
-    /** One update of every named weight from its gradient, at learning rate {@code lr}. */
+    /** One update of every named weight from its gradient, at learning rate {@code lr}; clears the gradients. */
     public void step(Map<String, NDArray> weights, float lr) {
+        step(weights, lr, 1f);
+    }
+
+    /**
+     * One update of every named weight from its gradient times {@code gradScale} (how clipping by
+     * global norm is applied without a pass that rewrites every gradient), at learning rate
+     * {@code lr}; clears the gradients.
+     */
+    public void step(Map<String, NDArray> weights, float lr, float gradScale) {
         if (!(lr >= 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("the learning rate must be a finite number >= 0, got " + lr);
+        if (!(gradScale > 0) || Float.isInfinite(gradScale)) throw new IllegalArgumentException("gradScale must be a finite number > 0, got " + gradScale);
         steps++;
-        float correction1 = 1 - (float) Math.pow(beta1, steps), correction2 = 1 - (float) Math.pow(beta2, steps);
+        double correction1 = 1 - Math.pow(beta1, steps), correction2 = 1 - Math.pow(beta2, steps);
+        // libtorch's fused update, one engine call per weight instead of a dozen, computes
+        //   w <- w - lr·λ·w;  m <- β1·m + (1-β1)·g;  v <- β2·v + (1-β2)·g²;  w <- w - lr'·m / (√v + ε')
+        // then zeroes the gradient. With lr' = lr·√c2 / c1 and ε' = ε·√c2 (c = 1 - βᵗ) the last step
+        // is w - lr·m̂ / (√v̂ + ε), the formula above, since m̂ = m / c1 and √v̂ = √v / √c2.
+        float correctedLr = (float) (lr * Math.sqrt(correction2) / correction1), correctedEpsilon = (float) (epsilon * Math.sqrt(correction2));
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
             NDArray weight = e.getValue();
             NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {zerosLike(weight), zerosLike(weight)});
-            // Weights require gradients, so autograd forbids writing them in place: write through the
-            // detached view (same memory). Temporaries are closed as soon as they are used.
-            try (NDArray data = weight.stopGradient(); NDArray grad = weight.getGradient()) {
-                try (NDArray scaled = grad.mul(1 - beta1)) {
-                    mv[0].muli(beta1).addi(scaled);
-                }
-                try (NDArray squared = grad.square()) {
-                    mv[1].muli(beta2).addi(squared.muli(1 - beta2));
-                }
-                try (NDArray mHat = mv[0].div(correction1); NDArray vHat = mv[1].div(correction2);
-                     NDArray denominator = vHat.sqrt()) {
-                    NDArray update = mHat.divi(denominator.addi(epsilon));   // mHat, overwritten
-                    if (weightDecay > 0 && weight.getShape().dimension() >= 2) {
-                        try (NDArray decay = data.mul(weightDecay)) {
-                            update.addi(decay);
-                        }
-                    }
-                    data.subi(update.muli(lr));
-                }
+            float decay = weight.getShape().dimension() >= 2 ? weightDecay : 0f;   // matrices only, not biases or norms
+            try (NDArray grad = weight.getGradient()) {
+                weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, mv[0], mv[1]), new NDList(weight), lr, correctedLr,
+                        decay, gradScale, -1f /* no element clipping */, beta1, beta2, correctedEpsilon, false, true);
             }
         }
     }

@@ -226,14 +226,16 @@ public final class GptTrainer implements AutoCloseable {
                         + ": training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
             }
             collector.backward(value);
-            double norm = clipGradients(trainable.values(), config.gradClip());
-            update(trainable, norm, lr);
-            // Gradients accumulate across backward calls: reset them by filling with an array zero (a
-            // fill, unlike grad − grad, clears NaN; a Number value would leave a scalar behind per call).
-            NDArray zero = scope.zeros(new Shape());
-            for (NDArray w : trainable.values()) {
-                try (NDArray grad = w.getGradient()) {
-                    grad.set(ALL, zero);
+            double norm = gradientNorm(trainable.values());
+            if (!update(trainable, norm, lr)) {
+                // Gradients accumulate across backward calls and the optimizer did not clear them: fill
+                // with an array zero (a fill, unlike grad − grad, clears NaN; a Number value would leave
+                // a scalar behind per call).
+                NDArray zero = scope.zeros(new Shape());
+                for (NDArray w : trainable.values()) {
+                    try (NDArray grad = w.getGradient()) {
+                        grad.set(ALL, zero);
+                    }
                 }
             }
             history.add(new TrainingHistory.Step(step, loss, lr, norm));
@@ -242,15 +244,22 @@ public final class GptTrainer implements AutoCloseable {
         return loss;
     }
 
-    /** Applies the optimizer unless the gradient norm is not finite; too many such steps in a row is divergence. */
-    void update(Map<String, NDArray> weights, double gradNorm, float lr) {
+    /**
+     * Applies the optimizer, with the gradients clipped to the configured global norm, unless that
+     * norm is not finite; too many such steps in a row is divergence. Returns whether it updated
+     * (and so cleared the gradients).
+     */
+    boolean update(Map<String, NDArray> weights, double gradNorm, float lr) {
         if (Double.isFinite(gradNorm)) {
-            optimizer.step(weights, lr);
+            optimizer.step(weights, lr, clipScale(gradNorm, config.gradClip()));
             consecutiveSkips = 0;
-        } else if (++consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+            return true;
+        }
+        if (++consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
             throw new IllegalStateException("the gradients were not finite for " + consecutiveSkips + " steps in a row (step "
                     + step + "): training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
         }
+        return false;
     }
 
     /** The mean loss over the configured number of fixed evaluation batches of {@code tokens}. */
@@ -277,23 +286,25 @@ public final class GptTrainer implements AutoCloseable {
         return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
     }
 
-    /** Scales all gradients down together if their global L2 norm exceeds {@code max}; returns the norm before. */
-    static double clipGradients(Iterable<NDArray> weights, float max) {
+    /** The global L2 norm of the gradients, √(Σ ‖g‖²) over every weight: one engine call per weight. */
+    static double gradientNorm(Iterable<NDArray> weights) {
         double sumOfSquares = 0;
         for (NDArray w : weights) {
-            try (NDArray grad = w.getGradient(); NDArray squared = grad.square(); NDArray total = squared.sum()) {
-                sumOfSquares += total.getFloat();
+            try (NDArray grad = w.getGradient(); NDArray norm = grad.norm()) {
+                double n = norm.getFloat();
+                sumOfSquares += n * n;
             }
         }
-        double norm = Math.sqrt(sumOfSquares);
-        if (max > 0 && norm > max) {
-            for (NDArray w : weights) {
-                try (NDArray grad = w.getGradient()) {
-                    grad.muli(max / norm);
-                }
-            }
-        }
-        return norm;
+        return Math.sqrt(sumOfSquares);
+    }
+
+    /**
+     * The factor that clips gradients of global norm {@code norm} to at most {@code max} (0: no
+     * clipping): max / norm when above, else 1. Scaling every gradient by the same factor shortens
+     * the step and keeps its direction; the optimizer applies it as it reads each gradient.
+     */
+    static float clipScale(double norm, float max) {
+        return max > 0 && norm > max ? (float) (max / norm) : 1f;
     }
 
     /** Writes model, optimizer state, configuration, step and history to {@code file}, atomically, with a checksum. */

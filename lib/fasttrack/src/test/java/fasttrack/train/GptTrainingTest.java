@@ -13,6 +13,7 @@ import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,6 +205,32 @@ class GptTrainingTest {
             }
             float[] actual = w.toType(DataType.FLOAT32, false).toFloatArray();
             assertArrayEquals(new double[] {weight[0], weight[1]}, new double[] {actual[0], actual[1]}, 1e-6);
+        }
+    }
+
+    /** Clipping is a factor on the gradients the optimizer reads: the same update as gradients scaled beforehand. */
+    @Test
+    void clippingScalesTheGradientsAdamWReads() {
+        try (NDManager m = nd.newSubManager(); AdamW scaled = new AdamW(m, 0.9f, 0.95f, 1e-8f, 0.1f);
+             AdamW plain = new AdamW(m, 0.9f, 0.95f, 1e-8f, 0.1f)) {
+            NDArray a = m.create(new float[][] {{1f, -2f}, {0.5f, 3f}}), b = a.duplicate();
+            NDArray bias = m.create(new float[] {0.3f, -0.1f});
+            for (NDArray w : new NDArray[] {a, b, bias}) w.setRequiresGradient(true);
+            NDArray g = m.create(new float[][] {{3f, -4f}, {12f, 0f}});
+            try (var collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                collector.backward(a.mul(g).sum().add(b.mul(g.mul(0.25f)).sum()).add(bias.mul(m.create(new float[] {4f, 3f})).sum()));
+            }
+            assertEquals(Math.sqrt(9 + 16 + 144 + (9 + 16 + 144) / 16.0 + 16 + 9), GptTrainer.gradientNorm(List.of(a, b, bias)), 1e-4);
+            assertEquals(0.25f, GptTrainer.clipScale(4.0, 1f));
+            assertEquals(1f, GptTrainer.clipScale(0.5, 1f), "within the limit: unchanged");
+            assertEquals(1f, GptTrainer.clipScale(40, 0f), "0 turns clipping off");
+            scaled.step(Map.of("w", a), 0.01f, 0.25f);   // a's gradient g, read as g/4
+            plain.step(Map.of("w", b), 0.01f);           // b's gradient g/4
+            assertArrayEquals(b.toFloatArray(), a.toFloatArray(), 1e-7f);
+            try (NDArray cleared = a.getGradient()) {
+                assertEquals(0f, cleared.abs().sum().getFloat(), "the step clears the gradient");
+            }
+            assertThrows(IllegalArgumentException.class, () -> scaled.step(Map.of("w", a), 0.01f, 0f));
         }
     }
 
