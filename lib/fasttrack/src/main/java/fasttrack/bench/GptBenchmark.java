@@ -41,7 +41,8 @@ import java.util.Optional;
  */
 public final class GptBenchmark {
 
-    private static final int BATCH = 32, WARMUP_STEPS = 5, NEW_TOKENS = 110, ROUNDS = 3, MATMUL = 1024;
+    private static final int BATCH = 32, WARMUP_STEPS = 5, NEW_TOKENS = 110, ROUNDS = 3, MATMUL_ROUNDS = 10;
+    private static final int[] MATMUL_SIZES = {512, 1024, 2048};
     private static final String PROMPT = "And God said";
 
     private final int steps;
@@ -52,6 +53,9 @@ public final class GptBenchmark {
     private final CharTokenizer chars;
     private final Path tokenFile;
     private final List<String[]> rows = new ArrayList<>();
+    private double ceilingOurs;       // GFLOP/s
+    private Double ceilingTheirs;     // GFLOP/s, null without the reference
+    private final List<String> targets = new ArrayList<>();
 
     private GptBenchmark(int steps, Optional<PyTorchReference> reference) throws IOException {
         this.steps = steps;
@@ -98,27 +102,28 @@ public final class GptBenchmark {
         System.exit(0);   // DJL leaves non-daemon threads behind
     }
 
+    /**
+     * The best float32 matrix product rate: square products of several sizes, best of {@code MATMUL_ROUNDS}
+     * each (a single timing is at the mercy of whatever else the machine does).
+     */
     private void matmul() {
-        double ours;
+        double best = 0;
         try (NDManager scope = Setup.manager().newSubManager()) {
-            NDArray a = scope.randomNormal(new Shape(MATMUL, MATMUL)), b = scope.randomNormal(new Shape(MATMUL, MATMUL));
-            for (int i = 0; i < 3; i++) a.matMul(b).close();
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < ROUNDS; i++) {
-                long start = System.nanoTime();
-                a.matMul(b).close();
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+            for (int n : MATMUL_SIZES) {
+                NDArray a = scope.randomNormal(new Shape(n, n)), b = scope.randomNormal(new Shape(n, n));
+                for (int i = 0; i < 3; i++) a.matMul(b).close();
+                for (int i = 0; i < MATMUL_ROUNDS; i++) {
+                    long start = System.nanoTime();
+                    a.matMul(b).close();
+                    best = Math.max(best, 2.0 * n * n * n / ((System.nanoTime() - start) / 1e9) / 1e9);
+                }
             }
-            ours = 2.0 * MATMUL * MATMUL * MATMUL / best / 1e9;
         }
-        Double theirs = referenceNumber("matmul", Map.of(), r -> r.get("gflops").getAsDouble());
-        ceilingOurs = ours;
-        ceilingTheirs = theirs;
-        row(String.format("matmul ceiling, float32 %d x %d, GFLOP/s (%d threads)", MATMUL, MATMUL, threads), ours, theirs);
+        ceilingOurs = best;
+        ceilingTheirs = referenceNumber("matmul", Map.of(), r -> r.get("gflops").getAsDouble());
+        row(String.format("matmul ceiling: float32 n x n, n in %s, best of %d, GFLOP/s (%d threads)", Arrays.toString(MATMUL_SIZES),
+                MATMUL_ROUNDS, threads), ceilingOurs, ceilingTheirs);
     }
-
-    private double ceilingOurs;
-    private Double ceilingTheirs;
 
     private void training(float dropout) {
         GptConfig config = new GptConfig(chars.vocabSize(), 128, 4, 4, 128, dropout, false);
@@ -127,14 +132,13 @@ public final class GptBenchmark {
         double tokens = BATCH * 128.0;
         String name = String.format(Locale.ROOT, "training, dropout %.1f: tokens/s (batch %d x 128, median of %d steps)", dropout, BATCH, steps);
         row(name, tokens / ms * 1000, theirs == null ? null : tokens / theirs * 1000);
-        double flops = trainingFlopsPerStep(config, BATCH);
+        double flops = trainingFlopsPerStep(config, BATCH), ofCeiling = flops / (ms / 1000) / 1e9 / ceilingOurs;
         rows.add(new String[] {String.format(Locale.ROOT, "  same, %% of own matmul ceiling (%.2f GFLOP/step)", flops / 1e9),
-                percent(flops / (ms / 1000) / 1e9 / ceilingOurs),
-                theirs == null || ceilingTheirs == null ? "-" : percent(flops / (theirs / 1000) / 1e9 / ceilingTheirs), ""});
-        if (dropout == 0.1f) msFullStep = ms;
+                percent(ofCeiling), theirs == null || ceilingTheirs == null ? "-" : percent(flops / (theirs / 1000) / 1e9 / ceilingTheirs), ""});
+        String which = String.format(Locale.ROOT, "training, dropout %.1f", dropout);
+        if (theirs != null) target(which + ": tokens/s >= 1.2x PyTorch's", theirs / ms, 1.2, true, "%.2fx");
+        target(which + ": >= 50% of the matmul ceiling", ofCeiling * 100, 50, true, "%.0f%%");
     }
-
-    private double msFullStep;
 
     /** Median ms of a training step of a fresh model with {@code config}, optionally LoRA-adapted first. */
     private double medianStepMs(GptConfig config, LoraConfig lora) {
@@ -159,6 +163,7 @@ public final class GptBenchmark {
         Generator generator = new Generator(model, Setup.manager());
         int[] prompt = chars.encode(PROMPT);
         JsonObject theirs = referenceJson("generate", Map.of("dropout", 0.1f));
+        double ourPlain = 0, ourCached = 0;
         for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
             JniUtils.setNumThreads(t);
             // Alternate without and with the cache, best of each: the JIT keeps speeding up the
@@ -173,15 +178,29 @@ public final class GptBenchmark {
                     plain, ref == null ? null : ref.get("plain").getAsDouble());
             row(String.format("generation tokens/s, batch 1, %d new tokens, KV cache, %d thread%s", NEW_TOKENS, t, t > 1 ? "s" : ""),
                     cached, ref == null ? null : ref.get("cached").getAsDouble());
+            if (t == threads) { ourPlain = plain; ourCached = cached; }
         }
         JniUtils.setNumThreads(threads);
+        if (theirs != null) {
+            // Ours at the engine's default threads (what a learner's Generator runs with) against PyTorch's best setting.
+            double bestPlain = 0, bestCached = 0;
+            for (String key : theirs.keySet()) {
+                if (!key.startsWith("threads_")) continue;
+                bestPlain = Math.max(bestPlain, theirs.getAsJsonObject(key).get("plain").getAsDouble());
+                bestCached = Math.max(bestCached, theirs.getAsJsonObject(key).get("cached").getAsDouble());
+            }
+            target("generation without cache: >= 1.2x PyTorch's best thread setting", ourPlain / bestPlain, 1.2, true, "%.2fx");
+            target("generation with KV cache: >= 1.2x PyTorch's best thread setting", ourCached / bestCached, 1.2, true, "%.2fx");
+        }
     }
 
+    /** A LoRA step against a full step of the same model, measured back to back. */
     private void lora() {
-        LoraConfig lora = LoraConfig.attention(4, 8);
-        double ms = medianStepMs(GptConfig.cpu(chars.vocabSize()), lora);
-        rows.add(new String[] {"LoRA r=4 on attention, dropout 0.1: ms/step / full step's ms (target <= 0.75)",
-                fmt(ms) + " / " + fmt(msFullStep) + " = " + String.format(Locale.ROOT, "%.2f", ms / msFullStep), "-", ""});
+        GptConfig config = GptConfig.cpu(chars.vocabSize());
+        double full = medianStepMs(config, null), adapted = medianStepMs(config, LoraConfig.attention(4, 8));
+        rows.add(new String[] {"LoRA r=4 on attention, dropout 0.1: ms/step / a full step's ms",
+                fmt(adapted) + " / " + fmt(full) + " = " + String.format(Locale.ROOT, "%.2f", adapted / full), "-", ""});
+        target("LoRA r=4 step <= 0.75x a full step", adapted / full, 0.75, false, "%.2f");
     }
 
     private void memory(int memorySteps) {
@@ -197,6 +216,7 @@ public final class GptBenchmark {
             double late = ProcessMemory.residentMiB();
             rows.add(new String[] {"resident memory after 200 / " + memorySteps + " steps (2 layers, C 64, batch 16 x 64), MiB",
                     fmt(early) + " / " + fmt(late), "-", ""});
+            target("resident memory flat: growth from step 200 to " + memorySteps + " <= 5%", 100 * (late - early) / early, 5, false, "%+.1f%%");
         }
     }
 
@@ -248,7 +268,8 @@ public final class GptBenchmark {
         config.put("prompt", Arrays.stream(chars.encode(PROMPT)).boxed().toList());
         config.put("new_tokens", NEW_TOKENS);
         config.put("rounds", ROUNDS);
-        config.put("matmul_size", MATMUL);
+        config.put("matmul_sizes", Arrays.stream(MATMUL_SIZES).boxed().toList());
+        config.put("matmul_rounds", MATMUL_ROUNDS);
         config.putAll(overrides);
         try {
             return reference.get().run(phase, config);
@@ -268,6 +289,14 @@ public final class GptBenchmark {
         System.out.printf("%n| %-88s | %16s | %12s | %10s |%n", "measurement", "DJL (this project)", "PyTorch", "ours/theirs");
         System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(90), "-".repeat(20), "-".repeat(14), "-".repeat(13));
         for (String[] r : rows) System.out.printf("| %-88s | %18s | %12s | %11s |%n", r[0], r[1], r[2], r[3]);
+        System.out.println("\ntargets (issue 14), from the numbers above:");
+        targets.forEach(t -> System.out.println("  " + t));
+    }
+
+    /** Records whether a target is met: {@code value} at least (or at most) {@code bound}. */
+    private void target(String what, double value, double bound, boolean atLeast, String format) {
+        boolean met = atLeast ? value >= bound : value <= bound;
+        targets.add(String.format(Locale.ROOT, "%-72s %10s  %s", what, String.format(Locale.ROOT, format, value), met ? "met" : "MISSED"));
     }
 
     private static double median(double[] values) {
