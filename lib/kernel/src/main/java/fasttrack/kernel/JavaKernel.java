@@ -7,12 +7,15 @@ import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.SourceCodeAnalysis.Documentation;
@@ -27,10 +30,20 @@ public final class JavaKernel extends BaseKernel {
             "import java.util.regex.*;", "import java.util.stream.*;",
             "import static fasttrack.kernel.api.Jupyter.*;");
 
+    /** How long a line without its newline (a progress bar) waits before it is shown anyway. */
+    static final long PARTIAL_LINE_DELAY_MILLIS = 150;
+    private static final ScheduledExecutorService FLUSH_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "output-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final JShellSession session = new JShellSession();
     private final SessionHistory history = new SessionHistory();
     private final LineMagics magics;
     private final Set<String> shownDisplayIds = ConcurrentHashMap.newKeySet();
+    private final PrintStream out = lineBuffered(getIO().out);
+    private final PrintStream err = lineBuffered(getIO().err);
     private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
             .version(Runtime.version().toString())
             .mimetype("text/x-java-source")
@@ -55,7 +68,14 @@ public final class JavaKernel extends BaseKernel {
         return Path.of(JavaKernel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
+    /** A cell's output stream: whole lines, and a partial line after {@link #PARTIAL_LINE_DELAY_MILLIS}. */
+    private static PrintStream lineBuffered(PrintStream jupyter) {
+        return new PrintStream(new LineBufferedOutput(jupyter, FLUSH_TIMER, PARTIAL_LINE_DELAY_MILLIS), false);
+    }
+
     private void displayFromCell(Object value, String displayId) {
+        out.flush(); // what the cell printed before display(...) shows before it
+        err.flush();
         DisplayData data = MimeRenderer.render(value, null);
         if (displayId == null) {
             display(data);
@@ -76,13 +96,25 @@ public final class JavaKernel extends BaseKernel {
             for (String line : parsed.magicLines()) {
                 for (Path entry : magics.run(line)) session.addToClasspath(entry);
             }
-            CellResult result = session.eval(parsed.code());
+            CellResult result = evalWithLineBufferedOutput(parsed.code());
             if (!result.hasValue()) return null;
             DisplayData data = MimeRenderer.render(result.value(), result.text());
             output = result.text();
             return data;
         } finally {
             history.add(number, cell, output);
+        }
+    }
+
+    /** The base kernel points System.out at Jupyter for each request; the cell writes through a line buffer instead. */
+    private CellResult evalWithLineBufferedOutput(String code) throws Exception {
+        System.setOut(out);
+        System.setErr(err);
+        try {
+            return session.eval(code);
+        } finally {
+            out.flush(); // the last, unfinished line, while the request's streams are still attached
+            err.flush();
         }
     }
 
