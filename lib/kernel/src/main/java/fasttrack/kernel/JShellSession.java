@@ -29,12 +29,20 @@ final class JShellSession implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final CapturingExecutionControl control;
     private final SnippetOrigins origins = new SnippetOrigins();
+    private final ClassLoader classLoader;
 
     JShellSession() {
         CapturingExecutionControl.Provider provider = new CapturingExecutionControl.Provider();
         this.shell = JShell.builder().executionEngine(provider, Map.of()).build();
         this.analysis = shell.sourceCodeAnalysis();
         this.control = provider.control();
+        // JShell's local engine makes its class loader the context loader of the thread that built it.
+        this.classLoader = Thread.currentThread().getContextClassLoader();
+    }
+
+    /** The class loader of the cells' classes and of the jars added to the classpath. */
+    ClassLoader classLoader() {
+        return classLoader;
     }
 
     void addToClasspath(Path entry) {
