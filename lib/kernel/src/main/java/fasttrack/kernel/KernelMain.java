@@ -40,7 +40,7 @@ public final class KernelMain {
             return;
         }
 
-        JupyterConnection connection = new JupyterConnection(props);
+        JupyterConnection connection = new PromptConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
         kernel.startSession(); // after connect: kernel_info is answered while JShell starts
