@@ -76,6 +76,45 @@ class JavaKernelTests(jkt.KernelTests):
         self.assertEqual(reply["content"]["status"], "error")
         self.assertTrue(reply["content"]["evalue"].startswith("error (line 2): cannot find symbol"), reply["content"]["evalue"])
 
+    def stream_texts(self, outputs, name):
+        return [m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == name]
+
+    def test_output_arrives_a_line_at_a_time(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper(
+            'for (int i = 0; i < 3; i++) System.out.printf("line %d%n", i);\n'
+            'System.err.printf("warning %d%n", 1);\n'
+            'System.out.print("tail");')
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(self.stream_texts(outputs, "stdout"), ["line 0\n", "line 1\n", "line 2\n", "tail"])
+        self.assertEqual(self.stream_texts(outputs, "stderr"), ["warning 1\n"])
+
+    def test_a_line_without_newline_shows_while_the_cell_runs(self):
+        self.flush_channels()
+        # "work" and "ing" arrive together (one line), before the sleep ends (the partial-line delay).
+        reply, outputs = self.execute_helper(
+            'System.out.print("work");\nSystem.out.print("ing");\nThread.sleep(1000);\nSystem.out.println(" done");')
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(self.stream_texts(outputs, "stdout"), ["working", " done\n"])
+
+    def test_system_exit_keeps_the_kernel_and_its_variables(self):
+        self.flush_channels()
+        self.execute_helper("int survivor = 7;")
+        reply, _ = self.execute_helper("System.exit(3);")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("System.exit(3) was called: the kernel stays up", reply["content"]["evalue"])
+        reply, outputs = self.execute_helper("survivor")
+        self.assertEqual(reply["content"]["status"], "ok")
+        results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results, ["7"])
+
+    def test_runtime_error_names_the_line(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper('int[] xs = new int[2];\nint i = 5;\nxs[i] = 1;')
+        self.assertEqual(reply["content"]["status"], "error")
+        traceback = [m for m in outputs if m["msg_type"] == "error"][0]["content"]["traceback"]
+        self.assertTrue(any("at line 3 of this cell: xs[i] = 1;" in line for line in traceback), traceback)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

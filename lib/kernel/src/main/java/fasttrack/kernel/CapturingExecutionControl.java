@@ -15,6 +15,7 @@ import jdk.jshell.spi.ExecutionEnv;
  * <p>JShell's stock local engine only hands back a value's string; the kernel needs the object
  * itself to render charts and tables. Each snippet runs on its own thread whose context class
  * loader is the snippet class loader, because libraries such as DJL find their native code through it.
+ * Every class a cell compiles has its exit calls redirected first (see {@link ExitCallRewriter}).
  */
 final class CapturingExecutionControl extends DirectExecutionControl {
 
@@ -23,6 +24,16 @@ final class CapturingExecutionControl extends DirectExecutionControl {
     private volatile Thread running;
     private volatile boolean stopRequested;
     private Object lastValue;
+
+    @Override
+    public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        super.load(ExitCallRewriter.rewriteAll(classes));
+    }
+
+    @Override
+    public void redefine(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        super.redefine(ExitCallRewriter.rewriteAll(classes));
+    }
 
     @Override
     public String invoke(String className, String methodName) throws RunException, InternalException, EngineTerminationException {

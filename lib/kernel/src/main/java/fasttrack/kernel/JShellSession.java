@@ -1,5 +1,6 @@
 package fasttrack.kernel;
 
+import fasttrack.kernel.api.ExitGuard;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,19 +20,29 @@ import jdk.jshell.VarSnippet;
 
 /**
  * A JShell that evaluates whole notebook cells: it splits a cell into snippets, runs them in order,
- * stops at the first failure, and reports compile errors with the line of the cell they are on.
+ * stops at the first failure, and reports compile errors and the frames of runtime errors with the
+ * line of the cell they are on.
  */
 final class JShellSession implements AutoCloseable {
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final CapturingExecutionControl control;
+    private final SnippetOrigins origins = new SnippetOrigins();
+    private final ClassLoader classLoader;
 
     JShellSession() {
         CapturingExecutionControl.Provider provider = new CapturingExecutionControl.Provider();
         this.shell = JShell.builder().executionEngine(provider, Map.of()).build();
         this.analysis = shell.sourceCodeAnalysis();
         this.control = provider.control();
+        // JShell's local engine makes its class loader the context loader of the thread that built it.
+        this.classLoader = Thread.currentThread().getContextClassLoader();
+    }
+
+    /** The class loader of the cells' classes and of the jars added to the classpath. */
+    ClassLoader classLoader() {
+        return classLoader;
     }
 
     void addToClasspath(Path entry) {
@@ -40,6 +51,7 @@ final class JShellSession implements AutoCloseable {
 
     /** Evaluates every snippet of the cell; the result is the last snippet's value if it was an expression. */
     CellResult eval(String cell) throws CompilationException, EvaluationException {
+        origins.startCell();
         CellResult result = CellResult.NONE;
         int offset = 0;
         for (Unit unit : split(cell)) {
@@ -51,6 +63,7 @@ final class JShellSession implements AutoCloseable {
 
     private CellResult evalSnippet(String cell, int start, String source) throws CompilationException, EvaluationException {
         control.takeLastValue();
+        int firstLine = lineOf(cell, start);
         CellResult result = CellResult.NONE;
         for (SnippetEvent event : shell.eval(source)) {
             if (event.causeSnippet() != null) continue; // updates of dependent snippets, not this one
@@ -58,6 +71,7 @@ final class JShellSession implements AutoCloseable {
             if (event.status() == Snippet.Status.REJECTED) {
                 throw new CompilationException(describeDiagnostics(cell, start, snippet));
             }
+            origins.record(snippet.id(), snippet.source(), firstLine);
             if (event.exception() != null) {
                 throw toEvaluationException(event.exception());
             }
@@ -66,6 +80,11 @@ final class JShellSession implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /** The line (from 1) of the cell that {@code position} is on. */
+    private static int lineOf(String cell, int position) {
+        return 1 + (int) cell.substring(0, position).chars().filter(c -> c == '\n').count();
     }
 
     private static boolean isExpression(Snippet snippet) {
@@ -98,18 +117,17 @@ final class JShellSession implements AutoCloseable {
         int lineStart = cell.lastIndexOf('\n', position - 1) + 1;
         int lineEnd = cell.indexOf('\n', position);
         if (lineEnd < 0) lineEnd = cell.length();
-        int lineNumber = 1 + (int) cell.substring(0, lineStart).chars().filter(c -> c == '\n').count();
         List<String> lines = new ArrayList<>();
-        lines.add("error (line " + lineNumber + "): " + message);
+        lines.add("error (line " + lineOf(cell, lineStart) + "): " + message);
         lines.add("    " + cell.substring(lineStart, lineEnd));
         lines.add("    " + " ".repeat(position - lineStart) + "^");
         return lines;
     }
 
-    private static EvaluationException toEvaluationException(JShellException e) {
+    private EvaluationException toEvaluationException(JShellException e) {
         if (e instanceof UnresolvedReferenceException unresolved) {
             String name = unresolved.getSnippet().source().strip();
-            return new EvaluationException("UnresolvedReferenceException",
+            return EvaluationException.thrown("UnresolvedReferenceException",
                     "this uses a declaration that does not compile yet: " + name, List.of());
         }
         EvalException eval = (EvalException) e;
@@ -118,27 +136,23 @@ final class JShellSession implements AutoCloseable {
             String name = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
             if (t != eval) trace.add("Caused by: " + name + (t.getMessage() == null ? "" : ": " + t.getMessage()));
             for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().equals(ExitGuard.class.getName())) continue; // the rewritten exit call itself
                 if (isKernelFrame(frame)) break; // below the user's code lies only JShell's machinery
-                trace.add("    at " + describe(frame));
+                String snippetLine = origins.describe(frame);
+                trace.add("    " + (snippetLine != null ? snippetLine : "at " + frame));
             }
         }
-        return new EvaluationException(eval.getExceptionClassName(), eval.getMessage(), trace);
-    }
-
-    /** JShell names snippet frames "#N" with no class; say "cell" instead. */
-    private static String describe(StackTraceElement frame) {
-        String file = frame.getFileName();
-        if (file != null && file.startsWith("#")) {
-            String method = frame.getMethodName().isEmpty() ? "" : frame.getMethodName() + " ";
-            return method + "(cell, snippet line " + frame.getLineNumber() + ")";
+        if (eval.getExceptionClassName().equals(ExitGuard.ExitCalled.class.getName())) {
+            return new EvaluationException(eval.getExceptionClassName(), eval.getMessage(), trace); // the message says it all
         }
-        return frame.toString();
+        return EvaluationException.thrown(eval.getExceptionClassName(), eval.getMessage(), trace);
     }
 
     private static boolean isKernelFrame(StackTraceElement frame) {
         String cls = frame.getClassName();
         return cls.startsWith("jdk.internal.reflect.") || cls.startsWith("java.lang.reflect.Method")
-                || cls.startsWith("jdk.jshell.") || cls.startsWith("fasttrack.kernel.");
+                || cls.startsWith("jdk.jshell.")
+                || (cls.startsWith("fasttrack.kernel.") && !cls.startsWith("fasttrack.kernel.api."));
     }
 
     /** How complete the cell is, for the front end's "is_complete" question. */

@@ -7,12 +7,15 @@ import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.SourceCodeAnalysis.Documentation;
@@ -27,10 +30,23 @@ public final class JavaKernel extends BaseKernel {
             "import java.util.regex.*;", "import java.util.stream.*;",
             "import static fasttrack.kernel.api.Jupyter.*;");
 
-    private final JShellSession session = new JShellSession();
+    /** How long a line without its newline (a progress bar) waits before it is shown anyway. */
+    static final long PARTIAL_LINE_DELAY_MILLIS = 150;
+    private static final ScheduledExecutorService FLUSH_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "output-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final BackgroundSession session = new BackgroundSession();
+    private final Path workingDirectory = Path.of("").toAbsolutePath();
+    private final List<Path> classpath;
+    private final String startup;
     private final SessionHistory history = new SessionHistory();
     private final LineMagics magics;
     private final Set<String> shownDisplayIds = ConcurrentHashMap.newKeySet();
+    private final PrintStream out = lineBuffered(getIO().out);
+    private final PrintStream err = lineBuffered(getIO().err);
     private final LanguageInfo languageInfo = new LanguageInfo.Builder("java")
             .version(Runtime.version().toString())
             .mimetype("text/x-java-source")
@@ -39,23 +55,38 @@ public final class JavaKernel extends BaseKernel {
             .codemirror("text/x-java")
             .build();
 
-    public JavaKernel(KernelConfig config) throws Exception {
-        Path workingDirectory = Path.of("").toAbsolutePath();
-        this.magics = new LineMagics(workingDirectory, MavenDependencies.withDefaultLocalRepository());
-        session.addToClasspath(ownJar()); // makes fasttrack.kernel.api visible to cells
-        for (Path entry : ClasspathEntries.resolveAll(workingDirectory, config.classpath())) {
-            session.addToClasspath(entry);
-        }
+    /** @throws IllegalArgumentException naming a classpath entry of the kernelspec that does not exist */
+    public JavaKernel(KernelConfig config) {
+        this.magics = new LineMagics(workingDirectory, MavenDependencies::withDefaultLocalRepository);
+        this.classpath = ClasspathEntries.resolveAll(workingDirectory, config.classpath());
+        this.startup = config.startup();
         Jupyter.attach(this::displayFromCell);
-        session.eval(DEFAULT_IMPORTS);
-        if (!config.startup().isBlank()) session.eval(config.startup());
+    }
+
+    /** Starts JShell in the background; call once the kernel answers requests, so kernel_info need not wait for it. */
+    public void startSession() {
+        session.start(() -> {
+            JShellSession shell = new JShellSession();
+            shell.addToClasspath(ownJar()); // makes fasttrack.kernel.api visible to cells
+            for (Path entry : classpath) shell.addToClasspath(entry);
+            shell.eval(DEFAULT_IMPORTS); // javac's first compile: the slow part of starting
+            if (!startup.isBlank()) shell.eval(startup);
+            return shell;
+        });
     }
 
     private static Path ownJar() throws URISyntaxException {
         return Path.of(JavaKernel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
+    /** A cell's output stream: whole lines, and a partial line after {@link #PARTIAL_LINE_DELAY_MILLIS}. */
+    private static PrintStream lineBuffered(PrintStream jupyter) {
+        return new PrintStream(new LineBufferedOutput(jupyter, FLUSH_TIMER, PARTIAL_LINE_DELAY_MILLIS), false);
+    }
+
     private void displayFromCell(Object value, String displayId) {
+        out.flush(); // what the cell printed before display(...) shows before it
+        err.flush();
         DisplayData data = MimeRenderer.render(value, null);
         if (displayId == null) {
             display(data);
@@ -74,15 +105,30 @@ public final class JavaKernel extends BaseKernel {
         try {
             LineMagics.Parsed parsed = LineMagics.parse(cell);
             for (String line : parsed.magicLines()) {
-                for (Path entry : magics.run(line)) session.addToClasspath(entry);
+                for (Path entry : magics.run(line)) session.get().addToClasspath(entry);
             }
-            CellResult result = session.eval(parsed.code());
+            CellResult result = evalWithLineBufferedOutput(parsed.code());
             if (!result.hasValue()) return null;
             DisplayData data = MimeRenderer.render(result.value(), result.text());
             output = result.text();
             return data;
         } finally {
             history.add(number, cell, output);
+        }
+    }
+
+    /** The base kernel points System.out at Jupyter for each request; the cell writes through a line buffer instead. */
+    private CellResult evalWithLineBufferedOutput(String code) throws Exception {
+        JShellSession shell = session.get();
+        // Results render on this thread; libraries (DJL) look up their classes through its context loader.
+        Thread.currentThread().setContextClassLoader(shell.classLoader());
+        System.setOut(out);
+        System.setErr(err);
+        try {
+            return shell.eval(code);
+        } finally {
+            out.flush(); // the last, unfinished line, while the request's streams are still attached
+            err.flush();
         }
     }
 
@@ -107,7 +153,7 @@ public final class JavaKernel extends BaseKernel {
     public String isComplete(String code) {
         String java = LineMagics.parse(code).code();
         if (java.isBlank()) return IS_COMPLETE_YES;
-        Completeness completeness = session.completeness(java);
+        Completeness completeness = session.get().completeness(java);
         return switch (completeness) {
             case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> "    "; // indent for the next line
             case UNKNOWN -> IS_COMPLETE_BAD;
@@ -119,7 +165,7 @@ public final class JavaKernel extends BaseKernel {
     public ReplacementOptions complete(String code, int at) {
         LineMagics.Parsed parsed = LineMagics.parse(code);
         if (at < parsed.codeOffset()) return null;
-        JShellSession.Completions completions = session.complete(parsed.code(), at - parsed.codeOffset());
+        JShellSession.Completions completions = session.get().complete(parsed.code(), at - parsed.codeOffset());
         return new ReplacementOptions(completions.candidates(),
                 completions.start() + parsed.codeOffset(), completions.end() + parsed.codeOffset());
     }
@@ -128,11 +174,12 @@ public final class JavaKernel extends BaseKernel {
     public DisplayData inspect(String code, int at, boolean extraDetail) {
         LineMagics.Parsed parsed = LineMagics.parse(code);
         if (at < parsed.codeOffset()) return null;
-        List<Documentation> docs = session.documentation(parsed.code(), at - parsed.codeOffset());
+        JShellSession shell = session.get();
+        List<Documentation> docs = shell.documentation(parsed.code(), at - parsed.codeOffset());
         if (docs.isEmpty()) {
             // JShell documents calls, not bare names: ask again as if the call had begun (Math.max -> Math.max().
             String opened = parsed.code().substring(0, at - parsed.codeOffset()) + "(";
-            docs = session.documentation(opened, opened.length());
+            docs = shell.documentation(opened, opened.length());
         }
         if (docs.isEmpty()) return null;
         String text = docs.stream()
@@ -164,11 +211,13 @@ public final class JavaKernel extends BaseKernel {
 
     @Override
     public void interrupt() {
-        session.stop();
+        JShellSession shell = session.ifStarted();
+        if (shell != null) shell.stop();
     }
 
     @Override
     public void onShutdown(boolean isRestarting) {
-        session.close();
+        JShellSession shell = session.ifStarted();
+        if (shell != null) shell.close();
     }
 }

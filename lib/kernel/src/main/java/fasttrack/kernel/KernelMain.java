@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  *
  * <p>Every message handler is registered before the sockets bind, so the first request a client
  * sends (kernel_info) always finds its handler: the start-up race that makes some Java kernels hang
- * cannot happen here.
+ * cannot happen here. JShell starts in the background once the sockets are up, so the first reply
+ * does not wait for it.
  */
 public final class KernelMain {
 
@@ -39,9 +40,10 @@ public final class KernelMain {
             return;
         }
 
-        JupyterConnection connection = new JupyterConnection(props);
+        JupyterConnection connection = new PromptConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        kernel.startSession(); // after connect: kernel_info is answered while JShell starts
         connection.waitUntilClose();
 
         // Libraries (DJL, AWT) may leave non-daemon threads behind; the kernel's life ends here.

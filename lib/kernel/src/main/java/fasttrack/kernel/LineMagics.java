@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The kernel's line magics, written at the top of a cell:
@@ -22,11 +23,21 @@ final class LineMagics {
 
     private final Map<String, Function<List<String>, List<Path>>> magics;
 
-    LineMagics(Path workingDirectory, MavenDependencies maven) {
+    private final Supplier<MavenDependencies> mavenFactory;
+    private MavenDependencies maven;
+
+    /** @param maven makes the resolver, on the first %maven only: setting it up takes a quarter second */
+    LineMagics(Path workingDirectory, Supplier<MavenDependencies> maven) {
+        this.mavenFactory = maven;
         this.magics = Map.of(
                 "jars", args -> ClasspathEntries.resolveAll(workingDirectory, args),
                 "classpath", args -> ClasspathEntries.resolveAll(workingDirectory, args),
-                "maven", args -> args.stream().flatMap(coords -> maven.resolve(coords).stream()).toList());
+                "maven", args -> args.stream().flatMap(coords -> maven().resolve(coords).stream()).toList());
+    }
+
+    private MavenDependencies maven() {
+        if (maven == null) maven = mavenFactory.get();
+        return maven;
     }
 
     /** Leading lines that start with {@code %} are magics; the first other line starts the code. */

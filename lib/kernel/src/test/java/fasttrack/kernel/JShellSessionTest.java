@@ -70,8 +70,55 @@ class JShellSessionTest {
         var e = assertThrows(EvaluationException.class,
                 () -> session.eval("void fail() { throw new RuntimeException(\"deep\"); }\nfail();"));
         List<String> trace = e.trace();
-        assertTrue(trace.get(0).contains("fail (cell, snippet line"), trace.toString());
+        assertTrue(trace.get(0).contains(", in fail: "), trace.toString());
         assertTrue(trace.stream().noneMatch(l -> l.contains("jdk.jshell") || l.contains("reflect")), trace.toString());
+    }
+
+    @Test
+    void runtimeErrorsNameTheLineOfTheCell() {
+        var e = assertThrows(EvaluationException.class,
+                () -> session.eval("int[] xs = new int[2];\nint i = 1;\n\nxs[i + 5] = 1;"));
+        assertEquals(List.of("    at line 4 of this cell: xs[i + 5] = 1;"), e.trace());
+    }
+
+    @Test
+    void framesInAMultiSnippetCellNameTheirOwnLines() {
+        String cell = String.join("\n",
+                "int half(int n) {",
+                "    if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
+                "    return n / 2;",
+                "}",
+                "int ok = half(4);",
+                "int bad = half(3);");
+        var e = assertThrows(EvaluationException.class, () -> session.eval(cell));
+        assertEquals(List.of(
+                "    at line 2 of this cell, in half: if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
+                "    at line 6 of this cell: int bad = half(3);"), e.trace());
+        var later = assertThrows(EvaluationException.class, () -> session.eval("int x = 1;\nhalf(x)"));
+        assertEquals(List.of(
+                "    at line 2 of an earlier cell, in half: if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
+                "    at line 2 of this cell: half(x)"), later.trace());
+    }
+
+    @Test
+    void systemExitEndsTheCellAndKeepsTheVariables() throws Exception {
+        session.eval("int survivor = 7;");
+        var e = assertThrows(EvaluationException.class, () -> session.eval("int before = 1;\nSystem.exit(3);"));
+        assertEquals("System.exit(3) was called: the kernel stays up and keeps your variables"
+                + " (to reset them, restart the kernel from the Kernel menu)", e.getMessage());
+        assertEquals(List.of("    at line 2 of this cell: System.exit(3);"), e.trace());
+        assertEquals(7, session.eval("survivor").value());
+    }
+
+    @Test
+    void runtimeExitAndHaltAreCaughtTooEvenInsideCatchException() throws Exception {
+        var exit = assertThrows(EvaluationException.class,
+                () -> session.eval("try { Runtime.getRuntime().exit(4); } catch (Exception ignored) {}"));
+        assertTrue(exit.getMessage().startsWith("Runtime.exit(4) was called"), exit.getMessage());
+        var halt = assertThrows(EvaluationException.class,
+                () -> session.eval("void stopAll() { Runtime.getRuntime().halt(5); }\nstopAll();"));
+        assertTrue(halt.getMessage().startsWith("Runtime.halt(5) was called"), halt.getMessage());
+        assertEquals(2, session.eval("1 + 1").value(), "the session still works");
     }
 
     @Test

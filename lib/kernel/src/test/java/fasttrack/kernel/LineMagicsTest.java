@@ -16,7 +16,7 @@ class LineMagicsTest {
     Path dir;
 
     private LineMagics magics() {
-        return new LineMagics(dir, new MavenDependencies(dir.resolve("m2")));
+        return new LineMagics(dir, () -> new MavenDependencies(dir.resolve("m2")));
     }
 
     @Test
