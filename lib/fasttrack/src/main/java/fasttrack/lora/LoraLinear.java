@@ -163,10 +163,11 @@ public final class LoraLinear extends AbstractBlock {
         NDArray x = dropout == null ? inputs.singletonOrThrow() : dropout.forward(ps, inputs, training).singletonOrThrow();
         NDArray a = ps.getValue(down, x.getDevice(), training);
         NDArray b = ps.getValue(up, x.getDevice(), training);
-        NDArray delta = Linear.linear(Linear.linear(x, a).singletonOrThrow(), b).singletonOrThrow();   // x·Aᵀ·Bᵀ
-        // The scale is an array the engine owns (a Number would be freed before backward reads it).
+        // The scale is an array the engine owns (a Number would be freed before backward reads it). It
+        // multiplies B (d_out × r numbers), not the product (one row per token), forward and backward.
         NDArray scale = x.getManager().full(new Shape(), alpha / rank, x.getDataType());
-        return new NDList(y.add(delta.mul(scale)));
+        NDArray delta = Linear.linear(Linear.linear(x, a).singletonOrThrow(), b.mul(scale)).singletonOrThrow();   // (α/r)·x·Aᵀ·Bᵀ
+        return new NDList(y.add(delta));
     }
 
     @Override

@@ -38,7 +38,9 @@ public final class Attention {
         // array whose memory is freed right after the forward op, yet autograd reads it again in
         // backward (a use-after-free that surfaced as rare, unrepeatable NaN gradients).
         NDArray scale = q.getManager().full(new Shape(), (float) (1 / Math.sqrt(qs.get(dims - 1))), q.getDataType());
-        NDArray scores = q.matMul(k.swapAxes(-1, -2)).mul(scale);
+        // (q·scale)·kᵀ = (q·kᵀ)·scale, but q has T·d numbers and the scores T·S: scaling q is less work
+        // forward and backward.
+        NDArray scores = q.mul(scale).matMul(k.swapAxes(-1, -2));
         if (causal) {
             if (qs.get(dims - 2) > ks.get(dims - 2)) {
                 throw new IllegalArgumentException("a causal mask needs at least as many keys as queries: q " + qs + ", k " + ks);
