@@ -104,6 +104,9 @@ def run(path):
 
 
 def main():
+    if any(arg.startswith("-") for arg in sys.argv[1:]):
+        print(__doc__)
+        sys.exit(0 if sys.argv[1:] in (["-h"], ["--help"]) else 2)
     paths = [pathlib.Path(p).resolve() for p in sys.argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb"))
     # Checkpoints of this run go to one scratch folder, shared so a later notebook can load an
     # earlier one's model; never into the learner's data/checkpoints.

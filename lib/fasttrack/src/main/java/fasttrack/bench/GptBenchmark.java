@@ -37,7 +37,10 @@ import java.util.Optional;
  * threads), a LoRA step against a full step, and resident memory over a long run. Run with
  * lib/bin/benchmark; not part of the tests (timings are not asserts).
  *
- * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference]
+ * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] | --profile DIR
+ * <p>{@code --profile DIR} instead runs a few training steps (full and LoRA) and generations (with and
+ * without the cache) under libtorch's profiler, writes the traces to DIR and prints the engine ops
+ * per step and per token, and where their time goes ({@link EngineProfile}).
  */
 public final class GptBenchmark {
 
@@ -76,13 +79,20 @@ public final class GptBenchmark {
     public static void main(String[] args) throws IOException {
         int steps = 60, memorySteps = 2000;
         boolean withReference = true;
+        Path profile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--memory-steps" -> memorySteps = Integer.parseInt(args[++i]);
                 case "--no-reference" -> withReference = false;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference]");
+                case "--profile" -> profile = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] | --profile DIR");
             }
+        }
+        if (profile != null) {
+            new GptBenchmark(steps, Optional.empty()).profile(profile);
+            System.exit(0);
         }
         if (steps < 50) System.out.println("note: medians over fewer than 50 steps are noisy");
         List<String> whyNot = new ArrayList<>();
@@ -106,6 +116,31 @@ public final class GptBenchmark {
      * The best float32 matrix product rate: square products of several sizes, best of {@code MATMUL_ROUNDS}
      * each (a single timing is at the mercy of whatever else the machine does).
      */
+    private void profile(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        GptConfig config = GptConfig.cpu(chars.vocabSize());
+        for (boolean lora : new boolean[] {false, true}) {
+            Setup.seed(1337);
+            Gpt model = new Gpt(config).initialize(Setup.manager());
+            if (lora) LoraAdapters.attach(model, LoraConfig.attention(4, 8));
+            try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
+                trainer.train(WARMUP_STEPS, null);
+                String name = lora ? "LoRA r=4 training step (dropout 0.1)" : "full training step (dropout 0.1)";
+                System.out.println(EngineProfile.of(name, 3, "step", dir.resolve(lora ? "train-lora.json" : "train-full.json"),
+                        () -> trainer.train(3, null)));
+            }
+        }
+        Setup.seed(1);
+        Generator generator = new Generator(new Gpt(config).initialize(Setup.manager()), Setup.manager());
+        int[] prompt = chars.encode(PROMPT);
+        for (boolean cache : new boolean[] {false, true}) {
+            for (int i = 0; i < 3; i++) generator.generate(prompt, NEW_TOKENS, Sampling.greedy(), cache);   // JIT warm-up
+            System.out.println(EngineProfile.of("generation " + (cache ? "with" : "without") + " KV cache", NEW_TOKENS, "token",
+                    dir.resolve(cache ? "generate-cached.json" : "generate-plain.json"),
+                    () -> generator.generate(prompt, NEW_TOKENS, Sampling.greedy(), cache)));
+        }
+    }
+
     private void matmul() {
         double best = 0;
         try (NDManager scope = Setup.manager().newSubManager()) {

@@ -157,7 +157,7 @@ public final class Gpt extends AbstractBlock {
 
     private NDArray output(ParameterStore ps, NDArray h, boolean training) {
         h = finalNorm.forward(ps, new NDList(h), training).singletonOrThrow();
-        if (head != null) return LinearLayers.apply(head, ps, h, training);
+        if (head != null) return head.forward(ps, new NDList(h), training).singletonOrThrow();
         NDArray transposed = ps.getValue(tokenEmbedding, h.getDevice(), training).transpose();
         transposed.attach(h.getManager());   // a view, but its handle must not pile up in the table's manager
         return h.matMul(transposed);         // tied: logits = h Eᵀ

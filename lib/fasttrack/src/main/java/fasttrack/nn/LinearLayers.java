@@ -1,12 +1,9 @@
 package fasttrack.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockList;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
 import java.util.List;
 
 /**
@@ -29,20 +26,6 @@ public interface LinearLayers {
                     + ": a LoRA-wrapped layer gives its frozen weight with LoraLinear.weight()");
         }
         return layer.getParameters().get("weight").getArray();
-    }
-
-    /**
-     * Runs a linear layer on x (..., d_in), giving (..., d_out). The leading axes are flattened first:
-     * on a 2-D input libtorch's linear is one fused matrix product with the bias (addmm); on a 3-D one
-     * it is a batched product plus a separate bias pass, about twice the time per call for a single
-     * token (measured with lib/bin/benchmark's generation rows).
-     */
-    static NDArray apply(Block layer, ParameterStore ps, NDArray x, boolean training) {
-        Shape shape = x.getShape();
-        if (shape.dimension() == 2) return layer.forward(ps, new NDList(x), training).singletonOrThrow();
-        long inputs = shape.get(shape.dimension() - 1);
-        NDArray y = layer.forward(ps, new NDList(x.reshape(-1, inputs)), training).singletonOrThrow();
-        return y.reshape(shape.slice(0, shape.dimension() - 1).add(y.getShape().get(1)));
     }
 
     /** Puts {@code replacement} where the layer called {@code name} was. */

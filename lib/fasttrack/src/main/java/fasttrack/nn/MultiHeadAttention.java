@@ -109,7 +109,7 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
         }
         NDList attended = Attention.scaledDotProduct(qkvHeads.get(0), keys, values, causal);
         NDArray merged = attended.get(0).transpose(0, 2, 1, 3).reshape(b, t, embedDim);   // (B, H, t, d) -> (B, t, H, d) -> (B, t, C)
-        NDArray out = LinearLayers.apply(projection, ps, merged, training);
+        NDArray out = projection.forward(ps, new NDList(merged), training).singletonOrThrow();
         // Outside training (or at rate 0) dropout is the identity: skip the engine call.
         if (training && dropoutRate > 0) out = dropout.forward(ps, new NDList(out), true).singletonOrThrow();
         return new NDList(out, attended.get(1));
@@ -130,14 +130,14 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
                     qkvHeads.get(2).get(head), causal).get(0));                                     // (B, T, d)
         }
         NDArray merged = NDArrays.concat(outputs, 2);                                              // (B, T, C)
-        return LinearLayers.apply(projection, ps, merged, false);
+        return projection.forward(ps, new NDList(merged), false).singletonOrThrow();
     }
 
     /** x (B, T, C) -> q, k, v each (B, heads, T, d). */
     private NDList splitHeads(ParameterStore ps, NDArray x, boolean training) {
         long b = x.getShape().get(0), t = x.getShape().get(1);
         int d = embedDim / heads;
-        NDArray all = LinearLayers.apply(qkv, ps, x, training);                                    // (B, T, 3C)
+        NDArray all = qkv.forward(ps, new NDList(x), training).singletonOrThrow();                 // (B, T, 3C)
         NDList split = all.split(3, 2);
         NDList out = new NDList();
         for (NDArray part : split) out.add(part.reshape(b, t, heads, d).transpose(0, 2, 1, 3));
