@@ -162,6 +162,8 @@ def generation(cfg):
     best = {}
     for threads in (1, cfg["threads"]) if cfg["threads"] > 1 else (1,):
         torch.set_num_threads(threads)
+        generate(model, cfg, cfg["prompt"], False)  # one untimed run of each, as the Java side does
+        generate(model, cfg, cfg["prompt"], True)
         plain = cached = 0.0
         for _ in range(cfg["rounds"]):  # alternate, best of each: neither benefits from the other's warm-up
             plain = max(plain, generate(model, cfg, cfg["prompt"], False))

@@ -31,13 +31,14 @@ final class EngineProfile {
     /** Profiles {@code work}, which does {@code units} units (steps, tokens); writes the trace to {@code trace}; returns the summary. */
     static String of(String title, int units, String unit, Path trace, Runnable work) throws IOException {
         JniUtils.startProfile(false, false, false);
-        long start = System.nanoTime();
+        double wallMs;
         try {
+            long start = System.nanoTime();
             work.run();
+            wallMs = (System.nanoTime() - start) / 1e6;
         } finally {
-            JniUtils.stopProfile(trace.toString());
+            JniUtils.stopProfile(trace.toString());   // writes the trace: not part of the work's time
         }
-        double wallMs = (System.nanoTime() - start) / 1e6;
         List<Op> top = topLevel(read(trace));
         Map<String, double[]> byName = new LinkedHashMap<>();   // name -> {count, total µs}
         double total = 0;

@@ -201,8 +201,10 @@ public final class GptBenchmark {
         double ourPlain = 0, ourCached = 0;
         for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
             JniUtils.setNumThreads(t);
-            // Alternate without and with the cache, best of each: the JIT keeps speeding up the
+            // One untimed run of each, then alternate, best of each: the JIT keeps speeding up the
             // per-token Java work for the first few hundred tokens, so a single run measures warm-up.
+            tokensPerSecond(generator, prompt, false);
+            tokensPerSecond(generator, prompt, true);
             double plain = 0, cached = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 plain = Math.max(plain, tokensPerSecond(generator, prompt, false));
