@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Speed and memory of the course GPT, side by side with the same model in plain PyTorch run in the
@@ -77,22 +78,34 @@ public final class GptBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+        System.exit(0);   // DJL leaves non-daemon threads behind
+    }
+
+    private static void run(String[] args) throws IOException {
         int steps = 60, memorySteps = 2000;
         boolean withReference = true;
         Path profile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--memory-steps" -> memorySteps = Integer.parseInt(args[++i]);
+                case "--steps" -> steps = positive(args, ++i, "--steps");
+                case "--memory-steps" -> memorySteps = positive(args, ++i, "--memory-steps");
                 case "--no-reference" -> withReference = false;
-                case "--profile" -> profile = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] | --profile DIR");
+                case "--profile" -> {
+                    if (++i >= args.length) throw new IllegalArgumentException("--profile needs a folder for the traces; " + USAGE);
+                    profile = Path.of(args[i]);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
         }
         if (profile != null) {
             new GptBenchmark(steps, Optional.empty()).profile(profile);
-            System.exit(0);
+            return;
         }
         if (steps < 50) System.out.println("note: medians over fewer than 50 steps are noisy");
         List<String> whyNot = new ArrayList<>();
@@ -109,13 +122,24 @@ public final class GptBenchmark {
         bench.lora();
         bench.memory(memorySteps);
         bench.print();
-        System.exit(0);   // DJL leaves non-daemon threads behind
     }
 
     /**
      * The best float32 matrix product rate: square products of several sizes, best of {@code MATMUL_ROUNDS}
      * each (a single timing is at the mercy of whatever else the machine does).
      */
+    private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] | --profile DIR";
+
+    private static int positive(String[] args, int i, String option) {
+        try {
+            int value = Integer.parseInt(i < args.length ? args[i] : "");
+            if (value >= 1) return value;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a whole number >= 1, got " + (i < args.length ? "'" + args[i] + "'" : "nothing") + "; " + USAGE);
+    }
+
     private void profile(Path dir) throws IOException {
         Files.createDirectories(dir);
         GptConfig config = GptConfig.cpu(chars.vocabSize());
@@ -276,7 +300,7 @@ public final class GptBenchmark {
     }
 
     /** The reference's number for a phase, or null (and the reason printed) when it cannot run. */
-    private Double referenceNumber(String phase, Map<String, Object> overrides, java.util.function.Function<JsonObject, Double> pick) {
+    private Double referenceNumber(String phase, Map<String, Object> overrides, Function<JsonObject, Double> pick) {
         JsonObject result = referenceJson(phase, overrides);
         return result == null ? null : pick.apply(result);
     }

@@ -1,5 +1,6 @@
 package fasttrack.bench;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -63,7 +64,7 @@ final class PyTorchReference {
 
     /** Runs one phase ("matmul", "train", "generate") with {@code config}; its JSON result. */
     JsonObject run(String phase, Map<String, Object> config) throws IOException {
-        String json = new com.google.gson.Gson().toJson(config);
+        String json = new Gson().toJson(config);
         String out = run(List.of(python, script.toString(), phase, json), 1800);
         String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IOException("the PyTorch reference printed no result:\n" + out));

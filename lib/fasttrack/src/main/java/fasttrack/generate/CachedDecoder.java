@@ -1,5 +1,6 @@
 package fasttrack.generate;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -11,6 +12,7 @@ import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
 import fasttrack.nn.MultiHeadAttention;
 import fasttrack.nn.TransformerBlock;
+import java.util.Arrays;
 
 /**
  * A GPT's weights copied into Java arrays, decoding one sequence a token at a time with its own KV
@@ -29,7 +31,7 @@ public final class CachedDecoder {
     /** One linear layer y = x·Wᵀ + b, stored as Wᵀ (d_in rows of d_out) so the inner loop runs along contiguous outputs. */
     private record Dense(float[] transposed, float[] bias, int inputs, int outputs) {
         void apply(float[] x, float[] y) {
-            if (bias == null) java.util.Arrays.fill(y, 0, outputs, 0f);
+            if (bias == null) Arrays.fill(y, 0, outputs, 0f);
             else System.arraycopy(bias, 0, y, 0, outputs);
             // Four inputs per pass over y: a quarter of the loads and stores of y per multiply-add,
             // which doubles the speed of the vectorized inner loop (measured on the CPU reference config).
@@ -113,7 +115,7 @@ public final class CachedDecoder {
      * blocks other than the GPT layout (pre-norm, causal), which only the engine's forward runs.
      */
     public static CachedDecoder of(Gpt model) {
-        if (!ai.djl.Device.Type.CPU.equals(model.tokenEmbeddings().getDevice().getDeviceType())) return null;
+        if (!Device.Type.CPU.equals(model.tokenEmbeddings().getDevice().getDeviceType())) return null;
         for (TransformerBlock block : model.blocks()) {
             TransformerBlock.Config c = block.config();
             if (!c.preNorm() || !c.causal()) return null;
@@ -179,7 +181,7 @@ public final class CachedDecoder {
                 scores[s] = (float) Math.exp(scores[s] - max);
                 sum += scores[s];
             }
-            java.util.Arrays.fill(attended, offset, offset + d, 0f);
+            Arrays.fill(attended, offset, offset + d, 0f);
             for (int s = 0; s <= t; s++) {
                 float w = scores[s] / sum;
                 int v = s * embed + offset;
