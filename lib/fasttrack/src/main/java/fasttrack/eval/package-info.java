@@ -1,0 +1,10 @@
+/**
+ * Evaluating language models, in plain Java over arrays and lists: text overlap with references
+ * ({@link fasttrack.eval.Bleu}, {@link fasttrack.eval.Rouge}), classification
+ * ({@link fasttrack.eval.Classification}), calibration ({@link fasttrack.eval.Calibration}),
+ * uncertainty of a measured mean ({@link fasttrack.eval.Bootstrap}), loss units
+ * ({@link fasttrack.eval.LanguageModelLoss}) and train/validation contamination
+ * ({@link fasttrack.eval.NgramOverlap}). Each class states its formula and source so a notebook can
+ * have learners write the metric and check it against this one.
+ */
+package fasttrack.eval;
