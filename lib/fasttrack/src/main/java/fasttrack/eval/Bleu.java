@@ -36,7 +36,7 @@ public final class Bleu {
      * (Chen and Cherry 2014, "A Systematic Comparison of Smoothing Techniques for Sentence-Level BLEU").
      */
     public enum Smoothing {
-        /** None: any p_n = 0 gives BLEU 0 (NLTK warns and returns about 1e-77 instead). */
+        /** None: any p_n = 0 gives BLEU 0 (NLTK warns and puts the smallest positive double in place of that p_n, giving a score near 0). */
         NONE,
         /** Chen and Cherry's method 1 (NLTK {@code SmoothingFunction().method1}): a zero p_n becomes ε / total, ε = 0.1. */
         ADD_EPSILON,
