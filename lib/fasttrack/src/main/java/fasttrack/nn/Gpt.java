@@ -118,13 +118,22 @@ public final class Gpt extends AbstractBlock {
     }
 
     /**
-     * The forward pass: token ids (B, t) give the logits (B, t, V), followed by every layer's
-     * attention weights (B, heads, t, S). Embed tokens and positions, run the blocks, normalise,
-     * project to the vocabulary. With a {@code cache} (generation only; {@code null} otherwise) the
-     * ids are new tokens after the {@code cache.length()} cached ones: their positions start there,
-     * and every block's attention reads and extends its layer of the cache.
+     * The hidden states (B, T, C) after the final layer norm for token ids (B, T): what the output
+     * head reads, and what a new head (a classifier, say) can read instead. Position t has seen
+     * tokens 0..t only, so the last position is the only one that has seen the whole input.
      */
-    public NDList logits(ParameterStore ps, NDArray ids, boolean training, KvCache cache) {
+    public NDArray features(ParameterStore ps, NDArray ids, boolean training) {
+        return features(ps, ids, training, null).get(0);
+    }
+
+    /**
+     * The forward pass up to the head: token ids (B, t) give the features (B, t, C), followed by
+     * every layer's attention weights (B, heads, t, S). Embed tokens and positions, run the blocks,
+     * normalise. With a {@code cache} (generation only; {@code null} otherwise) the ids are new
+     * tokens after the {@code cache.length()} cached ones: their positions start there, and every
+     * block's attention reads and extends its layer of the cache.
+     */
+    public NDList features(ParameterStore ps, NDArray ids, boolean training, KvCache cache) {
         if (cache != null && cache.layers() != blocks.size()) throw new IllegalArgumentException("the cache has " + cache.layers() + " layers, the model " + blocks.size());
         NDArray h = embed(ps, ids, cache == null ? 0 : cache.length(), training);
         NDList weights = new NDList();
@@ -133,8 +142,26 @@ public final class Gpt extends AbstractBlock {
             h = block.get(0);
             weights.add(block.get(1));
         }
-        NDList out = new NDList(output(ps, h, training));
+        NDList out = new NDList(finalNorm.forward(ps, new NDList(h), training).singletonOrThrow());
         out.addAll(weights);
+        return out;
+    }
+
+    /** The output head: features (B, T, C) to logits (B, T, V) = h Wᵀ (the head has no bias). */
+    public NDArray head(ParameterStore ps, NDArray features, boolean training) {
+        if (head != null) return head.forward(ps, new NDList(features), training).singletonOrThrow();
+        NDArray transposed = ps.getValue(tokenEmbedding, features.getDevice(), training).transpose();
+        transposed.attach(features.getManager());   // a view, but its handle must not pile up in the table's manager
+        return features.matMul(transposed);         // tied: logits = h Eᵀ
+    }
+
+    /**
+     * The whole forward pass: {@link #features} then {@link #head}. Token ids (B, t) give the logits
+     * (B, t, V), followed by every layer's attention weights; {@code cache} as in {@link #features}.
+     */
+    public NDList logits(ParameterStore ps, NDArray ids, boolean training, KvCache cache) {
+        NDList out = features(ps, ids, training, cache);
+        out.set(0, head(ps, out.get(0), training));
         return out;
     }
 
@@ -153,14 +180,6 @@ public final class Gpt extends AbstractBlock {
         h = positions.add(ps, h, offset, training);
         // Outside training (or at rate 0) dropout is the identity: skip the engine call.
         return training && config.dropout() > 0 ? dropout.forward(ps, new NDList(h), true).singletonOrThrow() : h;
-    }
-
-    private NDArray output(ParameterStore ps, NDArray h, boolean training) {
-        h = finalNorm.forward(ps, new NDList(h), training).singletonOrThrow();
-        if (head != null) return head.forward(ps, new NDList(h), training).singletonOrThrow();
-        NDArray transposed = ps.getValue(tokenEmbedding, h.getDevice(), training).transpose();
-        transposed.attach(h.getManager());   // a view, but its handle must not pile up in the table's manager
-        return h.matMul(transposed);         // tied: logits = h Eᵀ
     }
 
     @Override

@@ -287,7 +287,7 @@ public final class GptTrainer implements AutoCloseable {
     }
 
     /** The global L2 norm of the gradients, √(Σ ‖g‖²) over every weight: one engine call per weight. */
-    static double gradientNorm(Iterable<NDArray> weights) {
+    public static double gradientNorm(Iterable<NDArray> weights) {
         double sumOfSquares = 0;
         for (NDArray w : weights) {
             try (NDArray grad = w.getGradient(); NDArray norm = grad.norm()) {
@@ -303,7 +303,7 @@ public final class GptTrainer implements AutoCloseable {
      * clipping): max / norm when above, else 1. Scaling every gradient by the same factor shortens
      * the step and keeps its direction; the optimizer applies it as it reads each gradient.
      */
-    static float clipScale(double norm, float max) {
+    public static float clipScale(double norm, float max) {
         return max > 0 && norm > max ? (float) (max / norm) : 1f;
     }
 

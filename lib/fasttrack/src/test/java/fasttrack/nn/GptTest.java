@@ -136,4 +136,17 @@ class GptTest {
             assertTrue(difference < 1e-6, "tied " + tied + ": the parts give the logits, difference " + difference);
         }
     }
+
+    /** One forward path: the head applied to the features is exactly the logits, tied or not. */
+    @Test
+    void theHeadOnTheFeaturesGivesTheLogits() {
+        for (boolean tied : new boolean[] {false, true}) {
+            Gpt model = new Gpt(new GptConfig(20, 16, 2, 2, 16, 0f, tied)).initialize(nd);
+            NDArray ids = nd.create(new long[] {1, 5, 7, 3, 9, 2, 0, 19, 4, 4}, new Shape(2, 5));
+            NDArray features = model.features(ps, ids, false);
+            assertEquals(new Shape(2, 5, 16), features.getShape());
+            float difference = model.head(ps, features, false).sub(model.logits(ps, ids, false)).abs().max().getFloat();
+            assertEquals(0f, difference, "tied " + tied);
+        }
+    }
 }
