@@ -186,7 +186,7 @@ public final class SequenceClassifier implements AutoCloseable {
     /**
      * Trains on rows of {@link Config#length()} token ids with their labels; returns each step's
      * loss. Batches are drawn in a seeded shuffled order, epoch after epoch. {@code progress} (may
-     * be null) hears about ten lines.
+     * be null) hears about ten lines, each with the mean loss since the last.
      */
     public List<Double> train(int[][] ids, int[] labels, Consumer<String> progress) {
         requireRows(ids);
@@ -203,7 +203,7 @@ public final class SequenceClassifier implements AutoCloseable {
         Random random = new Random(config.seed());
         int[] order = new int[n];
         Arrays.setAll(order, i -> i);
-        int next = n;
+        int next = n, every = Math.max(1, config.steps() / 10), reported = 0;
         long started = System.nanoTime();
         try (AdamW optimizer = AdamW.gpt(manager, config.weightDecay())) {
             for (int step = 0; step < config.steps(); step++) {
@@ -232,10 +232,11 @@ public final class SequenceClassifier implements AutoCloseable {
                     optimizer.step(trainable, config.learningRate(), GptTrainer.clipScale(norm, CLIP));
                     losses.add(value);
                 }
-                if (progress != null && ((step + 1) % Math.max(1, config.steps() / 10) == 0 || step + 1 == config.steps())) {
+                if (progress != null && ((step + 1) % every == 0 || step + 1 == config.steps())) {
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    progress.accept(String.format(Locale.ROOT, "step %4d/%d  loss %.4f  %.2f s/step",
-                            step + 1, config.steps(), losses.get(step), seconds / (step + 1)));
+                    double mean = losses.subList(reported, step + 1).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                    progress.accept(String.format(Locale.ROOT, "step %4d/%d  mean loss %.4f  %.2f s/step", step + 1, config.steps(), mean, seconds / (step + 1)));
+                    reported = step + 1;
                 }
             }
         } finally {
