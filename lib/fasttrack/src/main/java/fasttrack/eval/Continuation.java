@@ -3,6 +3,7 @@ package fasttrack.eval;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 
@@ -97,7 +98,7 @@ public record Continuation(String prompt, String reference) {
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "BLEU %.4f  ROUGE-1 %.4f  ROUGE-2 %.4f  ROUGE-L %.4f", bleu.score(), rouge1, rouge2, rougeL);
+            return String.format(Locale.ROOT, "BLEU %.4f  ROUGE-1 %.4f  ROUGE-2 %.4f  ROUGE-L %.4f", bleu.score(), rouge1, rouge2, rougeL);
         }
     }
 

@@ -12,8 +12,9 @@ import java.util.Random;
  *   unigram:  p(w)     = (c(w)    + k) / (N    + k·V)      N: training tokens, V: vocabulary size
  *   bigram:   p(w | u) = (c(u, w) + k) / (c(u) + k·V)      c(u): bigrams that start with u
  * </pre>
- * They are the baselines a GPT has to beat: a loss in nats per token means little alone, but
- * "the GPT needs 1.2 bits per byte where counting bigrams needs 3.3" does.
+ * They are the baselines a GPT has to beat: a loss in nats per token means little alone, but beside
+ * the bigram's on the same text (in bits per byte, whatever the tokenizer) it shows what the
+ * context beyond one token is worth.
  * <p>
  * Counts are kept as one row of V counts per context token seen, so memory grows as
  * (contexts seen) × V: fine for the course's character and BPE vocabularies (up to a few thousand).
