@@ -62,8 +62,7 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray h = Activation.gelu(up.forward(ps, inputs, training).singletonOrThrow());
         NDArray out = down.forward(ps, new NDList(h), training).singletonOrThrow();
-        // Outside training (or at rate 0) dropout is the identity: skip the engine call.
-        return training && dropoutRate > 0 ? dropout.forward(ps, new NDList(out), true) : new NDList(out);
+        return new NDList(Dropouts.apply(dropout, dropoutRate, ps, out, training));
     }
 
     @Override

@@ -178,8 +178,7 @@ public final class Gpt extends AbstractBlock {
         NDArray h = Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE).singletonOrThrow();
         h.attach(ids.getManager());   // the engine puts it beside the table; it belongs to the caller's (per-step) scope
         h = positions.add(ps, h, offset, training);
-        // Outside training (or at rate 0) dropout is the identity: skip the engine call.
-        return training && config.dropout() > 0 ? dropout.forward(ps, new NDList(h), true).singletonOrThrow() : h;
+        return Dropouts.apply(dropout, config.dropout(), ps, h, training);
     }
 
     @Override

@@ -110,9 +110,7 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
         NDList attended = Attention.scaledDotProduct(qkvHeads.get(0), keys, values, causal);
         NDArray merged = attended.get(0).transpose(0, 2, 1, 3).reshape(b, t, embedDim);   // (B, H, t, d) -> (B, t, H, d) -> (B, t, C)
         NDArray out = projection.forward(ps, new NDList(merged), training).singletonOrThrow();
-        // Outside training (or at rate 0) dropout is the identity: skip the engine call.
-        if (training && dropoutRate > 0) out = dropout.forward(ps, new NDList(out), true).singletonOrThrow();
-        return new NDList(out, attended.get(1));
+        return new NDList(Dropouts.apply(dropout, dropoutRate, ps, out, training), attended.get(1));
     }
 
     /**
