@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import java.util.List;
 
 /**
@@ -73,6 +75,59 @@ public final class GptScores {
             out[i] = sum / in.length;
         }
         return out;
+    }
+
+    /**
+     * Mean cross-entropy of {@code continuation} read after {@code context}: each continuation token
+     * is predicted from the (at most B) tokens just before it, context included. The difference this
+     * makes against an empty or another context is what the context told the model. Positions past B
+     * are scored in windows of exactly B, batched.
+     */
+    public LanguageModelLoss conditionalLoss(int[] context, int[] continuation) {
+        if (context == null) throw new IllegalArgumentException("the context must not be null (use an empty array for none)");
+        requireTokens(continuation, context.length == 0 ? 2 : 1);
+        int[] sequence = new int[context.length + continuation.length];
+        System.arraycopy(context, 0, sequence, 0, context.length);
+        System.arraycopy(continuation, 0, sequence, context.length, continuation.length);
+        requireTokens(sequence, 2);
+        int block = model.config().blockSize(), first = Math.max(1, context.length);
+        double nats = 0;
+        // Targets up to position B: one pass over the first B tokens predicts them all.
+        int head = Math.min(block, sequence.length - 1);
+        if (first <= head) {
+            int[] in = Arrays.copyOfRange(sequence, 0, head), out = Arrays.copyOfRange(sequence, 1, head + 1);
+            double[] losses = tokenLosses(in, out);
+            for (int t = first; t <= head; t++) nats += losses[t - 1];
+        }
+        // Each later target t: the window of the B tokens before it; only its last prediction counts.
+        int[] late = IntStream.range(Math.max(first, head + 1), sequence.length).toArray();
+        for (int from = 0; from < late.length; from += BATCH) {
+            int rows = Math.min(BATCH, late.length - from);
+            long[] ids = new long[rows * block];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < block; i++) ids[r * block + i] = sequence[late[from + r] - block + i];
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray last = model.logits(parameters, scope.create(ids, new Shape(rows, block)), false)
+                        .get(":, -1, :").logSoftmax(-1);
+                float[] logp = last.toFloatArray();
+                int vocab = model.config().vocabSize();
+                for (int r = 0; r < rows; r++) nats -= logp[r * vocab + sequence[late[from + r]]];
+            }
+        }
+        return new LanguageModelLoss(nats / (sequence.length - first), sequence.length - first);
+    }
+
+    /** The model's distribution over the token after {@code context} (its last B tokens), at temperature 1. */
+    public float[] nextToken(int[] context) {
+        requireTokens(context, 1);
+        int block = model.config().blockSize(), from = Math.max(0, context.length - block);
+        long[] ids = new long[context.length - from];
+        for (int i = 0; i < ids.length; i++) ids[i] = context[from + i];
+        try (NDManager scope = manager.newSubManager()) {
+            return model.logits(parameters, scope.create(ids, new Shape(1, ids.length)), false)
+                    .get(":, -1, :").softmax(-1).toFloatArray();
+        }
     }
 
     /**

@@ -23,9 +23,6 @@ public final class Bm25 {
     /** Lucene's defaults. */
     public static final double K1 = 1.2, B = 0.75;
 
-    /** A document and its score. */
-    public record Hit(int document, double score) {}
-
     private final double k1;
     private final double b;
     private final List<Map<String, Integer>> termFrequencies = new ArrayList<>();

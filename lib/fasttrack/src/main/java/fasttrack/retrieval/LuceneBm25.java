@@ -76,15 +76,15 @@ public final class LuceneBm25 implements AutoCloseable {
     }
 
     /** The {@code k} best texts for {@code query}, best first, as (index of the text, Lucene's score). */
-    public List<Bm25.Hit> search(String query, int k) {
+    public List<Hit> search(String query, int k) {
         List<String> terms = terms(analyzer, query);
         if (terms.isEmpty()) throw new IllegalArgumentException("the query has no terms after analysis (only stopwords?): \"" + query + "\"");
         BooleanQuery.Builder builder = new BooleanQuery.Builder();
         for (String term : terms) builder.add(new TermQuery(new Term(FIELD, term)), BooleanClause.Occur.SHOULD);
         try {
-            List<Bm25.Hit> hits = new ArrayList<>();
+            List<Hit> hits = new ArrayList<>();
             for (ScoreDoc hit : searcher.search(builder.build(), k).scoreDocs) {
-                hits.add(new Bm25.Hit(searcher.storedFields().document(hit.doc).getField(ID).numericValue().intValue(), hit.score));
+                hits.add(new Hit(searcher.storedFields().document(hit.doc).getField(ID).numericValue().intValue(), hit.score));
             }
             return hits;
         } catch (IOException e) {

@@ -34,6 +34,7 @@ public record Corpus(String name, String text) {
 
     /** Notebook 12's finetuning text, under the course's data folder. */
     public static final String DEVILS_DICTIONARY = "corpus/devils-dictionary.txt.gz";
+    public static final String DEVILS_DICTIONARY_WORDNET = "corpus/devils-dictionary-wordnet.tsv.gz";
 
     /** The King James Bible, 4.1 M characters, one verse per line. */
     public static Corpus kjv() {
@@ -46,6 +47,11 @@ public record Corpus(String name, String text) {
      */
     public static Corpus devilsDictionary() {
         return bundled(DEVILS_DICTIONARY, "lib/bin/make-devil-corpus");
+    }
+
+    /** WordNet 3.0's definitions of The Devil's Dictionary's headwords, as TSV (read by {@link DevilsDictionary}). */
+    static Corpus devilsDictionaryWordNet() {
+        return bundled(DEVILS_DICTIONARY_WORDNET, "lib/bin/make-devil-queries");
     }
 
     private static Corpus bundled(String name, String rebuild) {

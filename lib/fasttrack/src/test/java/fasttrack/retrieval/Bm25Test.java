@@ -30,8 +30,8 @@ class Bm25Test {
         assertEquals(Math.log(1.6) / 2.3125, bm25.score(List.of("a"), 0), 1e-12);
         assertEquals(Math.log(1.6) * 2 / 3.3125, bm25.score(List.of("a"), 1), 1e-12);
         assertEquals(0, bm25.score(List.of("a"), 2));
-        List<Bm25.Hit> hits = bm25.search(List.of("a"), 10);
-        assertEquals(List.of(1, 0), hits.stream().map(Bm25.Hit::document).toList(), "two occurrences beat one; a document without 'a' is not a hit");
+        List<Hit> hits = bm25.search(List.of("a"), 10);
+        assertEquals(List.of(1, 0), hits.stream().map(Hit::document).toList(), "two occurrences beat one; a document without 'a' is not a hit");
         // Saturation: with k1 = 0 term frequency stops mattering, only presence and idf do.
         Bm25 flat = Bm25.index(List.of(words("a b c"), words("a a d"), words("b e")), 0, 0.75);
         assertEquals(flat.score(List.of("a"), 0), flat.score(List.of("a"), 1), 1e-12);
@@ -66,7 +66,7 @@ class Bm25Test {
             List<String> queries = List.of("the generations of the heavens and of the earth", "Abraham and Isaac", "waters of the flood",
                     "the LORD said unto Moses", "seven years of famine in the land of Egypt", "coat of many colours");
             for (String query : queries) {
-                List<Bm25.Hit> theirs = lucene.search(query, 10), ours = mine.search(LuceneBm25.terms(analyzer, query), 10);
+                List<Hit> theirs = lucene.search(query, 10), ours = mine.search(LuceneBm25.terms(analyzer, query), 10);
                 if (theirs.get(0).document() == ours.get(0).document()) sameTop++;
                 for (int i = 0; i < theirs.size(); i++) {
                     double score = mine.score(LuceneBm25.terms(analyzer, query), theirs.get(i).document());
