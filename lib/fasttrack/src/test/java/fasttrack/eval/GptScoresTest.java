@@ -1,5 +1,6 @@
 package fasttrack.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +73,7 @@ class GptScoresTest {
 
     @Test
     void probabilitiesAreDistributionsAndTemperatureSharpensThem() {
-        int[] tokens = new java.util.Random(1).ints(200, 0, 12).toArray();
+        int[] tokens = new Random(1).ints(200, 0, 12).toArray();
         int[] starts = {0, 30, 60, 90, 120, 150};
         GptScores.Predictions cold = scores.nextTokenProbabilities(tokens, starts, 8, 0.25f), warm = scores.nextTokenProbabilities(tokens, starts, 8, 1f);
         assertEquals(48, cold.truth().length);
@@ -86,6 +89,61 @@ class GptScoresTest {
         assertTrue(coldMax > warmMax, "dividing logits by T < 1 makes the top probability larger");
         assertThrows(IllegalArgumentException.class, () -> scores.nextTokenProbabilities(tokens, new int[] {195}, 8, 1f));
         assertThrows(IllegalArgumentException.class, () -> scores.nextTokenProbabilities(tokens, starts, 8, 0f));
+    }
+
+    /** −log p(sequence[t]) from nextToken(sequence[0..t)), averaged over t in [from, n): the definition, one call per target. */
+    private double bruteForce(int[] sequence, int from) {
+        double nats = 0;
+        for (int t = from; t < sequence.length; t++) nats -= Math.log(scores.nextToken(Arrays.copyOf(sequence, t))[sequence[t]]);
+        return nats / (sequence.length - from);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void conditionalLossWithoutContextIsTheLossWithinOneBlock() {
+        for (int[] tokens : new int[][] {{3, 1, 4, 1, 5, 9, 2, 6, 5}, {7, 2}, {0, 11, 5, 5, 8}}) {   // 9 = blockSize + 1 tokens, 2, 5
+            LanguageModelLoss plain = scores.loss(tokens), conditional = scores.conditionalLoss(new int[0], tokens);
+            assertEquals(plain.tokens(), conditional.tokens());
+            assertEquals(plain.natsPerToken(), conditional.natsPerToken(), 1e-6);
+        }
+    }
+
+    @Test
+    void conditionalLossPredictsEachContinuationTokenFromTheBlockBeforeIt() {
+        Random random = new Random(11);
+        // Context longer than the block (late windows only); a short context (the first pass, then late windows);
+        // and a continuation of 45 (39 late windows: more than one batch of 32).
+        int[][][] cases = {{random.ints(11, 0, 12).toArray(), random.ints(6, 0, 12).toArray()},
+                {random.ints(5, 0, 12).toArray(), random.ints(12, 0, 12).toArray()},
+                {random.ints(3, 0, 12).toArray(), random.ints(45, 0, 12).toArray()}};
+        for (int[][] c : cases) {
+            LanguageModelLoss loss = scores.conditionalLoss(c[0], c[1]);
+            assertEquals(c[1].length, loss.tokens(), "every continuation token, none of the context");
+            assertEquals(bruteForce(concat(c[0], c[1]), c[0].length), loss.natsPerToken(), 1e-4, "context of " + c[0].length);
+        }
+        int[] context = random.ints(11, 0, 12).toArray(), continuation = {4, 4, 4};
+        assertTrue(Math.abs(scores.conditionalLoss(context, continuation).natsPerToken()
+                - scores.conditionalLoss(new int[] {9}, continuation).natsPerToken()) > 1e-4, "the context changes the loss");
+        assertThrows(IllegalArgumentException.class, () -> scores.conditionalLoss(null, continuation));
+        assertThrows(IllegalArgumentException.class, () -> scores.conditionalLoss(new int[0], new int[] {1}), "no context: one token predicts nothing");
+        assertThrows(IllegalArgumentException.class, () -> scores.conditionalLoss(context, new int[0]));
+    }
+
+    @Test
+    void nextTokenIsADistributionOverTheLastBlock() {
+        int[] context = new Random(2).ints(20, 0, 12).toArray();
+        float[] p = scores.nextToken(context);
+        assertEquals(12, p.length);
+        double sum = 0;
+        for (float x : p) sum += x;
+        assertEquals(1, sum, 1e-5);
+        assertArrayEquals(p, scores.nextToken(Arrays.copyOfRange(context, 12, 20)), 1e-6f, "only the last 8 tokens are read");
+        assertThrows(IllegalArgumentException.class, () -> scores.nextToken(new int[0]));
     }
 
     @Test
