@@ -2,6 +2,7 @@ package fasttrack.retrieval;
 
 import java.util.List;
 import java.util.PriorityQueue;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * Exact nearest neighbours by cosine similarity: every document vector is compared with the query.
@@ -37,7 +38,7 @@ public final class ExactVectorSearch {
         // A min-heap of the best k so far: the root is the one to evict.
         PriorityQueue<Hit> best = new PriorityQueue<>((a, b) -> a.score() != b.score() ? Double.compare(a.score(), b.score()) : Integer.compare(b.document(), a.document()));
         for (int d = 0; d < unitVectors.length; d++) {
-            double score = dot(q, unitVectors[d]);
+            double score = VectorUtil.dotProduct(q, unitVectors[d]);   // Lucene's kernel, as its HNSW uses
             if (best.size() < k) best.add(new Hit(d, score));
             else if (score > best.peek().score()) {
                 best.poll();
@@ -49,9 +50,4 @@ public final class ExactVectorSearch {
         return List.of(ranked);
     }
 
-    static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) sum += a[i] * b[i];
-        return sum;
-    }
 }
