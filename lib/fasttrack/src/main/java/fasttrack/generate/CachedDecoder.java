@@ -51,6 +51,35 @@ public final class CachedDecoder {
         }
     }
 
+    /**
+     * The same layer for several tokens at once, y[j] = x[j]·Wᵀ + b: each group of four weight rows is
+     * read once for all the tokens (from cache), where {@link Dense#apply} streams every row per token.
+     */
+    private static void applyBlock(Dense dense, float[][] x, float[][] y, int count) {
+        int inputs = dense.inputs(), outputs = dense.outputs();
+        float[] w = dense.transposed();
+        for (int j = 0; j < count; j++) {
+            if (dense.bias() == null) Arrays.fill(y[j], 0, outputs, 0f);
+            else System.arraycopy(dense.bias(), 0, y[j], 0, outputs);
+        }
+        int i = 0;
+        for (; i + 3 < inputs; i += 4) {
+            int r0 = i * outputs, r1 = r0 + outputs, r2 = r1 + outputs, r3 = r2 + outputs;
+            for (int j = 0; j < count; j++) {
+                float[] yj = y[j];
+                float x0 = x[j][i], x1 = x[j][i + 1], x2 = x[j][i + 2], x3 = x[j][i + 3];
+                for (int o = 0; o < outputs; o++) yj[o] += x0 * w[r0 + o] + x1 * w[r1 + o] + x2 * w[r2 + o] + x3 * w[r3 + o];
+            }
+        }
+        for (; i < inputs; i++) {
+            int row = i * outputs;
+            for (int j = 0; j < count; j++) {
+                float xi = x[j][i];
+                for (int o = 0; o < outputs; o++) y[j][o] += xi * w[row + o];
+            }
+        }
+    }
+
     private record Norm(float[] gamma, float[] beta) {
         void apply(float[] x, float[] y) {
             int n = gamma.length;
@@ -133,6 +162,68 @@ public final class CachedDecoder {
     /** Forgets the cached tokens. */
     public void clear() {
         length = 0;
+    }
+
+    /** Forgets every token after the first {@code length}: what a rejected speculative guess needs. */
+    public void rewind(int length) {
+        if (length < 0 || length > this.length) throw new IllegalArgumentException("can rewind to 0.." + this.length + " tokens, not " + length);
+        this.length = length;
+    }
+
+    /** The vocabulary size: the length of every logits array. */
+    public int vocabSize() {
+        return vocab;
+    }
+
+    /** The context length: how many tokens the cache can hold. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /**
+     * Appends several tokens in one pass and returns the logits after each (fresh arrays): the same
+     * numbers as calling {@link #next(int)} for each in turn, computed with every weight read once
+     * for the whole group. This is how a target model checks a draft's guesses.
+     */
+    public float[][] next(int[] tokens) {
+        int count = tokens.length;
+        if (count == 0) return new float[0][];
+        for (int token : tokens) {
+            if (token < 0 || token >= vocab) throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
+        }
+        if (length + count > blockSize) throw new IllegalStateException("the cache holds " + length + " of " + blockSize + " tokens: " + count + " more do not fit");
+        float[][] hs = new float[count][embed], ns = new float[count][embed], qkvs = new float[count][3 * embed],
+                att = new float[count][embed], proj = new float[count][embed], hid = new float[count][hidden.length], ff = new float[count][embed];
+        for (int j = 0; j < count; j++) {
+            for (int c = 0; c < embed; c++) hs[j][c] = this.tokens[tokens[j] * embed + c] + positions[(length + j) * embed + c];
+        }
+        for (Layer layer : layers) {
+            for (int j = 0; j < count; j++) layer.norm1().apply(hs[j], ns[j]);
+            applyBlock(layer.qkv(), ns, qkvs, count);
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(qkvs[j], embed, layer.keys(), (length + j) * embed, embed);
+                System.arraycopy(qkvs[j], 2 * embed, layer.values(), (length + j) * embed, embed);
+            }
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(qkvs[j], 0, qkvOut, 0, embed);   // attend() reads the query from qkvOut
+                attend(layer, length + j);
+                System.arraycopy(attended, 0, att[j], 0, embed);
+            }
+            applyBlock(layer.projection(), att, proj, count);
+            for (int j = 0; j < count; j++) {
+                for (int c = 0; c < embed; c++) hs[j][c] += proj[j][c];
+                layer.norm2().apply(hs[j], ns[j]);
+            }
+            applyBlock(layer.up(), ns, hid, count);
+            for (int j = 0; j < count; j++) for (int i = 0; i < hid[j].length; i++) hid[j][i] = gelu(hid[j][i]);
+            applyBlock(layer.down(), hid, ff, count);
+            for (int j = 0; j < count; j++) for (int c = 0; c < embed; c++) hs[j][c] += ff[j][c];
+        }
+        length += count;
+        float[][] out = new float[count][vocab];
+        for (int j = 0; j < count; j++) finalNorm.apply(hs[j], ns[j]);
+        applyBlock(head, ns, out, count);
+        return out;
     }
 
     /** Appends {@code token} at the next position and returns the logits for the token after it (a shared array, overwritten by the next call). */

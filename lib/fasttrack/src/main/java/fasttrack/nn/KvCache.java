@@ -49,6 +49,15 @@ public final class KvCache implements AutoCloseable {
         return layers.get(i);
     }
 
+    /** Bytes held: every layer's keys and values. */
+    public long bytes() {
+        long bytes = 0;
+        for (Layer layer : layers) {
+            if (layer.keys != null) bytes += layer.keys.size() * layer.keys.getDataType().getNumOfBytes() + layer.values.size() * layer.values.getDataType().getNumOfBytes();
+        }
+        return bytes;
+    }
+
     public int layers() {
         return layers.size();
     }

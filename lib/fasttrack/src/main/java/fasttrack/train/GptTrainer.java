@@ -121,6 +121,9 @@ public final class GptTrainer implements AutoCloseable {
     private final TrainingHistory history;
     private int step;
     private int consecutiveSkips;
+    private Gpt teacher;                        // set by distillFrom: soft targets instead of the data's next tokens
+    private float temperature;
+    private ParameterStore teacherParameters;
 
     /**
      * A step whose gradients are not finite is skipped (no update) rather than allowed to poison
@@ -157,6 +160,28 @@ public final class GptTrainer implements AutoCloseable {
 
     public Gpt model() {
         return model;
+    }
+
+    /**
+     * Knowledge distillation (Hinton, Vinyals and Dean 2015): from now on each step trains the model
+     * to match {@code teacher}'s next-token distributions softened by {@code temperature},
+     * minimising T²·KL(p_teacher^T ‖ p_model^T) averaged over positions (the T² keeps the gradient's
+     * size comparable across temperatures). The teacher only runs forward; validation stays the
+     * cross-entropy on the data, so distilled and ordinary runs compare directly.
+     */
+    public GptTrainer distillFrom(Gpt teacher, float temperature) {
+        if (teacher == model) throw new IllegalArgumentException("a model cannot be its own teacher");
+        if (teacher.config().vocabSize() != model.config().vocabSize()) {
+            throw new IllegalArgumentException("the teacher predicts " + teacher.config().vocabSize() + " tokens, the student " + model.config().vocabSize() + ": they need the same tokenizer");
+        }
+        if (teacher.config().blockSize() < model.config().blockSize()) {
+            throw new IllegalArgumentException("the teacher's context (" + teacher.config().blockSize() + ") is shorter than the student's (" + model.config().blockSize() + ")");
+        }
+        if (!(temperature > 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("the temperature must be > 0, got " + temperature);
+        this.teacher = teacher;
+        this.temperature = temperature;
+        this.teacherParameters = new ParameterStore(manager, false);
+        return this;
     }
 
     public Config config() {
@@ -218,27 +243,31 @@ public final class GptTrainer implements AutoCloseable {
         TokenBatches.Batch batch = train.batch(config.seed(), step);
         float lr = schedule.at(step);
         double loss;
-        try (NDManager scope = manager.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray value = loss(scope, batch, true);
-            loss = value.getFloat();
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("the loss became " + loss + " at step " + step
-                        + ": training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
-            }
-            collector.backward(value);
-            double norm = gradientNorm(trainable.values());
-            if (!update(trainable, norm, lr)) {
-                // Gradients accumulate across backward calls and the optimizer did not clear them: fill
-                // with an array zero (a fill, unlike grad − grad, clears NaN; a Number value would leave
-                // a scalar behind per call).
-                NDArray zero = scope.zeros(new Shape());
-                for (NDArray w : trainable.values()) {
-                    try (NDArray grad = w.getGradient()) {
-                        grad.set(ALL, zero);
+        try (NDManager scope = manager.newSubManager()) {
+            // The teacher runs before the collector opens, so no graph is recorded for it.
+            NDArray soft = teacher == null ? null : teacherDistribution(scope, batch);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray value = soft == null ? loss(scope, batch, true) : distillationLoss(scope, batch, soft);
+                loss = value.getFloat();
+                if (!Double.isFinite(loss)) {
+                    throw new IllegalStateException("the loss became " + loss + " at step " + step
+                            + ": training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
+                }
+                collector.backward(value);
+                double norm = gradientNorm(trainable.values());
+                if (!update(trainable, norm, lr)) {
+                    // Gradients accumulate across backward calls and the optimizer did not clear them: fill
+                    // with an array zero (a fill, unlike grad − grad, clears NaN; a Number value would leave
+                    // a scalar behind per call).
+                    NDArray zero = scope.zeros(new Shape());
+                    for (NDArray w : trainable.values()) {
+                        try (NDArray grad = w.getGradient()) {
+                            grad.set(ALL, zero);
+                        }
                     }
                 }
+                history.add(new TrainingHistory.Step(step, loss, lr, norm));
             }
-            history.add(new TrainingHistory.Step(step, loss, lr, norm));
         }
         step++;
         return loss;
@@ -279,11 +308,34 @@ public final class GptTrainer implements AutoCloseable {
 
     /** Mean cross-entropy of the next-token predictions: −log p(target) averaged over every position. */
     private NDArray loss(NDManager scope, TokenBatches.Batch batch, boolean training) {
-        Shape shape = new Shape(batch.batchSize(), batch.blockSize());
-        NDArray inputs = scope.create(batch.inputs(), shape).toDevice(weights.values().iterator().next().getDevice(), false);
-        NDArray targets = scope.create(batch.targets(), shape).toDevice(inputs.getDevice(), false);
+        NDArray inputs = inputs(scope, batch);
+        NDArray targets = scope.create(batch.targets(), inputs.getShape()).toDevice(inputs.getDevice(), false);
         NDArray logits = model.logits(parameters, inputs, training);
         return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
+    }
+
+    /** The teacher's softened next-token distribution p^T over the batch: (B, T, V). */
+    private NDArray teacherDistribution(NDManager scope, TokenBatches.Batch batch) {
+        NDArray inputs = inputs(scope, batch);
+        return teacher.logits(teacherParameters, inputs, false).div(temperature).softmax(-1);
+    }
+
+    private NDArray distillationLoss(NDManager scope, TokenBatches.Batch batch, NDArray teacherP) {
+        return distillationLoss(teacherP, model.logits(parameters, inputs(scope, batch), true), temperature);
+    }
+
+    /**
+     * T²·KL(p ‖ q) = T²·Σ p·(log p − log q) over the last axis, averaged over positions: p the
+     * teacher's distribution at temperature T (already softened), q the student's from its logits.
+     */
+    public static NDArray distillationLoss(NDArray teacherP, NDArray studentLogits, float temperature) {
+        NDArray logQ = studentLogits.div(temperature).logSoftmax(-1);
+        NDArray logP = teacherP.add(1e-20f).log();
+        return teacherP.mul(logP.sub(logQ)).sum(new int[] {-1}).mean().mul(temperature * temperature);
+    }
+
+    private NDArray inputs(NDManager scope, TokenBatches.Batch batch) {
+        return scope.create(batch.inputs(), new Shape(batch.batchSize(), batch.blockSize())).toDevice(weights.values().iterator().next().getDevice(), false);
     }
 
     /** The global L2 norm of the gradients, √(Σ ‖g‖²) over every weight: one engine call per weight. */
