@@ -56,9 +56,10 @@ public final class SpeculativeDecoder {
     private Result run(int[] prompt, int count, Random random, float temperature) {
         if (prompt.length < 1) throw new IllegalArgumentException("the prompt needs at least one token");
         if (count < 1) throw new IllegalArgumentException("generate at least 1 token, got " + count);
-        if (prompt.length + count + lookahead > target.blockSize()) {
+        int context = Math.min(draft.blockSize(), target.blockSize());   // both caches hold every token
+        if (prompt.length + count + lookahead > context) {
             throw new IllegalArgumentException(prompt.length + " prompt tokens + " + count + " new + " + lookahead
-                    + " guessed ahead exceed the context of " + target.blockSize() + " tokens");
+                    + " guessed ahead exceed the context of " + context + " tokens");
         }
         draft.clear();
         target.clear();
