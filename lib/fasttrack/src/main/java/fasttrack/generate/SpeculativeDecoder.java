@@ -73,7 +73,7 @@ public final class SpeculativeDecoder {
             float[][] draftP = new float[k][];
             for (int i = 0; i < k; i++) {
                 draftP[i] = probabilities(draftNext, temperature);
-                guesses[i] = random == null ? argmax(draftNext) : draw(draftP[i], random);
+                guesses[i] = random == null ? Sampling.argmax(draftNext) : draw(draftP[i], random);
                 draftNext = draft.next(guesses[i]).clone();
             }
             // The target scores every guess in one pass: targetP[i] is its distribution for guess i.
@@ -86,15 +86,15 @@ public final class SpeculativeDecoder {
             for (; kept < k; kept++) {
                 int g = guesses[kept];
                 boolean accept = random == null
-                        ? g == argmax(targetP[kept])
+                        ? g == Sampling.argmax(targetP[kept])
                         : random.nextDouble() < Math.min(1, targetP[kept][g] / draftP[kept][g]);
                 if (!accept) {
                     // Greedy: the target's own choice. Sampled: a draw from the residual max(0, p − q), renormalised.
-                    next = random == null ? argmax(targetP[kept]) : draw(residual(targetP[kept], draftP[kept]), random);
+                    next = random == null ? Sampling.argmax(targetP[kept]) : draw(residual(targetP[kept], draftP[kept]), random);
                     break;
                 }
             }
-            if (kept == k) next = random == null ? argmax(targetP[k]) : draw(targetP[k], random);   // all kept: one more from the target
+            if (kept == k) next = random == null ? Sampling.argmax(targetP[k]) : draw(targetP[k], random);   // all kept: one more from the target
             rounds++;
             proposed += k;
             accepted += kept;
@@ -115,7 +115,7 @@ public final class SpeculativeDecoder {
         float[] next = last(model.next(prompt));
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int token = argmax(next);
+            int token = Sampling.argmax(next);
             out.add(token);
             if (i + 1 < count) next = model.next(token);
         }
@@ -157,12 +157,6 @@ public final class SpeculativeDecoder {
         if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("α must be in [0, 1], got " + alpha);
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
         return alpha == 1 ? k + 1 : (1 - Math.pow(alpha, k + 1)) / (1 - alpha);
-    }
-
-    static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-        return best;
     }
 
     static int draw(float[] p, Random random) {

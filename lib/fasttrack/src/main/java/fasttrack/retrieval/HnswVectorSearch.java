@@ -1,23 +1,14 @@
 package fasttrack.retrieval;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
  * Approximate nearest neighbours with Lucene's HNSW graph (Malkov and Yashunin 2016): each vector
@@ -28,11 +19,9 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  */
 public final class HnswVectorSearch implements AutoCloseable {
 
-    private static final String FIELD = "vector", ID = "id";
+    private static final String FIELD = "vector";
 
-    private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
-    private final DirectoryReader reader;
-    private final IndexSearcher searcher;
+    private final InMemoryLuceneIndex index;
     private final int dimension;
 
     /** Lucene's defaults: 16 connections, a beam of 100 while building. */
@@ -54,25 +43,13 @@ public final class HnswVectorSearch implements AutoCloseable {
                     }
                 })
                 .setRAMBufferSizeMB(1024);   // one segment, one graph: no merges to rebuild it
-        try (IndexWriter writer = new IndexWriter(directory, config)) {
-            for (int i = 0; i < vectors.length; i++) {
-                if (vectors[i].length != dimension) throw new IllegalArgumentException("vector " + i + " has length " + vectors[i].length + ", vector 0 has " + dimension);
-                Document document = new Document();
-                // Unit vectors, so Lucene's dot-product similarity is the cosine.
-                document.add(new KnnFloatVectorField(FIELD, MiniLmEncoder.normalise(vectors[i]), VectorSimilarityFunction.DOT_PRODUCT));
-                document.add(new StoredField(ID, i));
-                writer.addDocument(document);
-            }
-            writer.forceMerge(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not build the HNSW index", e);
-        }
-        try {
-            reader = DirectoryReader.open(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not open the HNSW index", e);
-        }
-        searcher = new IndexSearcher(reader);
+        index = new InMemoryLuceneIndex(config, vectors.length, i -> {
+            if (vectors[i].length != dimension) throw new IllegalArgumentException("vector " + i + " has length " + vectors[i].length + ", vector 0 has " + dimension);
+            Document document = new Document();
+            // Unit vectors, so Lucene's dot-product similarity is the cosine.
+            document.add(new KnnFloatVectorField(FIELD, MiniLmEncoder.normalise(vectors[i]), VectorSimilarityFunction.DOT_PRODUCT));
+            return document;
+        }, "HNSW index");
     }
 
     /** The approximate {@code k} nearest, with efSearch = k. */
@@ -86,26 +63,12 @@ public final class HnswVectorSearch implements AutoCloseable {
             throw new IllegalArgumentException("the query has length " + query.length + ", the indexed vectors " + dimension + ": encode it with the same model");
         }
         if (k < 1 || candidates < k) throw new IllegalArgumentException("need 1 <= k <= candidates, got k " + k + ", candidates " + candidates);
-        try {
-            ScoreDoc[] found = searcher.search(new KnnFloatVectorQuery(FIELD, MiniLmEncoder.normalise(query), candidates), candidates).scoreDocs;
-            List<Hit> hits = new ArrayList<>();
-            for (int i = 0; i < Math.min(k, found.length); i++) {
-                int id = searcher.storedFields().document(found[i].doc).getField(ID).numericValue().intValue();
-                hits.add(new Hit(id, 2 * found[i].score - 1));   // Lucene reports (1 + cosine) / 2
-            }
-            return hits;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the HNSW search failed", e);
-        }
+        // Lucene reports (1 + cosine) / 2 for unit vectors: mapped back to the cosine.
+        return index.search(new KnnFloatVectorQuery(FIELD, MiniLmEncoder.normalise(query), candidates), candidates, k, score -> 2 * score - 1, "HNSW");
     }
 
     @Override
     public void close() {
-        try {
-            reader.close();
-            directory.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        index.close();
     }
 }

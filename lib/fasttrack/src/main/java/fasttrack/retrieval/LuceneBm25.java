@@ -9,19 +9,13 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
-import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
  * Lucene's BM25 over texts, in memory: the reference {@link Bm25} is checked against. Texts are
@@ -30,35 +24,21 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  */
 public final class LuceneBm25 implements AutoCloseable {
 
-    private static final String FIELD = "text", ID = "id";
+    private static final String FIELD = "text";
 
     private final Analyzer analyzer;
-    private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
-    private final DirectoryReader reader;
-    private final IndexSearcher searcher;
+    private final InMemoryLuceneIndex index;
 
     public LuceneBm25(List<String> texts, Analyzer analyzer, double k1, double b) {
         if (texts == null || texts.isEmpty()) throw new IllegalArgumentException("index at least one text");
         this.analyzer = analyzer;
         BM25Similarity similarity = new BM25Similarity((float) k1, (float) b);
-        try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer).setSimilarity(similarity))) {
-            for (int i = 0; i < texts.size(); i++) {
-                Document document = new Document();
-                document.add(new TextField(FIELD, texts.get(i), Field.Store.NO));
-                document.add(new StoredField(ID, i));
-                writer.addDocument(document);
-            }
-            writer.forceMerge(1);   // one segment: statistics over the whole collection, documents in insertion order
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not build the in-memory Lucene index", e);
-        }
-        try {
-            reader = DirectoryReader.open(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not open the in-memory Lucene index", e);
-        }
-        searcher = new IndexSearcher(reader);
-        searcher.setSimilarity(similarity);
+        index = new InMemoryLuceneIndex(new IndexWriterConfig(analyzer).setSimilarity(similarity), texts.size(), i -> {
+            Document document = new Document();
+            document.add(new TextField(FIELD, texts.get(i), Field.Store.NO));
+            return document;
+        }, "Lucene index");
+        index.searcher().setSimilarity(similarity);
     }
 
     /** The terms {@code analyzer} makes of {@code text}: lowercased words, stopwords removed, as the analyzer decides. */
@@ -81,24 +61,11 @@ public final class LuceneBm25 implements AutoCloseable {
         if (terms.isEmpty()) throw new IllegalArgumentException("the query has no terms after analysis (only stopwords?): \"" + query + "\"");
         BooleanQuery.Builder builder = new BooleanQuery.Builder();
         for (String term : terms) builder.add(new TermQuery(new Term(FIELD, term)), BooleanClause.Occur.SHOULD);
-        try {
-            List<Hit> hits = new ArrayList<>();
-            for (ScoreDoc hit : searcher.search(builder.build(), k).scoreDocs) {
-                hits.add(new Hit(searcher.storedFields().document(hit.doc).getField(ID).numericValue().intValue(), hit.score));
-            }
-            return hits;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the Lucene search failed", e);
-        }
+        return index.search(builder.build(), k, k, score -> score, "Lucene");
     }
 
     @Override
     public void close() {
-        try {
-            reader.close();
-            directory.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        index.close();
     }
 }

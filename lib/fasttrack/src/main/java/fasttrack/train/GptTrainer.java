@@ -245,9 +245,11 @@ public final class GptTrainer implements AutoCloseable {
         double loss;
         try (NDManager scope = manager.newSubManager()) {
             // The teacher runs before the collector opens, so no graph is recorded for it.
-            NDArray soft = teacher == null ? null : teacherDistribution(scope, batch);
+            NDArray inputs = inputs(scope, batch);
+            NDArray soft = teacher == null ? null : teacher.logits(teacherParameters, inputs, false).div(temperature).softmax(-1);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray value = soft == null ? loss(scope, batch, true) : distillationLoss(scope, batch, soft);
+                NDArray value = soft == null ? loss(scope, inputs, batch, true)
+                        : distillationLoss(soft, model.logits(parameters, inputs, true), temperature);
                 loss = value.getFloat();
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("the loss became " + loss + " at step " + step
@@ -300,28 +302,18 @@ public final class GptTrainer implements AutoCloseable {
         double sum = 0;
         for (int i = 0; i < config.evalBatches(); i++) {
             try (NDManager scope = manager.newSubManager()) {
-                sum += loss(scope, batches.batch(config.seed() + 1_000_003L * stream, i), false).getFloat();
+                TokenBatches.Batch batch = batches.batch(config.seed() + 1_000_003L * stream, i);
+                sum += loss(scope, inputs(scope, batch), batch, false).getFloat();
             }
         }
         return sum / config.evalBatches();
     }
 
     /** Mean cross-entropy of the next-token predictions: −log p(target) averaged over every position. */
-    private NDArray loss(NDManager scope, TokenBatches.Batch batch, boolean training) {
-        NDArray inputs = inputs(scope, batch);
+    private NDArray loss(NDManager scope, NDArray inputs, TokenBatches.Batch batch, boolean training) {
         NDArray targets = scope.create(batch.targets(), inputs.getShape()).toDevice(inputs.getDevice(), false);
         NDArray logits = model.logits(parameters, inputs, training);
         return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
-    }
-
-    /** The teacher's softened next-token distribution p^T over the batch: (B, T, V). */
-    private NDArray teacherDistribution(NDManager scope, TokenBatches.Batch batch) {
-        NDArray inputs = inputs(scope, batch);
-        return teacher.logits(teacherParameters, inputs, false).div(temperature).softmax(-1);
-    }
-
-    private NDArray distillationLoss(NDManager scope, TokenBatches.Batch batch, NDArray teacherP) {
-        return distillationLoss(teacherP, model.logits(parameters, inputs(scope, batch), true), temperature);
     }
 
     /**
