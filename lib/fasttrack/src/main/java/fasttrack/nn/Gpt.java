@@ -80,8 +80,20 @@ public final class Gpt extends AbstractBlock {
      * ln V, the loss of a uniform guess.
      */
     public Gpt initialize(NDManager manager) {
+        return initialize(manager, DataType.FLOAT32);
+    }
+
+    /**
+     * As {@link #initialize(NDManager)}, with parameters of type {@code dataType} (FLOAT16 for the
+     * working copy of mixed-precision training; DJL 0.35's PyTorch engine aborts the JVM on BFLOAT16).
+     */
+    public Gpt initialize(NDManager manager, DataType dataType) {
+        if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT16) {
+            throw new IllegalArgumentException("a GPT's parameters can be FLOAT32 or FLOAT16, not " + dataType
+                    + (dataType == DataType.BFLOAT16 ? " (DJL 0.35.1 aborts the JVM when casting to bfloat16)" : ""));
+        }
         setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
-        initialize(manager, DataType.FLOAT32, new Shape(1, config.blockSize()));
+        initialize(manager, dataType, new Shape(1, config.blockSize()));
         return this;
     }
 

@@ -53,6 +53,19 @@ public final class AdamW implements AutoCloseable {
      * {@code lr}; clears the gradients.
      */
     public void step(Map<String, NDArray> weights, float lr, float gradScale) {
+        update(weights, null, lr, gradScale);
+    }
+
+    /**
+     * As {@link #step(Map, float, float)} with each weight's gradient given by name instead of read
+     * from the weight (mixed precision computes them on a float16 copy of the model); zeroes them.
+     */
+    public void step(Map<String, NDArray> weights, Map<String, NDArray> gradients, float lr, float gradScale) {
+        if (!gradients.keySet().equals(weights.keySet())) throw new IllegalArgumentException("need one gradient per weight, by the weights' names");
+        update(weights, gradients, lr, gradScale);
+    }
+
+    private void update(Map<String, NDArray> weights, Map<String, NDArray> gradients, float lr, float gradScale) {
         if (!(lr >= 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("the learning rate must be a finite number >= 0, got " + lr);
         if (!(gradScale > 0) || Float.isInfinite(gradScale)) throw new IllegalArgumentException("gradScale must be a finite number > 0, got " + gradScale);
         steps++;
@@ -66,10 +79,10 @@ public final class AdamW implements AutoCloseable {
             NDArray weight = e.getValue();
             NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {zerosLike(weight), zerosLike(weight)});
             float decay = weight.getShape().dimension() >= 2 ? weightDecay : 0f;   // matrices only, not biases or norms
-            try (NDArray grad = weight.getGradient()) {
-                weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, mv[0], mv[1]), new NDList(weight), lr, correctedLr,
-                        decay, gradScale, -1f /* no element clipping */, beta1, beta2, correctedEpsilon, false, true);
-            }
+            NDArray grad = gradients == null ? weight.getGradient() : gradients.get(e.getKey());
+            weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, mv[0], mv[1]), new NDList(weight), lr, correctedLr,
+                    decay, gradScale, -1f /* no element clipping */, beta1, beta2, correctedEpsilon, false, true);
+            if (gradients == null) grad.close();   // a handle to the weight's gradient, not the gradient itself
         }
     }
 

@@ -239,6 +239,7 @@ public final class GptTrainer implements AutoCloseable {
     double trainStep() {
         // Dropout masks come from the engine's generator: seeding it per step makes a resumed run
         // draw exactly the masks an uninterrupted one would.
+        long started = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + step));
         TokenBatches.Batch batch = train.batch(config.seed(), step);
         float lr = schedule.at(step);
@@ -268,7 +269,7 @@ public final class GptTrainer implements AutoCloseable {
                         }
                     }
                 }
-                history.add(new TrainingHistory.Step(step, loss, lr, norm));
+                history.add(new TrainingHistory.Step(step, loss, lr, norm, (System.nanoTime() - started) / 1e9));
             }
         }
         step++;
@@ -312,7 +313,11 @@ public final class GptTrainer implements AutoCloseable {
     /** Mean cross-entropy of the next-token predictions: −log p(target) averaged over every position. */
     private NDArray loss(NDManager scope, NDArray inputs, TokenBatches.Batch batch, boolean training) {
         NDArray targets = scope.create(batch.targets(), inputs.getShape()).toDevice(inputs.getDevice(), false);
-        NDArray logits = model.logits(parameters, inputs, training);
+        return crossEntropy(model.logits(parameters, inputs, training), targets);
+    }
+
+    /** Mean cross-entropy −log softmax(logits)[target] over every position: logits (B, T, V), targets (B, T). */
+    public static NDArray crossEntropy(NDArray logits, NDArray targets) {
         return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
     }
 

@@ -14,8 +14,12 @@ import tech.tablesaw.api.Table;
 /** What a training run did, step by step, and what the evaluations measured. */
 public final class TrainingHistory {
 
-    /** One optimisation step; a NaN gradient norm marks a step skipped because its gradients were not finite. */
-    public record Step(int step, double loss, float learningRate, double gradNorm) {}
+    /**
+     * One optimisation step; a NaN gradient norm marks a step skipped because its gradients were not
+     * finite. {@code seconds} is its wall-clock time (forward, backward, update; evaluations excluded),
+     * 0 in checkpoints written before steps were timed.
+     */
+    public record Step(int step, double loss, float learningRate, double gradNorm, double seconds) {}
 
     /** One evaluation: mean loss over fixed batches of training and of validation text. */
     public record Evaluation(int step, double trainLoss, double validationLoss) {
@@ -47,6 +51,11 @@ public final class TrainingHistory {
     /** Steps whose gradients were not finite, so no update was applied. */
     public long skippedSteps() {
         return steps.stream().filter(s -> !Double.isFinite(s.gradNorm())).count();
+    }
+
+    /** Wall-clock seconds spent in training steps (evaluations excluded); 0 when the steps were not timed. */
+    public double trainingSeconds() {
+        return steps.stream().mapToDouble(Step::seconds).sum();
     }
 
     public Evaluation lastEvaluation() {
