@@ -53,14 +53,13 @@ public final class MixedPrecision implements AutoCloseable {
     private int skipped;
 
     /**
-     * @param master         the float32 model that is trained (dropout 0)
+     * @param master         the float32 model that is trained
      * @param initialScale   the first loss scale S (a power of two, 2¹⁶ is usual)
      * @param growthInterval good steps before S doubles
      */
     public MixedPrecision(Gpt master, float weightDecay, float gradClip, float initialScale, int growthInterval, NDManager parent) {
         if (!(initialScale >= 1) || Float.isInfinite(initialScale)) throw new IllegalArgumentException("the loss scale must be >= 1, got " + initialScale);
         if (growthInterval < 1) throw new IllegalArgumentException("growthInterval must be >= 1, got " + growthInterval);
-        if (master.config().dropout() > 0) throw new IllegalArgumentException("use dropout 0, so the float16 and float32 runs see the same network");
         this.master = master;
         this.manager = parent.newSubManager();
         this.half = new Gpt(master.config()).initialize(manager, DataType.FLOAT16);

@@ -58,6 +58,14 @@ public final class Checkpoint {
         return header.step();
     }
 
+    /** The saved run's steps and evaluations. */
+    public TrainingHistory history() {
+        TrainingHistory history = new TrainingHistory();
+        header.steps().forEach(history::add);
+        header.evaluations().forEach(history::add);
+        return history;
+    }
+
     static Path write(Path file, GptTrainer trainer) throws IOException {
         if (LoraAdapters.present(trainer.model())) {
             throw new IllegalArgumentException("this model has LoRA adapters: save them alone with adapters.save(file) (the base"
@@ -98,10 +106,7 @@ public final class Checkpoint {
     GptTrainer resume(int[] trainTokens, int[] validationTokens, NDManager parent) {
         Gpt model = new Gpt(header.model()).initialize(parent);
         loadWeights(model);
-        TrainingHistory history = new TrainingHistory();
-        header.steps().forEach(history::add);
-        header.evaluations().forEach(history::add);
-        GptTrainer trainer = new GptTrainer(model, trainTokens, validationTokens, header.training(), parent, header.step(), history);
+        GptTrainer trainer = new GptTrainer(model, trainTokens, validationTokens, header.training(), parent, header.step(), history());
         Map<String, float[][]> moments = new LinkedHashMap<>();
         for (Tensor t : header.tensors()) {
             if (t.kind().equals("m")) moments.put(t.name(), new float[][] {data.get("m:" + t.name()), data.get("v:" + t.name())});
