@@ -79,7 +79,7 @@ public record Sampling(double temperature, int topK, double topP, long seed) {
         return last;   // rounding left u just above the total
     }
 
-    static int argmax(float[] logits) {
+    public static int argmax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
         return best;
