@@ -5,10 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import fasttrack.nn.Gpt;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,8 +137,7 @@ public final class DpoTrainer extends PostTraining {
 
     /** Whether every weight of {@code model} is frozen (requires no gradient). */
     public static boolean frozen(Gpt model) {
-        for (Pair<String, Parameter> p : model.getParameters()) if (p.getValue().requiresGradient()) return false;
-        return true;
+        return model.trainableWeights().isEmpty();
     }
 
 }

@@ -2,8 +2,6 @@ package fasttrack.align;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import fasttrack.nn.Gpt;
@@ -25,8 +23,6 @@ import java.util.Random;
  * gradients of weights not updated this step are cleared, so nothing accumulates while frozen.
  */
 public abstract class PostTraining implements AutoCloseable {
-
-    private static final NDIndex ALL = new NDIndex("...");
 
     /** Batch size, length of the run, schedule, regularisation and seed. */
     public record Config(int batchSize, int steps, float maxLr, float minLr, int warmupSteps, float weightDecay, float gradClip, long seed) {
@@ -52,7 +48,7 @@ public abstract class PostTraining implements AutoCloseable {
     private final Unfreezing unfreezing;
     private final LearningRateSchedule schedule;
     private final AdamW optimizer;
-    private final Map<String, NDArray> trainable = new LinkedHashMap<>();
+    private final Map<String, NDArray> trainable;
     private final Map<NDArray, Integer> group = new IdentityHashMap<>();   // −1 embeddings, i block i, layers the rest
     protected int step;
 
@@ -69,9 +65,7 @@ public abstract class PostTraining implements AutoCloseable {
         }
         group.put(model.tokenEmbeddings(), -1);
         group.put(model.positionEmbeddings(), -1);
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            if (p.getValue().requiresGradient()) trainable.put(p.getKey(), p.getValue().getArray());
-        }
+        this.trainable = model.trainableWeights();
         if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
     }
 
@@ -110,13 +104,9 @@ public abstract class PostTraining implements AutoCloseable {
         double norm = GptTrainer.gradientNorm(updatable.values());
         if (!Double.isFinite(norm)) throw new IllegalStateException("the gradients became " + norm + " at step " + step + ": lower the learning rate");
         optimizer.step(updatable, schedule.at(step), GptTrainer.clipScale(norm, config.gradClip()));
-        NDArray zero = scope.zeros(new Shape());
-        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-            if (updatable.containsKey(e.getKey())) continue;
-            try (NDArray grad = e.getValue().getGradient()) {
-                grad.set(ALL, zero);   // frozen this step: drop its gradient
-            }
-        }
+        List<NDArray> frozen = new ArrayList<>();   // frozen this step: drop their gradients
+        for (Map.Entry<String, NDArray> e : trainable.entrySet()) if (!updatable.containsKey(e.getKey())) frozen.add(e.getValue());
+        GptTrainer.clearGradients(frozen, scope);
         step++;
         return norm;
     }

@@ -3,6 +3,7 @@ package fasttrack.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -14,9 +15,12 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A GPT: token embeddings plus learned position embeddings, a stack of causal pre-norm transformer
@@ -24,6 +28,8 @@ import java.util.List;
  * (B, T), output logits (B, T, V): position t's logits predict token t + 1.
  */
 public final class Gpt extends AbstractBlock {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final GptConfig config;
     private final Parameter tokenEmbedding;
@@ -99,6 +105,30 @@ public final class Gpt extends AbstractBlock {
 
     public long parameterCount() {
         return getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+    }
+
+    /** The weights training would change (all, unless some are frozen, as LoRA does), by name in model order. */
+    public Map<String, NDArray> trainableWeights() {
+        Map<String, NDArray> weights = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : getParameters()) if (p.getValue().requiresGradient()) weights.put(p.getKey(), p.getValue().getArray());
+        return weights;
+    }
+
+    /**
+     * Copies every weight of {@code source}, a model with the same configuration and parameters,
+     * into this one, cast to this model's type (a float16 copy of a float32 model, say).
+     */
+    public void copyWeightsFrom(Gpt source) {
+        PairList<String, Parameter> from = source.getParameters(), to = getParameters();
+        if (!source.config.equals(config) || !from.keys().equals(to.keys())) {
+            throw new IllegalArgumentException("can only copy between models with the same configuration and parameters: " + source.config + " vs " + config);
+        }
+        for (int i = 0; i < to.size(); i++) {
+            NDArray target = to.get(i).getValue().getArray();
+            try (NDArray cast = from.get(i).getValue().getArray().toType(target.getDataType(), true); NDArray view = target.stopGradient()) {
+                view.set(ALL, cast);   // through a detached view: an in-place write to a weight that records gradients fails
+            }
+        }
     }
 
     /** The parameters training would change: all of them, unless some are frozen (as LoRA does). */

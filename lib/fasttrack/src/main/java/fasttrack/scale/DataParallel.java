@@ -5,17 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import fasttrack.nn.Gpt;
 import fasttrack.train.AdamW;
 import fasttrack.train.GptTrainer;
 import fasttrack.train.TokenBatches;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,9 +49,7 @@ public final class DataParallel implements AutoCloseable {
         }
         for (Gpt r : replicas) {
             if (!r.config().equals(first.config())) throw new IllegalArgumentException("every replica must have the same configuration: " + first.config() + " vs " + r.config());
-            Map<String, NDArray> w = new LinkedHashMap<>();
-            for (Pair<String, Parameter> p : r.getParameters()) if (p.getValue().requiresGradient()) w.put(p.getKey(), p.getValue().getArray());
-            weights.add(w);
+            weights.add(r.trainableWeights());
         }
         for (int i = 1; i < replicas.size(); i++) {
             for (String name : weights.get(0).keySet()) {

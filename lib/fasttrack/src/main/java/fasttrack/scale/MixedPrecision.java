@@ -3,7 +3,6 @@ package fasttrack.scale;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -36,8 +35,6 @@ import java.util.Map;
  * the JVM when casting to it; float16 is the 16-bit type that works here.
  */
 public final class MixedPrecision implements AutoCloseable {
-
-    private static final NDIndex ALL = new NDIndex("...");
 
     private final Gpt master;
     private final Gpt half;
@@ -74,7 +71,7 @@ public final class MixedPrecision implements AutoCloseable {
 
     /** The float16 working copy (its weights are the masters' as of the last step). */
     public Gpt halfModel() {
-        copyMasters();
+        half.copyWeightsFrom(master);
         return half;
     }
 
@@ -89,7 +86,7 @@ public final class MixedPrecision implements AutoCloseable {
 
     /** One step on {@code batch}; returns the float32 loss (also for a skipped step). */
     public double step(TokenBatches.Batch batch, float lr) {
-        copyMasters();
+        half.copyWeightsFrom(master);
         try (NDManager scope = manager.newSubManager()) {
             Shape shape = new Shape(batch.batchSize(), batch.blockSize());
             NDArray targets = scope.create(batch.targets(), shape);
@@ -113,12 +110,7 @@ public final class MixedPrecision implements AutoCloseable {
                 sumOfSquares += norm * norm;
                 gradients.put(name, g);
             }
-            NDArray zero = scope.zeros(new Shape(), DataType.FLOAT16);
-            for (NDArray h : halves) {
-                try (NDArray grad = h.getGradient()) {
-                    grad.set(ALL, zero);   // backward adds into gradients: clear the float16 ones
-                }
-            }
+            GptTrainer.clearGradients(halves, scope);   // the float16 copy's, which no optimizer clears
             if (!finite) {
                 skipped++;
                 goodSteps = 0;
@@ -136,16 +128,6 @@ public final class MixedPrecision implements AutoCloseable {
         long positions = targets.size();
         NDArray oneHot = targets.toType(DataType.INT64, false).oneHot((int) logits32.getShape().get(2)).toType(DataType.FLOAT32, false);
         return logits32.softmax(-1).sub(oneHot).div(logits32.getManager().create((float) positions));
-    }
-
-    private void copyMasters() {
-        int i = 0;
-        for (NDArray m : masters.values()) {
-            NDArray h = halves.get(i++);
-            try (NDArray cast = m.toType(DataType.FLOAT16, false); NDArray target = h.stopGradient()) {
-                target.set(ALL, cast);   // through a detached view: an in-place write to a weight that records gradients fails
-            }
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -14,6 +15,7 @@ import fasttrack.nn.Gpt;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -117,7 +119,7 @@ public final class GptTrainer implements AutoCloseable {
     /** The model's weights by name, collected once: walking the block tree every step is wasted work. */
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     /** The weights that train (all but the frozen ones, e.g. a LoRA model's base). */
-    private final Map<String, NDArray> trainable = new LinkedHashMap<>();
+    private final Map<String, NDArray> trainable;
     private final TrainingHistory history;
     private int step;
     private int consecutiveSkips;
@@ -141,10 +143,8 @@ public final class GptTrainer implements AutoCloseable {
         int vocab = model.config().vocabSize();
         requireTokens("training", trainTokens, vocab);
         requireTokens("validation", validationTokens, vocab);
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            weights.put(p.getKey(), p.getValue().getArray());
-            if (p.getValue().requiresGradient()) trainable.put(p.getKey(), p.getValue().getArray());
-        }
+        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray());
+        trainable = model.trainableWeights();
         if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
         this.model = model;
         this.config = config;
@@ -258,17 +258,7 @@ public final class GptTrainer implements AutoCloseable {
                 }
                 collector.backward(value);
                 double norm = gradientNorm(trainable.values());
-                if (!update(trainable, norm, lr)) {
-                    // Gradients accumulate across backward calls and the optimizer did not clear them: fill
-                    // with an array zero (a fill, unlike grad − grad, clears NaN; a Number value would leave
-                    // a scalar behind per call).
-                    NDArray zero = scope.zeros(new Shape());
-                    for (NDArray w : trainable.values()) {
-                        try (NDArray grad = w.getGradient()) {
-                            grad.set(ALL, zero);
-                        }
-                    }
-                }
+                if (!update(trainable, norm, lr)) clearGradients(trainable.values(), scope);   // the optimizer did not clear them
                 history.add(new TrainingHistory.Step(step, loss, lr, norm, (System.nanoTime() - started) / 1e9));
             }
         }
@@ -333,6 +323,20 @@ public final class GptTrainer implements AutoCloseable {
 
     private NDArray inputs(NDManager scope, TokenBatches.Batch batch) {
         return scope.create(batch.inputs(), new Shape(batch.batchSize(), batch.blockSize())).toDevice(weights.values().iterator().next().getDevice(), false);
+    }
+
+    /**
+     * Zeroes the gradients of {@code weights}: backward adds into them, so whatever no optimizer step
+     * cleared must be. A fill with an array zero of each gradient's type from {@code scope} (a fill,
+     * unlike grad − grad, clears NaN; a Number value would leave a scalar behind per call).
+     */
+    public static void clearGradients(Iterable<NDArray> weights, NDManager scope) {
+        Map<DataType, NDArray> zeros = new HashMap<>();
+        for (NDArray w : weights) {
+            try (NDArray grad = w.getGradient()) {
+                grad.set(ALL, zeros.computeIfAbsent(grad.getDataType(), type -> scope.zeros(new Shape(), type)));
+            }
+        }
     }
 
     /** The global L2 norm of the gradients, √(Σ ‖g‖²) over every weight: one engine call per weight. */
