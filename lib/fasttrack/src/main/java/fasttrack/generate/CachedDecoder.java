@@ -13,6 +13,7 @@ import fasttrack.nn.GptConfig;
 import fasttrack.nn.MultiHeadAttention;
 import fasttrack.nn.TransformerBlock;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A GPT's weights copied into Java arrays, decoding one sequence a token at a time with its own KV
@@ -93,8 +94,12 @@ public final class CachedDecoder {
         }
     }
 
-    private record Layer(Norm norm1, Dense qkv, Dense projection, Norm norm2, Dense up, Dense down, float[] keys, float[] values) {}
+    private record Layer(Norm norm1, Dense qkv, Dense projection, Norm norm2, Dense up, Dense down) {}
 
+    /** The weights, read-only once built: every sequence decoded from one model shares them. */
+    private record Weights(int embed, int heads, int blockSize, int vocab, float[] tokens, float[] positions, Layer[] layers, Norm finalNorm, Dense head) {}
+
+    private final Weights weights;
     private final int embed;
     private final int heads;
     private final int blockSize;
@@ -104,30 +109,41 @@ public final class CachedDecoder {
     private final Layer[] layers;
     private final Norm finalNorm;
     private final Dense head;
+    private final float[][] keys;      // per layer, (blockSize, C): this sequence's cache
+    private final float[][] values;
     private int length;
 
     // Work arrays, reused for every token.
     private final float[] h, normed, qkvOut, attended, projected, hidden, ffOut, scores, logits;
 
-    private CachedDecoder(Gpt model, NDManager scratch) {
+    private static Weights weights(Gpt model, NDManager scratch) {
         GptConfig config = model.config();
-        embed = config.embedDim();
-        heads = config.heads();
-        blockSize = config.blockSize();
-        vocab = config.vocabSize();
-        tokens = model.tokenEmbeddings().toFloatArray();
-        positions = model.positionEmbeddings().toFloatArray();
-        layers = new Layer[config.layers()];
+        int embed = config.embedDim(), vocab = config.vocabSize();
+        Layer[] layers = new Layer[config.layers()];
         for (int i = 0; i < layers.length; i++) {
             TransformerBlock block = model.blocks().get(i);
             MultiHeadAttention attention = block.attention();
             FeedForward feedForward = block.feedForward();
             layers[i] = new Layer(norm(block.norm1()), dense(attention.linear("qkv"), scratch), dense(attention.linear("projection"), scratch),
-                    norm(block.norm2()), dense(feedForward.linear("up"), scratch), dense(feedForward.linear("down"), scratch),
-                    new float[blockSize * embed], new float[blockSize * embed]);
+                    norm(block.norm2()), dense(feedForward.linear("up"), scratch), dense(feedForward.linear("down"), scratch));
         }
-        finalNorm = norm(model.finalNorm());
-        head = new Dense(transpose(model.outputWeights().toFloatArray(), vocab, embed), null, embed, vocab);
+        return new Weights(embed, config.heads(), config.blockSize(), vocab, model.tokenEmbeddings().toFloatArray(), model.positionEmbeddings().toFloatArray(),
+                layers, norm(model.finalNorm()), new Dense(transpose(model.outputWeights().toFloatArray(), vocab, embed), null, embed, vocab));
+    }
+
+    private CachedDecoder(Weights weights) {
+        this.weights = weights;
+        embed = weights.embed();
+        heads = weights.heads();
+        blockSize = weights.blockSize();
+        vocab = weights.vocab();
+        tokens = weights.tokens();
+        positions = weights.positions();
+        layers = weights.layers();
+        finalNorm = weights.finalNorm();
+        head = weights.head();
+        keys = new float[layers.length][blockSize * embed];
+        values = new float[layers.length][blockSize * embed];
         h = new float[embed];
         normed = new float[embed];
         qkvOut = new float[3 * embed];
@@ -150,8 +166,43 @@ public final class CachedDecoder {
             if (!c.preNorm() || !c.causal()) return null;
         }
         try (NDManager scratch = model.tokenEmbeddings().getManager().newSubManager()) {
-            return new CachedDecoder(model, scratch);
+            return new CachedDecoder(weights(model, scratch));
         }
+    }
+
+    /**
+     * A decoder for another sequence of the same model: it shares this one's weights (no copy) and
+     * has its own, empty cache. What a server holds per request.
+     */
+    public CachedDecoder newSequence() {
+        return new CachedDecoder(weights);
+    }
+
+    /**
+     * One new token for each of several sequences of the same model, in one pass: the logits after
+     * each (fresh arrays). Every weight is read once for the whole group (dynamic batching), while
+     * each sequence attends over its own cache, whatever its length. The arithmetic of each row is
+     * exactly that of {@link #next(int)}, so the logits are bit-for-bit the same as decoding the
+     * sequences one by one.
+     */
+    public static float[][] step(List<CachedDecoder> sequences, int[] tokens) {
+        int count = sequences.size();
+        if (tokens.length != count) throw new IllegalArgumentException(count + " sequences need " + count + " tokens, got " + tokens.length);
+        if (count == 0) return new float[0][];
+        CachedDecoder first = sequences.get(0);
+        for (int j = 0; j < count; j++) {
+            CachedDecoder d = sequences.get(j);
+            if (d.weights != first.weights) throw new IllegalArgumentException("sequence " + j + " decodes another model: batch only sequences made by newSequence() of one decoder");
+            for (int k = 0; k < j; k++) if (sequences.get(k) == d) throw new IllegalArgumentException("sequence " + j + " appears twice in the batch");
+            if (tokens[j] < 0 || tokens[j] >= first.vocab) throw new IllegalArgumentException("token " + tokens[j] + " is outside the vocabulary 0.." + (first.vocab - 1));
+            if (d.length >= first.blockSize) throw new IllegalStateException("sequence " + j + " holds the whole context of " + first.blockSize + " tokens");
+        }
+        CachedDecoder[] owners = sequences.toArray(new CachedDecoder[0]);
+        int[] at = new int[count];
+        for (int j = 0; j < count; j++) at[j] = owners[j].length;
+        float[][] out = rows(owners, at, tokens);
+        for (CachedDecoder d : owners) d.length++;
+        return out;
     }
 
     /** Tokens cached so far. */
@@ -192,22 +243,42 @@ public final class CachedDecoder {
             if (token < 0 || token >= vocab) throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
         }
         if (length + count > blockSize) throw new IllegalStateException("the cache holds " + length + " of " + blockSize + " tokens: " + count + " more do not fit");
+        CachedDecoder[] owners = new CachedDecoder[count];
+        int[] at = new int[count];
+        for (int j = 0; j < count; j++) { owners[j] = this; at[j] = length + j; }
+        float[][] out = rows(owners, at, tokens);
+        length += count;
+        return out;
+    }
+
+    /**
+     * The forward pass of several rows at once, row j being token {@code tokens[j]} at position
+     * {@code at[j]} of sequence {@code owners[j]} (all of one model): the rows' keys and values go
+     * into their owners' caches, then each row attends over its owner's positions up to its own.
+     * The matrix products take all rows together, reading each weight once. Lengths are the
+     * callers' to advance.
+     */
+    private static float[][] rows(CachedDecoder[] owners, int[] at, int[] tokens) {
+        CachedDecoder m = owners[0];
+        int count = tokens.length, embed = m.embed;
         float[][] hs = new float[count][embed], ns = new float[count][embed], qkvs = new float[count][3 * embed],
-                att = new float[count][embed], proj = new float[count][embed], hid = new float[count][hidden.length], ff = new float[count][embed];
+                att = new float[count][embed], proj = new float[count][embed], hid = new float[count][m.hidden.length], ff = new float[count][embed];
         for (int j = 0; j < count; j++) {
-            for (int c = 0; c < embed; c++) hs[j][c] = this.tokens[tokens[j] * embed + c] + positions[(length + j) * embed + c];
+            for (int c = 0; c < embed; c++) hs[j][c] = m.tokens[tokens[j] * embed + c] + m.positions[at[j] * embed + c];
         }
-        for (Layer layer : layers) {
+        for (int l = 0; l < m.layers.length; l++) {
+            Layer layer = m.layers[l];
             for (int j = 0; j < count; j++) layer.norm1().apply(hs[j], ns[j]);
             applyBlock(layer.qkv(), ns, qkvs, count);
             for (int j = 0; j < count; j++) {
-                System.arraycopy(qkvs[j], embed, layer.keys(), (length + j) * embed, embed);
-                System.arraycopy(qkvs[j], 2 * embed, layer.values(), (length + j) * embed, embed);
+                System.arraycopy(qkvs[j], embed, owners[j].keys[l], at[j] * embed, embed);
+                System.arraycopy(qkvs[j], 2 * embed, owners[j].values[l], at[j] * embed, embed);
             }
             for (int j = 0; j < count; j++) {
-                System.arraycopy(qkvs[j], 0, qkvOut, 0, embed);   // attend() reads the query from qkvOut
-                attend(layer, length + j);
-                System.arraycopy(attended, 0, att[j], 0, embed);
+                CachedDecoder owner = owners[j];
+                System.arraycopy(qkvs[j], 0, owner.qkvOut, 0, embed);   // attend() reads the query from qkvOut
+                owner.attend(l, at[j]);
+                System.arraycopy(owner.attended, 0, att[j], 0, embed);
             }
             applyBlock(layer.projection(), att, proj, count);
             for (int j = 0; j < count; j++) {
@@ -219,10 +290,9 @@ public final class CachedDecoder {
             applyBlock(layer.down(), hid, ff, count);
             for (int j = 0; j < count; j++) for (int c = 0; c < embed; c++) hs[j][c] += ff[j][c];
         }
-        length += count;
-        float[][] out = new float[count][vocab];
-        for (int j = 0; j < count; j++) finalNorm.apply(hs[j], ns[j]);
-        applyBlock(head, ns, out, count);
+        float[][] out = new float[count][m.vocab];
+        for (int j = 0; j < count; j++) m.finalNorm.apply(hs[j], ns[j]);
+        applyBlock(m.head, ns, out, count);
         return out;
     }
 
@@ -232,12 +302,13 @@ public final class CachedDecoder {
         if (length >= blockSize) throw new IllegalStateException("the cache holds the whole context of " + blockSize + " tokens: clear it first");
         int t = length;
         for (int c = 0; c < embed; c++) h[c] = tokens[token * embed + c] + positions[t * embed + c];
-        for (Layer layer : layers) {
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
             layer.norm1().apply(h, normed);
             layer.qkv().apply(normed, qkvOut);
-            System.arraycopy(qkvOut, embed, layer.keys(), t * embed, embed);
-            System.arraycopy(qkvOut, 2 * embed, layer.values(), t * embed, embed);
-            attend(layer, t);
+            System.arraycopy(qkvOut, embed, keys[l], t * embed, embed);
+            System.arraycopy(qkvOut, 2 * embed, values[l], t * embed, embed);
+            attend(l, t);
             layer.projection().apply(attended, projected);
             for (int c = 0; c < embed; c++) h[c] += projected[c];
             layer.norm2().apply(h, normed);
@@ -252,11 +323,11 @@ public final class CachedDecoder {
         return logits;
     }
 
-    /** Each head's query (in qkvOut) against the keys of positions 0..t, softmax, weighted sum of values into {@code attended}. */
-    private void attend(Layer layer, int t) {
+    /** Each head's query (in qkvOut) against layer {@code l}'s cached keys of positions 0..t, softmax, weighted sum of values into {@code attended}. */
+    private void attend(int l, int t) {
         int d = embed / heads;
         float scale = (float) (1 / Math.sqrt(d));
-        float[] keys = layer.keys(), values = layer.values();
+        float[] keys = this.keys[l], values = this.values[l];
         for (int hd = 0; hd < heads; hd++) {
             int offset = hd * d;
             float max = Float.NEGATIVE_INFINITY;

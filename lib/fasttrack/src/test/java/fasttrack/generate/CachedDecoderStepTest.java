@@ -1,0 +1,185 @@
+package fasttrack.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import fasttrack.nn.Gpt;
+import fasttrack.nn.GptConfig;
+import fasttrack.runtime.Setup;
+import fasttrack.tensors.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link CachedDecoder#step}: one token for each of several sequences of one model in a single pass
+ * (what the server's dynamic batching runs), against each sequence decoded alone with
+ * {@link CachedDecoder#next(int)} on its own fresh decoder. The claim is bit-for-bit equality, so the
+ * floats are compared exactly (assertArrayEquals without a tolerance compares the bits).
+ */
+class CachedDecoderStepTest {
+
+    private static final int VOCAB = 13, BLOCK = 16;
+    /** Three prompts of different lengths: every sequence in a step sits at its own position. */
+    private static final int[][] PROMPTS = {{7}, {3, 1, 4, 1}, {2, 7, 1, 8, 2, 8, 12}};
+    /** The tokens fed at each step, per sequence (fixed, so the reference needs nothing from step()). */
+    private static final int[][] STEPS = {{5, 0, 9}, {12, 6, 6}, {1, 11, 3}, {4, 4, 0}, {10, 2, 8}};
+
+    private NDManager nd;
+    private Gpt model;
+
+    @BeforeEach
+    void setUp() {
+        nd = Setup.manager().newSubManager();
+        model = model(new GptConfig(VOCAB, BLOCK, 2, 2, 16, 0f, false), 41);
+    }
+
+    @AfterEach
+    void tearDown() {
+        nd.close();
+    }
+
+    /** A seeded random model with its matrices scaled up, so logits vary strongly with position and context. */
+    private Gpt model(GptConfig config, int seed) {
+        Setup.seed(seed);
+        Gpt m = new Gpt(config).initialize(nd);
+        for (Pair<String, Parameter> p : m.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (w.getShape().dimension() != 2) continue;
+            float[] values = w.toFloatArray();
+            for (int i = 0; i < values.length; i++) values[i] *= 10;
+            Tensors.overwrite(w, values);
+        }
+        return m;
+    }
+
+    /** The logits after each token of {@code prompt} and then of each token in {@code steps[.][index]}, decoded alone, one token per call. */
+    private float[][] alone(int[] prompt, int index, int stepCount) {
+        CachedDecoder d = CachedDecoder.of(model);
+        float[][] out = new float[stepCount + 1][];
+        for (int token : prompt) out[0] = d.next(token).clone();
+        for (int s = 0; s < stepCount; s++) out[s + 1] = d.next(STEPS[s][index]).clone();
+        return out;
+    }
+
+    @Test
+    void stepGivesEachSequenceExactlyItsLogitsDecodedAlone() {
+        CachedDecoder root = CachedDecoder.of(model);
+        List<CachedDecoder> sequences = new ArrayList<>();
+        for (int[] prompt : PROMPTS) {
+            CachedDecoder s = root.newSequence();
+            assertEquals(0, s.length(), "a new sequence starts with an empty cache");
+            for (int token : prompt) s.next(token);
+            sequences.add(s);
+        }
+        assertEquals(0, root.length(), "decoding the new sequences leaves the decoder they came from untouched");
+
+        float[][][] expected = new float[PROMPTS.length][][];
+        for (int j = 0; j < PROMPTS.length; j++) expected[j] = alone(PROMPTS[j], j, STEPS.length);
+
+        for (int s = 0; s < STEPS.length; s++) {
+            float[][] logits = CachedDecoder.step(sequences, STEPS[s]);
+            assertEquals(PROMPTS.length, logits.length);
+            for (int j = 0; j < PROMPTS.length; j++) {
+                assertArrayEquals(expected[j][s + 1], logits[j], "step " + s + ", sequence " + j + " (prompt of " + PROMPTS[j].length + " tokens)");
+                assertEquals(PROMPTS[j].length + s + 1, sequences.get(j).length(), "step " + s + ", sequence " + j + ": one more token cached");
+            }
+        }
+        // The comparison means something: the sequences' logits differ from each other and from step to step.
+        assertFalse(Arrays.equals(expected[0][STEPS.length], expected[1][STEPS.length]));
+        assertFalse(Arrays.equals(expected[2][1], expected[2][2]));
+    }
+
+    /** Sequences may join late, sit a step out, and come in any order: each still gets its own logits. */
+    @Test
+    void subsetsAndAnyOrderGiveTheSameLogits() {
+        CachedDecoder root = CachedDecoder.of(model);
+        CachedDecoder a = root.newSequence(), b = root.newSequence(), c = root.newSequence();
+        CachedDecoder refA = CachedDecoder.of(model), refB = CachedDecoder.of(model), refC = CachedDecoder.of(model);
+        int[][] script = {
+            // tokens for a, b, c; -1: not in this step
+            {3, 8, -1}, {12, -1, 5}, {0, 4, 4}, {-1, 9, 1}, {6, 6, 6},
+        };
+        for (int[] row : script) {
+            List<CachedDecoder> seqs = new ArrayList<>();
+            List<CachedDecoder> refs = new ArrayList<>();
+            List<Integer> tokens = new ArrayList<>();
+            // c, b, a: reverse order, to show order in the list does not matter
+            CachedDecoder[] s = {c, b, a}, r = {refC, refB, refA};
+            int[] t = {row[2], row[1], row[0]};
+            for (int i = 0; i < 3; i++) {
+                if (t[i] < 0) continue;
+                seqs.add(s[i]);
+                refs.add(r[i]);
+                tokens.add(t[i]);
+            }
+            float[][] logits = CachedDecoder.step(seqs, tokens.stream().mapToInt(Integer::intValue).toArray());
+            for (int i = 0; i < seqs.size(); i++) {
+                assertArrayEquals(refs.get(i).next(tokens.get(i)), logits[i], "row " + Arrays.toString(row) + ", entry " + i);
+                assertEquals(refs.get(i).length(), seqs.get(i).length());
+            }
+        }
+        assertEquals(List.of(4, 4, 4), List.of(a.length(), b.length(), c.length()));
+        // A single sequence through step() is next(int) too, and the root decoder can be a member.
+        float[] alone = CachedDecoder.of(model).next(11).clone();
+        assertArrayEquals(alone, CachedDecoder.step(List.of(root), new int[] {11})[0]);
+        assertEquals(0, CachedDecoder.step(List.of(), new int[0]).length);
+    }
+
+    @Test
+    void stepRefusesWhatItCannotDecodeAndLeavesEverySequenceAsItWas() {
+        CachedDecoder root = CachedDecoder.of(model);
+        CachedDecoder a = root.newSequence(), b = root.newSequence();
+        a.next(1);
+        a.next(2);
+        a.next(3);
+        b.next(4);
+
+        // Another decoder of the same Gpt has its own copy of the weights; another model certainly does.
+        CachedDecoder otherCopy = CachedDecoder.of(model);
+        Gpt different = model(new GptConfig(VOCAB, BLOCK, 1, 2, 16, 0f, false), 42);
+        for (CachedDecoder stranger : List.of(otherCopy, CachedDecoder.of(different))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, stranger), new int[] {0, 0}));
+            assertTrue(e.getMessage().contains("sequence 1") && e.getMessage().contains("newSequence()"), e.getMessage());
+        }
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b, a), new int[] {0, 1, 2}));
+        assertTrue(twice.getMessage().contains("sequence 2") && twice.getMessage().contains("twice"), twice.getMessage());
+        for (int bad : new int[] {-1, VOCAB}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0, bad}));
+            assertTrue(e.getMessage().contains("token " + bad) && e.getMessage().contains("0.." + (VOCAB - 1)), e.getMessage());
+        }
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0}));
+        assertTrue(count.getMessage().contains("2 sequences need 2 tokens, got 1"), count.getMessage());
+
+        // Nothing was decoded by any refused call.
+        assertEquals(3, a.length());
+        assertEquals(1, b.length());
+
+        // Fill b's context: then b is refused, by name, and a (listed first) is not touched either.
+        CachedDecoder refB = CachedDecoder.of(model);
+        refB.next(4);
+        for (int i = 1; i < BLOCK; i++) {
+            assertArrayEquals(refB.next(i % VOCAB).clone(), CachedDecoder.step(List.of(b), new int[] {i % VOCAB})[0], "position " + i);
+        }
+        assertEquals(BLOCK, b.length());
+        IllegalStateException full = assertThrows(IllegalStateException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0, 0}));
+        assertTrue(full.getMessage().contains("sequence 1") && full.getMessage().contains("whole context of " + BLOCK), full.getMessage());
+        assertEquals(3, a.length());
+        // a still decodes correctly after the refusals: its cache was not written.
+        CachedDecoder refA = CachedDecoder.of(model);
+        refA.next(1);
+        refA.next(2);
+        refA.next(3);
+        assertArrayEquals(refA.next(9).clone(), CachedDecoder.step(List.of(a), new int[] {9})[0]);
+    }
+}
