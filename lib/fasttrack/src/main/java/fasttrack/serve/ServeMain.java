@@ -1,0 +1,61 @@
+package fasttrack.serve;
+
+import ai.djl.ndarray.NDManager;
+import fasttrack.nn.Gpt;
+import fasttrack.text.CharTokenizer;
+import fasttrack.text.Corpus;
+import fasttrack.train.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code lib/bin/serve CHECKPOINT [--port N] [--batch N]}: serves a KJV character GPT's checkpoint
+ * (notebook 10's, say) until stopped with Ctrl-C. Keys come from FASTTRACK_API_KEYS or
+ * FASTTRACK_API_KEY_FILE; logs go to stderr, one JSON line per request.
+ */
+public final class ServeMain {
+
+    private ServeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args[0].startsWith("-")) usage("give the checkpoint to serve");
+        Path checkpointPath = Path.of(args[0]);
+        int port = 8080, batch = 16;
+        for (int i = 1; i < args.length; i++) {
+            if (i + 1 >= args.length) usage("option " + args[i] + " needs a value");
+            switch (args[i]) {
+                case "--port" -> port = parse(args[++i], "--port");
+                case "--batch" -> batch = parse(args[++i], "--batch");
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        if (!Files.isRegularFile(checkpointPath)) usage("no checkpoint at " + checkpointPath + " (notebook 10 writes checkpoints/gpt-kjv.ckpt)");
+        ServeConfig config = ServeConfig.defaults(ApiKeys.fromEnvironment(System.getenv())).withBatch(batch);
+        Checkpoint checkpoint = Checkpoint.read(checkpointPath);
+        CharTokenizer chars = CharTokenizer.fit(Corpus.kjv().split(0.9).train());   // the tokenizer notebook 10 trained with
+        NDManager manager = NDManager.newBaseManager();
+        Gpt model = new Gpt(checkpoint.modelConfig()).initialize(manager);
+        checkpoint.loadWeights(model);
+        CompletionServer server = CompletionServer.start(model, chars, config, port, System.err::println);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { server.close(); manager.close(); stopped.countDown(); }));
+        System.out.println("serving " + checkpointPath + " at " + server.uri() + " (chat page there; API at " + server.uri() + "v1/completions); Ctrl-C stops");
+        stopped.await();
+    }
+
+    private static int parse(String value, String option) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            usage(option + " needs a whole number, got " + value);
+            return -1;
+        }
+    }
+
+    private static void usage(String problem) {
+        System.err.println("lib/bin/serve: " + problem);
+        System.err.println("usage: lib/bin/serve CHECKPOINT [--port 8080] [--batch 16]   (API keys from FASTTRACK_API_KEYS or FASTTRACK_API_KEY_FILE)");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,105 @@
+package fasttrack.serve;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * What the server measures, in a Micrometer registry: requests by status, tokens generated (and per
+ * second over the last 10 s), request latency and time to first token with their p50/p95/p99,
+ * the batch size of each decoding step, and the queue length.
+ */
+public final class ServeMetrics {
+
+    private static final long WINDOW_NANOS = 10_000_000_000L;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Counter tokens;
+    private final Timer latency;
+    private final Timer firstToken;
+    private final DistributionSummary batchSize;
+    private final long started = System.nanoTime();
+    private final ArrayDeque<Long> recentTokens = new ArrayDeque<>();   // times of the tokens of the last 10 s
+
+    public ServeMetrics() {
+        tokens = Counter.builder("tokens.generated").register(registry);
+        latency = Timer.builder("request.latency").publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        firstToken = Timer.builder("request.first_token").publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        batchSize = DistributionSummary.builder("decode.batch_size").register(registry);
+    }
+
+    /** Reports the queue length from {@code queueLength} (read when metrics are read). */
+    public void queue(Supplier<Number> queueLength) {
+        Gauge.builder("queue.length", queueLength).register(registry);
+    }
+
+    public SimpleMeterRegistry registry() {
+        return registry;
+    }
+
+    /** A request answered with {@code status} after {@code nanos}. */
+    public void request(int status, long nanos) {
+        registry.counter("requests", "status", Integer.toString(status)).increment();
+        if (status == 200) latency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A token generated; {@code firstTokenNanos} is the request's time to it when it is its first (else negative). */
+    void token(long firstTokenNanos) {
+        tokens.increment();
+        if (firstTokenNanos >= 0) firstToken.record(firstTokenNanos, TimeUnit.NANOSECONDS);
+        long now = System.nanoTime();
+        synchronized (recentTokens) {
+            recentTokens.addLast(now);
+            while (!recentTokens.isEmpty() && now - recentTokens.peekFirst() > WINDOW_NANOS) recentTokens.removeFirst();
+        }
+    }
+
+    void batch(int size) {
+        batchSize.record(size);
+    }
+
+    /** Tokens per second over the last 10 seconds (or since start, if sooner). */
+    public double tokensPerSecond() {
+        long now = System.nanoTime();
+        synchronized (recentTokens) {
+            while (!recentTokens.isEmpty() && now - recentTokens.peekFirst() > WINDOW_NANOS) recentTokens.removeFirst();
+            double window = Math.min(WINDOW_NANOS, now - started) / 1e9;
+            return window > 0 ? recentTokens.size() / window : 0;
+        }
+    }
+
+    /** Everything, as the /metrics endpoint shows it. */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Double> byStatus = new LinkedHashMap<>();
+        registry.find("requests").counters().forEach(c -> byStatus.put(c.getId().getTag("status"), c.count()));
+        out.put("requests", byStatus);
+        out.put("tokens_generated", tokens.count());
+        out.put("tokens_per_second", tokensPerSecond());
+        out.put("latency_ms", percentiles(latency));
+        out.put("first_token_ms", percentiles(firstToken));
+        out.put("mean_batch_size", batchSize.count() == 0 ? 0.0 : batchSize.mean());
+        Gauge queue = registry.find("queue.length").gauge();
+        out.put("queue_length", queue == null ? 0.0 : queue.value());
+        out.put("uptime_s", Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
+        return out;
+    }
+
+    private static Map<String, Double> percentiles(Timer timer) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        HistogramSnapshot snapshot = timer.takeSnapshot();
+        out.put("count", (double) snapshot.count());
+        for (ValueAtPercentile p : snapshot.percentileValues()) out.put("p" + Math.round(p.percentile() * 100), p.value(TimeUnit.MILLISECONDS));
+        return out;
+    }
+}
