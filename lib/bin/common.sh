@@ -55,6 +55,30 @@ apt_install() {
   fi
 }
 
+warn() {
+  printf '\033[1;33mWarning:\033[0m %s\n' "$1" >&2
+  shift
+  for line in "$@"; do printf '  %s\n' "$line" >&2; done
+}
+
+# The browser tests (fasttrack.testing.Browsers) drive Debian's chromium through Debian's chromedriver.
+# Root on Debian/Ubuntu without them: install them. When both are there, FASTTRACK_REQUIRE_BROWSER=1 makes a
+# browser test that cannot start one fail instead of skip; when they cannot be installed, say they will be skipped.
+BROWSER_PACKAGES="chromium chromium-driver"
+ensure_browser() {
+  if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Installing Debian packages: $BROWSER_PACKAGES (for the browser tests)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $BROWSER_PACKAGES; } >/dev/null 2>&1 \
+      || warn "apt-get install $BROWSER_PACKAGES failed; run it by hand to see why."
+  fi
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    export FASTTRACK_REQUIRE_BROWSER=1
+  else
+    warn "no chromium and chromedriver in /usr/bin: the browser tests will be skipped." \
+      "To run them, as root on Debian/Ubuntu: apt-get install --no-install-recommends $BROWSER_PACKAGES"
+  fi
+}
+
 find_maven() {
   command -v mvn >/dev/null || apt_install maven
 }
@@ -83,10 +107,12 @@ build_jars() {
   local log; log="$(mktemp)"
   # A moved or deleted source leaves its old class in target/, where the kernel would still see it
   # (two LoraConfig classes, say): when the set of source files changed since the last build, clean first.
-  local stamp="$REPO/lib/fasttrack/target/.source-files" sources goals="package"
+  # The clean is the modules' only (-pl): the parent project's clean would delete the repository's target/,
+  # where lib/bin/test keeps the executed notebooks and lib/bin/book writes the book.
+  local stamp="$REPO/lib/fasttrack/target/.source-files" sources goals=(package)
   sources="$(cd "$REPO" && find lib/*/src/main -type f | LC_ALL=C sort | cksum)"
-  [ "$(cat "$stamp" 2>/dev/null)" = "$sources" ] || goals="clean package"
-  if ! (cd "$REPO" && mvn -B -q -DskipTests $goals) >"$log" 2>&1; then
+  [ "$(cat "$stamp" 2>/dev/null)" = "$sources" ] || goals=(-pl lib/kernel,lib/fasttrack clean package)
+  if ! (cd "$REPO" && mvn -B -q -DskipTests "${goals[@]}") >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     if grep -q "Could not resolve\|Could not transfer\|Failed to read artifact descriptor\|Non-resolvable" "$log"; then
       die "Maven could not download dependencies (full log: $log)." \
