@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * What the server measures, in a Micrometer registry: requests by status, tokens generated (and per
- * second over the last 10 s), request latency and time to first token with their p50/p95/p99,
+ * second over the last 10 s), request latency and time to first token with their p50/p95/p99 over
+ * the last 5 minutes,
  * the batch size of each decoding step, and the queue length.
  */
 public final class ServeMetrics {
@@ -33,8 +34,11 @@ public final class ServeMetrics {
 
     public ServeMetrics() {
         tokens = Counter.builder("tokens.generated").register(registry);
-        latency = Timer.builder("request.latency").publishPercentiles(0.5, 0.95, 0.99).register(registry);
-        firstToken = Timer.builder("request.first_token").publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        // Percentiles over a sliding window of about 5 minutes (five 1-minute buffers), not since start.
+        latency = Timer.builder("request.latency").publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5).register(registry);
+        firstToken = Timer.builder("request.first_token").publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5).register(registry);
         batchSize = DistributionSummary.builder("decode.batch_size").register(registry);
     }
 
