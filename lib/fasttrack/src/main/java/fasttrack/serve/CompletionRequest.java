@@ -27,7 +27,8 @@ public record CompletionRequest(String prompt, int[] promptTokens, int maxTokens
             if (!parsed.isJsonObject()) throw ApiException.invalid("the body must be a JSON object like {\"prompt\": \"And God said\", \"max_tokens\": 32}");
             json = parsed.getAsJsonObject();
         } catch (com.google.gson.JsonParseException e) {
-            throw ApiException.invalid("the body is not valid JSON (" + e.getMessage().replaceAll("\\s+", " ") + "): send {\"prompt\": \"...\"}");
+            java.util.regex.Matcher where = java.util.regex.Pattern.compile("line \\d+ column \\d+").matcher(String.valueOf(e.getMessage()));
+            throw ApiException.invalid("the body is not valid JSON" + (where.find() ? " (at " + where.group() + ")" : "") + ": send an object like {\"prompt\": \"And God said\"}");
         }
         for (String field : json.keySet()) {
             if (!FIELDS.contains(field)) throw ApiException.invalid("unknown field '" + field + "': the fields are " + String.join(", ", FIELDS.stream().sorted().toList()));
@@ -53,7 +54,8 @@ public record CompletionRequest(String prompt, int[] promptTokens, int maxTokens
         if (tokens.length + maxTokens > context) {
             int room = context - tokens.length;
             throw ApiException.invalid("the prompt (" + tokens.length + " tokens) and max_tokens (" + maxTokens + ") do not fit the context of " + context
-                    + " tokens: " + (room >= 1 ? "ask for at most " + room + " tokens or shorten the prompt" : "shorten the prompt to under " + context + " tokens"));
+                    + " tokens: " + (context - maxTokens < 1 ? "ask for at most " + (context - 1) + " tokens, and fewer the longer the prompt"
+                            : (room >= 1 ? "ask for at most " + room + " tokens or " : "") + "shorten the prompt to at most " + (context - maxTokens) + " tokens"));
         }
         return new CompletionRequest(prompt, tokens, maxTokens, new Sampling(temperature, topK, topP, seed), stream);
     }

@@ -145,7 +145,7 @@ class CompletionApiTest {
         String tooLong = "the face of the deep. ".repeat(3);   // 66 characters: more than the context of 64
         assertTrue(tooLong.length() > CONTEXT);
         Map<String, String[]> cases = new LinkedHashMap<>();   // body -> expected pieces of the message
-        cases.put("{\"prompt\": \"And God", new String[] {"not valid JSON", "{\"prompt\": \"...\"}"});
+        cases.put("{\"prompt\": \"And God", new String[] {"not valid JSON", "line 1 column", "{\"prompt\": \"And God said\"}"});
         cases.put("[\"And God said\"]", new String[] {"must be a JSON object", "\"prompt\""});
         cases.put("{\"max_tokens\": 8}", new String[] {"'prompt' is required", "string"});
         cases.put("{\"prompt\": 17}", new String[] {"'prompt' is required", "string"});
