@@ -218,8 +218,12 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
      * the last target), with {@code ablation} applied; arrays live in {@code manager}.
      */
     public double[] lossByPosition(NDManager manager, int[][] rows, HeadAblation ablation) {
-        NDArray inputs = InductionTraining.inputs(manager, rows), targets = InductionTraining.targets(manager, rows);
-        NDArray losses = forward(inputs, ablation).logits().logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).neg();   // (B, T)
+        return lossByPosition(forward(InductionTraining.inputs(manager, rows), ablation).logits(), InductionTraining.targets(manager, rows));
+    }
+
+    /** The mean next-token loss at each position of logits (B, T, V) against targets (B, T): T values. */
+    static double[] lossByPosition(NDArray logits, NDArray targets) {
+        NDArray losses = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).neg();   // (B, T)
         float[] mean = losses.mean(new int[] {0}).toFloatArray();
         double[] out = new double[mean.length];
         for (int i = 0; i < out.length; i++) out[i] = mean[i];

@@ -113,9 +113,9 @@ public final class InductionTraining {
     private Progress measure(NDManager manager, int step) {
         try (NDManager scope = manager.newSubManager()) {
             int t = repeats.length(), half = t / 2;
-            double[] byPosition = model.lossByPosition(scope, repeatEval, HeadAblation.none());
             double text = mean(model.lossByPosition(scope, textEval, HeadAblation.none()), 0, t);
-            AttentionOnlyTransformer.Forward f = model.forward(inputs(scope, repeatEval));
+            AttentionOnlyTransformer.Forward f = model.forward(inputs(scope, repeatEval));   // one pass gives the losses and the patterns
+            double[] byPosition = AttentionOnlyTransformer.lossByPosition(f.logits(), targets(scope, repeatEval));
             double induction = Arrays.stream(HeadScores.prefixMatching(f.patterns().get(model.config().layers() - 1), repeatEval)).max().orElseThrow();
             double previous = Arrays.stream(HeadScores.previousToken(f.patterns().get(0))).max().orElseThrow();
             Progress p = new Progress(step, mean(byPosition, 0, half), mean(byPosition, half, t), text, induction, previous);
