@@ -79,6 +79,22 @@ ensure_browser() {
   fi
 }
 
+# The book typesets its formulas with MathJax 2.7, which fasttrack.book.MathJax copies into it: Debian's libjs-mathjax
+# and fonts-mathjax (Debian's Jupyter Notebook depends on them, so setup has usually installed them), or the MathJax 2.7
+# folder FASTTRACK_MATHJAX names. Root on Debian/Ubuntu without them: install them; anywhere else: say how.
+MATHJAX_PACKAGES="libjs-mathjax fonts-mathjax"
+ensure_mathjax() {
+  local dir="${FASTTRACK_MATHJAX:-/usr/share/javascript/mathjax}"
+  [ -f "$dir/MathJax.js" ] && return 0
+  if [ -z "${FASTTRACK_MATHJAX:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt_install $MATHJAX_PACKAGES
+  else
+    die "no MathJax 2.7 at $dir: the book typesets its formulas with it, offline." \
+      "As root on Debian/Ubuntu: apt-get install --no-install-recommends $MATHJAX_PACKAGES" \
+      "Elsewhere: set FASTTRACK_MATHJAX to a MathJax 2.7 folder (the one holding MathJax.js)"
+  fi
+}
+
 find_maven() {
   command -v mvn >/dev/null || apt_install maven
 }

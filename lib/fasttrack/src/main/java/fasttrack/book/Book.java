@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * The course as a book: the executed notebooks (outputs, tables and plots included) rendered into a
  * static HTML site, one page per notebook ({@code NN-name.ipynb} to {@code NN-name.html}) with
  * previous/next links, a contents page ({@code index.html}) listing every notebook's title and sections,
- * and one {@code style.css}. Plots are inside the pages as {@code data:} URIs and math is shown as its
- * TeX source, so the book opens from the folder with no network and no server.
+ * one {@code style.css}, and the math's scripts in {@code assets/}: MathJax, copied from the machine
+ * ({@link MathJax}). Plots are inside the pages as {@code data:} URIs, so the book opens from the folder with
+ * no network and no server.
  *
  * <p>It renders what {@code lib/bin/test} executed (target/executed-notebooks/), not the committed
  * notebooks, which have no outputs. Every page is rendered before the first file is written, and each
@@ -34,26 +35,31 @@ public final class Book {
     private Book() {}
 
     /**
-     * Renders every {@code *.ipynb} in {@code notebooksDir}, in file-name order, into {@code outDir}.
+     * Renders every {@code *.ipynb} in {@code notebooksDir}, in file-name order, into {@code outDir}, with the
+     * math typeset by the MathJax 2.7 in {@code mathJaxDir} (copied into the book).
      *
-     * @return the files written: style.css, the pages in order, then index.html
-     * @throws IllegalArgumentException when the folder is missing or holds no notebook, or a notebook is not valid JSON
+     * @return the files written: style.css, assets/math.js, the copy of MathJax, the pages in order, then index.html
+     * @throws IllegalArgumentException when the folder is missing or holds no notebook, a notebook is not valid JSON,
+     *                                  or MathJax is not in {@code mathJaxDir}
      */
-    public static List<Path> render(Path notebooksDir, Path outDir) throws IOException {
+    public static List<Path> render(Path notebooksDir, Path outDir, Path mathJaxDir) throws IOException {
+        MathJax mathJax = new MathJax(mathJaxDir);
         List<Path> notebooks = notebooksIn(notebooksDir);
         List<Chapter> chapters = new ArrayList<>();
         for (Path notebook : notebooks) chapters.add(Chapter.read(notebook));
 
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put(Layout.STYLESHEET, stylesheet());
-        for (int i = 0; i < chapters.size(); i++) files.put(chapters.get(i).file(), Layout.page(TITLE, chapters, i));
-        files.put(Layout.CONTENTS, Layout.contents(TITLE, chapters));
+        Map<String, String> pages = new LinkedHashMap<>();
+        for (int i = 0; i < chapters.size(); i++) pages.put(chapters.get(i).file(), Layout.page(TITLE, chapters, i));
+        pages.put(Layout.CONTENTS, Layout.contents(TITLE, chapters));
 
         List<Path> written = new ArrayList<>();
-        for (Map.Entry<String, String> file : files.entrySet()) {
-            written.add(AtomicFiles.write(outDir.resolve(file.getKey()), file.getValue()));
+        written.add(AtomicFiles.write(outDir.resolve(Layout.STYLESHEET), resource(Layout.STYLESHEET)));
+        written.add(AtomicFiles.write(outDir.resolve(MathJax.CONFIG), resource("math.js")));
+        written.addAll(mathJax.copyInto(outDir));
+        for (Map.Entry<String, String> page : pages.entrySet()) {
+            written.add(AtomicFiles.write(outDir.resolve(page.getKey()), page.getValue()));
         }
-        removeStalePages(outDir, files.keySet());
+        removeStalePages(outDir, pages.keySet());
         return List.copyOf(written);
     }
 
@@ -75,7 +81,10 @@ public final class Book {
         }
     }
 
-    /** {@code lib/bin/book [NOTEBOOKS_DIR] [OUT_DIR]}: defaults target/executed-notebooks and target/book. */
+    /**
+     * {@code lib/bin/book [NOTEBOOKS_DIR] [OUT_DIR]}: defaults target/executed-notebooks and target/book; MathJax
+     * from Debian's package, or the folder FASTTRACK_MATHJAX names.
+     */
     public static void main(String[] args) throws IOException {
         if (args.length > 2) {
             System.err.println("usage: Book [NOTEBOOKS_DIR] [OUT_DIR] (defaults " + DEFAULT_NOTEBOOKS + " and " + DEFAULT_OUT + ")");
@@ -84,8 +93,9 @@ public final class Book {
         Path notebooks = args.length > 0 ? Path.of(args[0]) : DEFAULT_NOTEBOOKS;
         Path out = args.length > 1 ? Path.of(args[1]) : DEFAULT_OUT;
         try {
-            List<Path> written = render(notebooks, out);
-            System.out.println("Rendered " + (written.size() - 2) + " notebooks from " + notebooks + " into " + out);
+            List<Path> written = render(notebooks, out, MathJax.installedFolder());
+            long pages = written.stream().filter(f -> f.getFileName().toString().endsWith(".html")).count() - 1;
+            System.out.println("Rendered " + pages + " notebooks from " + notebooks + " into " + out);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(1);
@@ -117,9 +127,10 @@ public final class Book {
         return notebooks;
     }
 
-    private static String stylesheet() throws IOException {
-        try (InputStream in = Book.class.getResourceAsStream(Layout.STYLESHEET)) {
-            if (in == null) throw new IllegalStateException("style.css is missing from the fasttrack jar: rebuild it (mvn -B package -DskipTests)");
+    /** style.css or math.js, from the jar. */
+    private static String resource(String name) throws IOException {
+        try (InputStream in = Book.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " is missing from the fasttrack jar: rebuild it (mvn -B package -DskipTests)");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

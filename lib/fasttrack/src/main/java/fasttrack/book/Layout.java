@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The frame around the pages: head, the chapter list beside the text, previous/next links above and
- * below it, and the contents page. Every link is relative and the only other file is style.css, so the
- * book opens from a folder (file://), offline, and can be copied anywhere.
+ * below it, and the contents page. Every link is relative and the only other files are style.css and the
+ * math's scripts ({@link MathJax}), inside the book, so it opens from a folder (file://), offline, and can be
+ * copied anywhere.
  */
 final class Layout {
 
@@ -67,6 +68,7 @@ final class Layout {
                 .append(GENERATOR).append('\n')
                 .append("<title>").append(Html.escape(title)).append("</title>\n")
                 .append("<link rel=\"stylesheet\" href=\"").append(STYLESHEET).append("\">\n")
+                .append(MathJax.SCRIPTS)
                 .append("</head>\n<body>\n");
     }
 

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * Keeps LaTeX out of the markdown parser's reach. In {@code $x_{b,t}$} or {@code $a * b * c$} the
  * underscores and asterisks are emphasis to CommonMark, and in a table {@code $|w|$} splits the cell; so
  * every math span is swapped for an inert placeholder before parsing and put back afterwards as
- * escaped text in {@code <span class="math">} (or {@code <div class="math">} for a {@code $$} paragraph).
- * The book shows the TeX source itself: rendering it would need MathJax, and the book must open offline.
+ * escaped text in {@code <span class="math">} (or {@code <div class="math display">} for a {@code $$} paragraph).
+ * These elements are what the browser typesets ({@link MathJax}): MathJax reads no dollars itself, so what
+ * is math is decided here, once, and code and prices stay text.
  *
  * <p>Dollars are read close to the way Jupyter reads them, where the notebooks were written and checked:
  * {@code $$...$$} is display math; {@code $...$} is inline math when the opening {@code $} has a non-space

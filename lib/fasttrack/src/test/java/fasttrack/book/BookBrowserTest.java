@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,18 +27,25 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The book in a real browser (headless chromium), opened from its folder through file:// URLs as a reader
- * would: the contents list every page, every page has its title, every plot decodes, tables and outputs
- * have a size on screen, previous/next links walk the book in order, and nothing is loaded from anywhere
- * but the folder itself. It checks the sample notebooks' book, or, when the system property
- * {@code fasttrack.book} names a folder, that book ({@code lib/bin/test} passes the real one).
+ * would: the contents list every page, every page has its title, every plot decodes, every formula is
+ * typeset and no TeX is left as text, tables and outputs have a size on screen, previous/next links walk the
+ * book in order, and the browser asks for nothing but files of the folder itself. It checks the sample
+ * notebooks' book, or, when the system property {@code fasttrack.book} names a folder, that book
+ * ({@code lib/bin/test} passes the real one).
  */
 class BookBrowserTest {
+
+    /**
+     * TeX a reader would see as source in the text: {@code $$}, a {@code $...$} holding TeX syntax (a backslash,
+     * {@code ^ _ { }}), a TeX command or delimiter. Prices ("$5 and $10") are none of these.
+     */
+    private static final Pattern RAW_TEX = Pattern.compile("\\$\\$|\\$[^$\\s][^$\\n]*[\\\\^_{}][^$\\n]*\\$|\\\\[A-Za-z]+|\\\\[()\\[\\]]");
 
     @TempDir
     Path dir;
 
     @Test
-    void everyPagePlotAndTableRendersOfflineAndThePagesLinkInOrder() throws IOException {
+    void everyPagePlotTableAndFormulaRendersOfflineAndThePagesLinkInOrder() throws IOException {
         Browsers.assumeAvailable();
         Path book = bookUnderTest();
         List<Path> pages = pages(book);
@@ -46,7 +55,8 @@ class BookBrowserTest {
         try {
             driver.get(index);
             assertEquals(Book.TITLE, driver.getTitle());
-            assertOnlyLocalResources(driver, "index.html");
+            assertMathTypeset(driver, "index.html");
+            assertOnlyLocalRequests(driver, "index.html");
             List<WebElement> chapterLinks = driver.findElements(By.cssSelector(".toc a.chapter"));
             assertEquals(pages.stream().map(BookBrowserTest::url).toList(), hrefs(chapterLinks), "the contents list every page, in order");
             List<String> titles = chapterLinks.stream().map(WebElement::getText).toList();
@@ -55,11 +65,13 @@ class BookBrowserTest {
             int images = 0;
             int tables = 0;
             int outputs = 0;
+            long formulas = 0;
             for (int i = 0; i < pages.size(); i++) {
                 Path file = pages.get(i);
                 String name = file.getFileName().toString();
                 driver.get(url(file));
                 String html = Files.readString(file);
+                formulas += assertMathTypeset(driver, name);
 
                 assertEquals(titles.get(i), driver.findElement(By.tagName("h1")).getText(), name + ": its first heading is its title in the contents");
                 assertEquals(titles.get(i) + " · " + Book.TITLE, driver.getTitle(), name + ": the window title");
@@ -87,13 +99,13 @@ class BookBrowserTest {
                 assertNeighbour(driver, "prev", i > 0 ? pages.get(i - 1) : null, name);
                 assertNeighbour(driver, "next", i + 1 < pages.size() ? pages.get(i + 1) : null, name);
                 assertEquals(index, driver.findElement(By.cssSelector(".pager.top a.contents")).getAttribute("href"), name + ": the contents link");
-                assertOnlyLocalResources(driver, name);
+                assertOnlyLocalRequests(driver, name);
                 images += (int) imagesInFile;
                 tables += (int) tablesOnPage;
                 outputs += (int) outputsOnPage;
             }
-            assertTrue(images > 0 && tables > 0 && outputs > 0,
-                    "a book with no plots, tables or outputs proves nothing: " + images + " images, " + tables + " tables, " + outputs + " outputs");
+            assertTrue(images > 0 && tables > 0 && outputs > 0 && formulas > 0, "a book with no plots, tables, outputs or formulas proves"
+                    + " nothing: " + images + " images, " + tables + " tables, " + outputs + " outputs, " + formulas + " formulas");
 
             // Walk the book by clicking, as a reader does: next to the end, previous back to the start, then the contents.
             driver.get(url(pages.get(0)));
@@ -116,7 +128,7 @@ class BookBrowserTest {
             return book;
         }
         Path book = dir.resolve("book");
-        Book.render(SampleNotebooks.write(dir.resolve("executed")), book);
+        Book.render(SampleNotebooks.write(dir.resolve("executed")), book, MathJax.installedFolder());
         return book;
     }
 
@@ -158,17 +170,51 @@ class BookBrowserTest {
     }
 
     /**
-     * Only file: and data: URLs: in what the page loaded (resource timing), and in the elements that load
-     * things (a failed remote load may leave no timing entry). The stylesheets are checked as files (see
-     * {@link #assertStylesheetsLoadNothing}): a file:// page may not read their rules.
+     * Waits for MathJax to finish the page, then checks that every math element holds MathJax's output and no
+     * error, that nothing in code was typeset, and that the text a reader sees outside code (the markdown cells
+     * and the chapter lists) shows no TeX: a formula left as source would. MathJax's web fonts (the families whose
+     * names end in "w") are loaded too: MathJax prefers fonts installed on the machine (fonts-mathjax installs
+     * them system-wide), and the book's copies would otherwise go unchecked here.
+     *
+     * @return the number of formulas on the page
      */
-    private static void assertOnlyLocalResources(JavascriptExecutor driver, String page) {
-        String local = "u => !(u.startsWith('file:') || u.startsWith('data:'))";
-        assertEquals(List.of(), strings(driver, "return performance.getEntriesByType('resource').map(e => e.name).filter(" + local + ")"),
-                page + ": resources loaded from outside the book");
-        assertEquals(List.of(), strings(driver, "return Array.from(document.querySelectorAll("
-                + "'img[src], script[src], link[href], iframe[src], source[src], video[src], audio[src], object[data], embed[src]'))"
-                + ".map(e => e.src || e.href || e.data).filter(" + local + ")"), page + ": elements that would load from outside the book");
+    private static long assertMathTypeset(ChromeDriver driver, String page) {
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        Object failed = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "if (!window.MathJax || !MathJax.Hub) { done('MathJax did not load'); return; }"
+                + "MathJax.Hub.Register.MessageHook('file load error', m => done('MathJax could not load ' + m[1]));"
+                + "MathJax.Hub.Register.StartupHook('End', () => Promise.allSettled(Array.from(document.fonts)"
+                + ".filter(f => /^MJXc-.*w$/.test(f.family)).map(f => f.load())).then(() => done(null)));");
+        assertEquals(null, failed, page);
+        assertEquals(List.of(), strings(driver, "return Array.from(document.querySelectorAll('.math'))"
+                + ".filter(e => !e.querySelector('.MathJax_CHTML') || e.querySelector('.mjx-merror'))"
+                + ".map(e => e.textContent.trim().slice(0, 80))"), page + ": formulas not typeset, or typeset as an error");
+        assertEquals(0L, number(driver, "return document.querySelectorAll('pre .MathJax_CHTML, code .MathJax_CHTML').length"),
+                page + ": typeset math inside code");
+        String text = String.join("\n", strings(driver, "return Array.from(document.querySelectorAll('.cell.markdown, nav')).map(e => {"
+                + " const copy = e.cloneNode(true); copy.querySelectorAll('pre, code, script').forEach(c => c.remove()); return copy.textContent; })"));
+        Matcher tex = RAW_TEX.matcher(text);
+        assertTrue(!tex.find(), () -> page + ": TeX left as text: \"" + tex.group() + "\" in\n" + text);
+        assertEquals(List.of(), strings(driver, "return Array.from(document.fonts).filter(f => f.status === 'error').map(f => f.family)"),
+                page + ": fonts that did not load");
+        long formulas = number(driver, "return document.querySelectorAll('.math').length");
+        assertTrue(formulas == 0 || number(driver, "return Array.from(document.fonts)"
+                + ".filter(f => /^MJXc-.*w$/.test(f.family) && f.status === 'loaded').length") > 0, page + ": none of MathJax's web fonts loaded");
+        return formulas;
+    }
+
+    /**
+     * Every request the browser made for the page is for a file: or data: URL, and none failed (a part of
+     * MathJax missing from the book would). Chromium's network log sees the page's own loads (so the check
+     * cannot pass on an empty log) and what MathJax asks for later: its extensions, fonts named in its styles.
+     */
+    private static void assertOnlyLocalRequests(ChromeDriver driver, String page) {
+        Browsers.Requests requests = Browsers.requests(driver);
+        assertTrue(requests.urls().stream().anyMatch(u -> u.endsWith("/" + MathJax.ASSETS + "/MathJax.js")),
+                page + ": the network log does not show the page loading MathJax: " + requests.urls());
+        assertEquals(List.of(), requests.urls().stream().filter(u -> !(u.startsWith("file:") || u.startsWith("data:"))).toList(),
+                page + ": requests that leave the book's folder");
+        assertEquals(List.of(), requests.failures(), page + ": requests that failed");
     }
 
     /** Fonts and pictures named in CSS ({@code url(...)}, {@code @import}) would be loaded from wherever they point. */

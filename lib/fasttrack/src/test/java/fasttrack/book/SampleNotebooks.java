@@ -12,13 +12,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
  * Three small executed notebooks with every kind of content the book renders: headings, math with
- * underscores and asterisks, a GFM table, code with '<', printed text, a plain result, a PNG plot, one of
- * our HTML tables and an error with ANSI colours. Written in both of nbformat's text shapes (a string, a
- * list of lines), as Jupyter writes either.
+ * underscores and asterisks (inline, display, in a heading, an AMS environment), dollars that are not math
+ * (prices, a shell variable and TeX in code), a GFM table, code with '<', printed text, a plain result, a
+ * PNG plot, one of our HTML tables and an error with ANSI colours. Written in both of nbformat's text shapes
+ * (a string, a list of lines), as Jupyter writes either. And a stand-in for a MathJax folder.
  */
 final class SampleNotebooks {
 
@@ -38,6 +40,11 @@ final class SampleNotebooks {
         first.add(code("int x = 1 < 2 ? 1 : 0;\nx", stream("stdout", "a < b & c\n"), result("text/plain", "42")));
         first.add(markdownLines("## Plots\n", "\n", "$$\\sum_i w_i * x_i$$\n"));
         first.add(code("Plots.line(losses)", display(PNG, "Figure: tiny plot (40x30)")));
+        first.add(markdown("## Scaling by $\\sqrt{d}$\n\nThe scores are divided by $\\sqrt{d_k}$ before the"
+                + " $\\operatorname{softmax}$. A GPU costs $5 and $10 an hour; `echo $HOME` is shell.\n\n"
+                + "$$\\begin{aligned} \\mathrm{Attention}(Q, K, V) &= \\operatorname{softmax}\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right) V"
+                + " \\\\ \\ell &= -\\ln p_{\\text{next}} \\end{aligned}$$\n"));
+        first.add(code("String home = System.getenv(\"HOME\"); // $HOME, not $x_1$", stream("stdout", "echo $HOME costs $5, $x_1$ stays code\n")));
         JsonArray middle = new JsonArray();
         middle.add(markdown("# 02 · The middle\n\n## Tables\n\nOur own tables come as HTML."));
         middle.add(code("Tables.of(rows)", htmlResult("<table class=\"fasttrack-table\"><tr><td>html-table-cell</td></tr></table>", "table")));
@@ -51,6 +58,21 @@ final class SampleNotebooks {
         notebook(dir.resolve(FIRST + ".ipynb"), first);
         notebook(dir.resolve(MIDDLE + ".ipynb"), middle);
         notebook(dir.resolve(LAST + ".ipynb"), last);
+        return dir;
+    }
+
+    /**
+     * A stand-in for Debian's MathJax 2.7 folder: a file in each part the book copies, and files of parts it
+     * must leave out (the SVG output, the OpenType fonts, translations, the unpacked sources).
+     */
+    static Path mathJax(Path dir) throws IOException {
+        for (String file : List.of("MathJax.js", "jax/input/TeX/jax.js", "jax/element/mml/jax.js", "jax/output/CommonHTML/jax.js",
+                "fonts/HTML-CSS/TeX/woff/MathJax_Main-Regular.woff", "extensions/MathMenu.js", "extensions/TeX/AMSmath.js",
+                "jax/output/SVG/jax.js", "fonts/HTML-CSS/TeX/otf/MathJax_Main-Regular.otf", "localization/de/de.js", "unpacked/MathJax.js")) {
+            Path path = dir.resolve(file);
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, "/* " + file + " */");
+        }
         return dir;
     }
 
