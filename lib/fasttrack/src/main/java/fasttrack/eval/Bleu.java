@@ -1,10 +1,12 @@
 package fasttrack.eval;
 
+import fasttrack.show.Format;
 import fasttrack.show.TableView;
 import fasttrack.show.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -77,12 +79,12 @@ public final class Bleu {
 
         /** One row per n-gram order: matches, total, p_n; the caption has BP and the score. */
         public TableView table() {
-            return Tables.of(String.format("BLEU %.4f = BP %.4f × geometric mean of p_n (c = %d, r = %d, smoothing %s)",
+            return Tables.of(String.format(Locale.ROOT, "BLEU %.4f = BP %.4f × geometric mean of p_n (c = %d, r = %d, smoothing %s)",
                             score, brevityPenalty, hypothesisLength, referenceLength, smoothing))
                     .column("n", precisions.stream().mapToInt(Precision::n))
-                    .column("matches (clipped)", precisions.stream().mapToLong(Precision::matches))
-                    .column("hypothesis n-grams", precisions.stream().mapToLong(Precision::total))
-                    .column("p_n", precisions.stream().mapToDouble(Precision::value));
+                    .column("matches (clipped)", precisions.stream().mapToLong(Precision::matches), Format.COUNT)
+                    .column("hypothesis n-grams", precisions.stream().mapToLong(Precision::total), Format.COUNT)
+                    .column("p_n", precisions.stream().mapToDouble(Precision::value), Format.decimals(4));
         }
     }
 

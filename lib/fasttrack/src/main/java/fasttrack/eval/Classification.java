@@ -1,10 +1,12 @@
 package fasttrack.eval;
 
 import fasttrack.plot.Heatmap;
+import fasttrack.show.Format;
 import fasttrack.show.TableView;
 import fasttrack.show.Tables;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
@@ -168,8 +170,9 @@ public final class Classification {
         recall.add(microRecall());
         f1.add(microF1());
         support.add(total);
-        return Tables.of(String.format("classification report: accuracy %.4f on %d items", accuracy(), total))
-                .column("class", rows).column("precision", precision).column("recall", recall).column("F1", f1).column("support", support);
+        return Tables.of(String.format(Locale.ROOT, "classification report: accuracy %.4f on %d items", accuracy(), total))
+                .column("class", rows).column("precision", precision, Format.decimals(3)).column("recall", recall, Format.decimals(3))
+                .column("F1", f1, Format.decimals(3)).column("support", support, Format.COUNT);
     }
 
     /** The confusion matrix as a heatmap: rows truth, columns prediction. */

@@ -2,14 +2,13 @@ package fasttrack.train;
 
 import fasttrack.plot.Figure;
 import fasttrack.plot.Plots;
+import fasttrack.show.Format;
 import fasttrack.show.TableView;
+import fasttrack.show.Tables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.Table;
 
 /** What a training run did, step by step, and what the evaluations measured. */
 public final class TrainingHistory {
@@ -63,14 +62,26 @@ public final class TrainingHistory {
         return evaluations.get(evaluations.size() - 1);
     }
 
-    /** The evaluations as a table. */
+    /**
+     * The evaluations as a table: losses to 3 decimals, and for the steps since the previous
+     * evaluation the last learning rate and the mean time per step (NaN where the steps were not
+     * recorded or not timed).
+     */
     public TableView table() {
-        Table table = Table.create("evaluations",
-                IntColumn.create("step", evaluations.stream().mapToInt(Evaluation::step).toArray()),
-                DoubleColumn.create("train loss", evaluations.stream().mapToDouble(Evaluation::trainLoss)),
-                DoubleColumn.create("validation loss", evaluations.stream().mapToDouble(Evaluation::validationLoss)),
-                DoubleColumn.create("validation perplexity", evaluations.stream().mapToDouble(Evaluation::perplexity)));
-        return TableView.of(table);
+        double[] learningRates = new double[evaluations.size()], millisPerStep = new double[evaluations.size()];
+        for (int i = 0; i < evaluations.size(); i++) {
+            int from = i == 0 ? 0 : evaluations.get(i - 1).step(), to = evaluations.get(i).step();
+            List<Step> since = steps.stream().filter(s -> s.step() >= from && s.step() < to).toList();
+            learningRates[i] = since.isEmpty() ? Double.NaN : since.get(since.size() - 1).learningRate();
+            millisPerStep[i] = 1000 * since.stream().mapToDouble(Step::seconds).filter(s -> s > 0).average().orElse(Double.NaN);
+        }
+        return Tables.of("evaluations")
+                .column("step", evaluations.stream().mapToInt(Evaluation::step), Format.ID)
+                .column("train loss", evaluations.stream().mapToDouble(Evaluation::trainLoss), Format.LOSS)
+                .column("validation loss", evaluations.stream().mapToDouble(Evaluation::validationLoss), Format.LOSS)
+                .column("validation perplexity", evaluations.stream().mapToDouble(Evaluation::perplexity), Format.decimals(2))
+                .column("learning rate", learningRates, Format.SCIENTIFIC)
+                .column("time per step", millisPerStep, Format.MILLIS);
     }
 
     /** Per-step batch loss (thin) with the evaluations' train and validation losses. */

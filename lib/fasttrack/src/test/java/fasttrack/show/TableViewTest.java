@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,51 @@ class TableViewTest {
         assertTrue(html.contains("<caption>timings</caption>"), html);
         assertTrue(html.contains("<th>n</th><th>count</th><th>GFLOP/s</th><th>label</th>"), html);
         assertTrue(html.contains("<td style=\"text-align:left\">large</td>"), html);
+        assertTrue(html.contains("<td style=\"text-align:right\">2.25</td>"), "numbers are right-aligned: " + html);
+    }
+
+    /** The cells of {@code view}'s HTML, in order. */
+    private static List<String> cells(TableView view) {
+        return java.util.Arrays.stream(view.html().split("<td style=\"text-align:(left|right)\">")).skip(1)
+                .map(cell -> cell.substring(0, cell.indexOf("</td>"))).toList();
+    }
+
+    @Test
+    void numbersAreWrittenSensiblyByDefault() {
+        TableView view = Tables.of("defaults")
+                .column("year", new int[] {1999, 2024, -1})
+                .column("tokens", new long[] {5_000, 1_234_567, -12_345})
+                .column("value", new double[] {0.000123, 1234.5678, Double.NaN})
+                .column("ratio", List.of(2.5, Double.NEGATIVE_INFINITY, -0.0));
+        assertEquals(List.of("1999", "5,000", "1.23e-4", "2.5", "2024", "1,234,567", "1,234.6", "-∞", "-1", "-12,345", "NaN", "0"), cells(view));
+        String text = view.toString();
+        assertTrue(text.contains("1,234,567"), text);
+        assertTrue(text.contains("1.23e-4") && text.contains("1,234.6") && text.contains("NaN") && text.contains("-∞"), text);
+        assertTrue(text.contains("2024") && !text.contains("2,024"), "four-digit columns stay plain: " + text);
+        assertEquals(0.000123, view.table().doubleColumn("value").get(0), "the table keeps the exact value");
+        assertEquals("1234.5678", view.table().doubleColumn("value").getString(1), "the Tablesaw table's own formatting is untouched");
+    }
+
+    @Test
+    void aColumnCanBeGivenItsFormat() {
+        TableView view = Tables.of("run")
+                .column("step", new int[] {10_000, 20_000}, Format.ID)
+                .column("val loss", new double[] {2.302585092994046, -0.0001}, Format.LOSS)
+                .column("lr", List.of(3e-4, 2.87e-5), Format.SCIENTIFIC)
+                .column("step time", DoubleStream.of(12.53, 0.0), Format.MILLIS)
+                .column("accuracy", new double[] {0.1234, 1}).format("accuracy", Format.percent(1));
+        assertEquals(List.of("10000", "2.303", "3.00e-4", "12.5 ms", "12.3%", "20000", "0.000", "2.87e-5", "0 ms", "100.0%"), cells(view));
+        String text = view.toString();
+        for (String cell : cells(view)) assertTrue(text.contains(cell), cell + " in " + text);
+        assertFalse(text.contains("2.302585"), text);
+    }
+
+    @Test
+    void formatsApplyOnlyToNumericColumnsThatExist() {
+        TableView view = Tables.of("t").column("label", List.of("a")).column("x", new double[] {1});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> view.format("y", Format.LOSS)).getMessage().contains("no column called 'y'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> view.format("label", Format.LOSS)).getMessage().contains("not numbers"));
+        assertThrows(IllegalArgumentException.class, () -> view.format("x", null));
     }
 
     @Test
