@@ -38,7 +38,7 @@ import java.util.function.Function;
  * threads), a LoRA step against a full step, and resident memory over a long run. Run with
  * lib/bin/benchmark; not part of the tests (timings are not asserts).
  *
- * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] | --profile DIR
+ * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] | --profile DIR; --help prints the options
  * <p>{@code --profile DIR} instead runs a few training steps (full and LoRA) and generations (with and
  * without the cache) under libtorch's profiler, writes the traces to DIR and prints the engine ops
  * per step and per token, and where their time goes ({@link EngineProfile}).
@@ -91,6 +91,7 @@ public final class GptBenchmark {
         int steps = 60, memorySteps = 2000;
         boolean withReference = true;
         Path profile = null;
+        boolean help = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--steps" -> steps = positive(args, ++i, "--steps");
@@ -100,8 +101,13 @@ public final class GptBenchmark {
                     if (++i >= args.length) throw new IllegalArgumentException("--profile needs a folder for the traces; " + USAGE);
                     profile = Path.of(args[i]);
                 }
+                case "--help" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
+        }
+        if (help) {
+            System.out.print(HELP);
+            return;
         }
         if (profile != null) {
             new GptBenchmark(steps, Optional.empty()).profile(profile);
@@ -124,11 +130,15 @@ public final class GptBenchmark {
         bench.print();
     }
 
-    /**
-     * The best float32 matrix product rate: square products of several sizes, best of {@code MATMUL_ROUNDS}
-     * each (a single timing is at the mercy of whatever else the machine does).
-     */
     private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] | --profile DIR";
+    private static final String HELP = USAGE + """
+
+              --steps N          training steps timed per configuration (default 60; medians over fewer than 50 are noisy)
+              --memory-steps N   steps of the resident-memory run (default 2000)
+              --no-reference     this project's half only, without the PyTorch reference
+              --profile DIR      instead, steps and generations under libtorch's profiler: ops, where time goes, traces in DIR
+              --help             this text (after checking the other arguments)
+            """;
 
     private static int positive(String[] args, int i, String option) {
         try {
@@ -165,6 +175,10 @@ public final class GptBenchmark {
         }
     }
 
+    /**
+     * The best float32 matrix product rate: square products of several sizes, best of {@code MATMUL_ROUNDS}
+     * each (a single timing is at the mercy of whatever else the machine does).
+     */
     private void matmul() {
         double best = 0;
         try (NDManager scope = Setup.manager().newSubManager()) {

@@ -2,6 +2,7 @@ package fasttrack.serve;
 
 import ai.djl.ndarray.NDManager;
 import fasttrack.nn.Gpt;
+import fasttrack.runtime.Course;
 import fasttrack.text.CharTokenizer;
 import fasttrack.text.Corpus;
 import fasttrack.train.Checkpoint;
@@ -11,14 +12,22 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code lib/bin/serve CHECKPOINT [--port N] [--batch N]}: serves a KJV character GPT's checkpoint
- * (notebook 10's, say) until stopped with Ctrl-C. Keys come from FASTTRACK_API_KEYS or
- * FASTTRACK_API_KEY_FILE; logs go to stderr, one JSON line per request.
+ * (notebook 10 writes {@code data/checkpoints/gpt-kjv.ckpt}) until stopped with Ctrl-C. Keys come from
+ * FASTTRACK_API_KEYS or FASTTRACK_API_KEY_FILE; logs go to stderr, one JSON line per request.
  */
 public final class ServeMain {
 
     private ServeMain() {}
 
     public static void main(String[] args) throws Exception {
+        try {
+            serve(args);
+        } catch (IllegalArgumentException e) {   // a short key, a file that is not a checkpoint: say what, not where
+            usage(e.getMessage());
+        }
+    }
+
+    private static void serve(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("-")) usage("give the checkpoint to serve");
         Path checkpointPath = Path.of(args[0]);
         int port = 8080, batch = 16;
@@ -30,7 +39,10 @@ public final class ServeMain {
                 default -> usage("unknown option " + args[i]);
             }
         }
-        if (!Files.isRegularFile(checkpointPath)) usage("no checkpoint at " + checkpointPath + " (notebook 10 writes checkpoints/gpt-kjv.ckpt)");
+        if (!Files.isRegularFile(checkpointPath)) {
+            usage("no checkpoint at " + checkpointPath.toAbsolutePath() + "; notebook 10 writes " + Course.checkpoints().resolve("gpt-kjv.ckpt")
+                    + ": run it, then give that path");
+        }
         ServeConfig config = ServeConfig.defaults(ApiKeys.fromEnvironment(System.getenv())).withBatch(batch);
         Checkpoint checkpoint = Checkpoint.read(checkpointPath);
         CharTokenizer chars = CharTokenizer.fit(Corpus.kjv().split(0.9).train());   // the tokenizer notebook 10 trained with
