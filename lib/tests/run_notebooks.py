@@ -9,14 +9,25 @@ each shipped as a placeholder, each solution in notebooks/solutions/ must pass i
 answer there must be rejected (see exercises.py). The notebook runs once, as a learner gets it, with the
 solution probes added after each exercise's check cell. Notes and checkpoints go to scratch folders, never
 into the learner's data/. Executed copies land in target/executed-notebooks/ for inspection.
+
+Each notebook's kernel is watched: its peak resident memory must stay within the notebook's budget
+(fasttrack.memory_gb, default 3 GB). A table of every notebook's time, slowest cell and peak memory ends the run.
+
+Notebooks after 10 read notebook 10's model through KjvGpt.checkpoint(), which trains notebook 10's recipe when
+the checkpoint is missing. When the run includes notebook 10 and such a notebook, the first of them runs before
+notebook 10 on an empty checkpoint folder (as a learner who opens it directly would), and the model it trained
+must be notebook 10's, tensor for tensor.
 """
 import os
 import pathlib
 import re
 import shutil
+import struct
 import sys
 import tempfile
+import threading
 import time
+from datetime import datetime
 
 import nbformat
 import exercises
@@ -28,7 +39,11 @@ NOTEBOOKS = REPO / "notebooks"
 EXECUTED = REPO / "target" / "executed-notebooks"
 CHECK_MARK = "\u2713 "          # printed by fasttrack.check.Check for every claim that held
 NOTE_HEADING = re.compile(r"^### Q: ", re.M)
-CELL_TIMEOUT = int(os.environ.get("FASTTRACK_CELL_TIMEOUT", "600"))
+# Generous on purpose: the slowest cell (notebook 10's training) takes minutes on a slow machine, and the limit
+# must hold three times that; a hung kernel is still caught.
+CELL_TIMEOUT = int(os.environ.get("FASTTRACK_CELL_TIMEOUT", "1800"))
+DEFAULT_MEMORY_GB = 3.0
+USES_NOTEBOOK_10 = "KjvGpt.checkpoint()"
 KERNEL = os.environ.get("FASTTRACK_KERNEL_NAME", "fasttrack-java")
 
 
@@ -50,8 +65,49 @@ def errors_in(nb):
                 yield index, "%s: %s" % (out.get("ename"), out.get("evalue"))
 
 
+class PeakMemory(threading.Thread):
+    """Samples the kernel process's peak resident memory (VmHWM, which only grows) while a notebook runs."""
+
+    def __init__(self, client):
+        super().__init__(daemon=True)
+        self.client, self.peak_bytes, self.stopped = client, 0, threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(0.5):
+            try:
+                pid = self.client.km.provisioner.pid
+                with open("/proc/%d/status" % pid) as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            self.peak_bytes = max(self.peak_bytes, int(line.split()[1]) * 1024)
+            except (AttributeError, TypeError, OSError, ValueError):
+                pass                 # no kernel yet, or it just exited
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+
+
+def slowest_cell(nb):
+    """(seconds, index) of the cell that took longest, from the timings nbclient records."""
+    best = (0.0, -1)
+    for index, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.status.busy"), timing.get("shell.execute_reply")
+        if start and end:
+            took = (datetime.fromisoformat(end.rstrip("Z")) - datetime.fromisoformat(start.rstrip("Z"))).total_seconds()
+            best = max(best, (took, index))
+    return best
+
+
+class Outcome:
+    def __init__(self, failures, checks=0, notes=0, exercises=0, peak_bytes=0, slowest=(0.0, -1)):
+        self.failures, self.checks, self.notes, self.exercises = failures, checks, notes, exercises
+        self.peak_bytes, self.slowest, self.seconds = peak_bytes, slowest, 0.0
+
+
 def run(path):
-    """Returns (failure messages, empty when it passed; checks passed; notes recorded; exercises)."""
+    """Executes one notebook; returns its Outcome (no failures when it passed)."""
     shipped = nbformat.read(path, as_version=4)
     declared = shipped.metadata.get("fasttrack", {})
     try:
@@ -59,7 +115,7 @@ def run(path):
         sol_path = exercises.solutions_path(path)
         solutions = exercises.parse(sol_path) if sol_path.exists() else {}
     except exercises.SolutionsError as e:
-        return [str(e)], 0, 0, 0
+        return Outcome([str(e)])
     problems, least = [], declared.get("min_exercises", 2)
     if len(ids) < least:
         problems.append("%d exercises, the notebook declares at least %d" % (len(ids), least))
@@ -69,13 +125,15 @@ def run(path):
     if unused:
         problems.append("%s has solutions for exercise(s) %s, which the notebook does not have" % (sol_path.relative_to(REPO), ", ".join(unused)))
     if problems:
-        return problems, 0, 0, 0
+        return Outcome(problems)
     nb = exercises.with_solutions(shipped, solutions)
     notes_dir = pathlib.Path(tempfile.mkdtemp(prefix="notes-"))
     os.environ["FASTTRACK_NOTES_DIR"] = str(notes_dir)   # inherited by the kernel process
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT, startup_timeout=120,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     failures = []
+    memory = PeakMemory(client)
+    memory.start()
     try:
         client.execute()
     except CellTimeoutError as e:
@@ -85,6 +143,7 @@ def run(path):
     except CellExecutionError:
         pass  # reported below from the outputs, with the cell number
     finally:
+        memory.stop()
         EXECUTED.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, EXECUTED / path.name)
 
@@ -100,7 +159,51 @@ def run(path):
             shutil.copy(f, pathlib.Path(keep) / f.name)
     if notes < declared.get("min_notes", 0):
         failures.append("%d notes recorded, the notebook declares at least %d" % (notes, declared["min_notes"]))
-    return failures, checks, notes, len(ids)
+    budget = declared.get("memory_gb", DEFAULT_MEMORY_GB)
+    if memory.peak_bytes > budget * 2**30:
+        failures.append("the kernel's peak resident memory was %.2f GB, over the notebook's budget of %.1f GB (fasttrack.memory_gb)"
+                        % (memory.peak_bytes / 2**30, budget))
+    return Outcome(failures, checks, notes, len(ids), memory.peak_bytes, slowest_cell(nb))
+
+
+def checkpoint_tensors(path):
+    """The tensor section of a FastTrack checkpoint (weights and Adam moments): after the magic line and
+    the length-prefixed JSON header, before the SHA-256; everything that defines the model and its run."""
+    data = path.read_bytes()
+    start = data.index(b"\n") + 1
+    (header_length,) = struct.unpack(">i", data[start:start + 4])
+    return data[start + 4 + header_length:-32]
+
+
+def uses_notebook_10(path):
+    return USES_NOTEBOOK_10 in path.read_text(encoding="utf-8")
+
+
+def plan(paths):
+    """The notebooks in the order to run them, and the one (if any) to run first on its own, before notebook 10."""
+    ten = [p for p in paths if p.name.startswith("10-")]
+    later = [p for p in paths if ten and p.name > ten[0].name and uses_notebook_10(p)]
+    if not later:
+        return paths, None
+    return [later[0]] + [p for p in paths if p != later[0]], later[0]
+
+
+def report(outcome, path):
+    status = "FAIL" if outcome.failures else "ok"
+    print("%-4s %s  (%.1f s, %d checks, %d notes, %d exercises, peak memory %.2f GB)"
+          % (status, path.name, outcome.seconds, outcome.checks, outcome.notes, outcome.exercises, outcome.peak_bytes / 2**30), flush=True)
+    for failure in outcome.failures:
+        print("     - " + failure, flush=True)
+
+
+def table(outcomes):
+    print("\n%-34s %9s %18s %13s" % ("notebook", "time", "slowest cell", "peak memory"))
+    for path, o in outcomes:
+        seconds, index = o.slowest
+        print("%-34s %8.1fs %10.1fs (#%2d) %10.2f GB%s" % (path.name, o.seconds, seconds, index, o.peak_bytes / 2**30, "  FAIL" if o.failures else ""))
+    total = sum(o.seconds for _, o in outcomes)
+    print("%-34s %8.1fs  (%.1f min)%s" % ("all", total, total / 60, "" if not outcomes else
+          "; largest peak %.2f GB" % (max(o.peak_bytes for _, o in outcomes) / 2**30)), flush=True)
 
 
 def main():
@@ -111,21 +214,35 @@ def main():
     # Checkpoints of this run go to one scratch folder, shared so a later notebook can load an
     # earlier one's model; never into the learner's data/checkpoints.
     # (An author may set FASTTRACK_TEST_CHECKPOINTS to a folder to reuse notebook 10's model across runs.)
-    os.environ["FASTTRACK_CHECKPOINT_DIR"] = os.environ.get("FASTTRACK_TEST_CHECKPOINTS") or tempfile.mkdtemp(prefix="checkpoints-")
+    checkpoints = pathlib.Path(os.environ.get("FASTTRACK_TEST_CHECKPOINTS") or tempfile.mkdtemp(prefix="checkpoints-"))
     if not paths:
         print("no notebooks found in %s" % NOTEBOOKS)
         sys.exit(1)
-    failed = 0
-    for path in paths:
+    order, alone = plan(paths)
+    alone_checkpoints = pathlib.Path(tempfile.mkdtemp(prefix="checkpoints-alone-"))
+    outcomes = []
+    for path in order:
+        os.environ["FASTTRACK_CHECKPOINT_DIR"] = str(alone_checkpoints if path == alone else checkpoints)
+        if path == alone:
+            print("     (%s first, on its own: no checkpoint from notebook 10 yet)" % path.name, flush=True)
         start = time.perf_counter()
-        failures, checks, notes, solved = run(path)
-        took = time.perf_counter() - start
-        status = "FAIL" if failures else "ok"
-        print("%-4s %s  (%.1f s, %d checks, %d notes, %d exercises)" % (status, path.name, took, checks, notes, solved), flush=True)
-        for failure in failures:
-            print("     - " + failure, flush=True)
-        failed += bool(failures)
-    print("notebooks: %d passed, %d failed" % (len(paths) - failed, failed))
+        outcome = run(path)
+        outcome.seconds = time.perf_counter() - start
+        if path.name.startswith("10-") and alone is not None:
+            ours, theirs = checkpoints / "gpt-kjv.ckpt", alone_checkpoints / "gpt-kjv.ckpt"
+            if not theirs.exists():
+                outcome.failures.append("%s, run first on its own, left no %s" % (alone.name, theirs.name))
+            elif not ours.exists():
+                outcome.failures.append("notebook 10 saved no %s" % ours.name)
+            elif checkpoint_tensors(ours) != checkpoint_tensors(theirs):
+                outcome.failures.append("the model %s trained on its own differs from notebook 10's: KjvGpt's recipe and the notebook's have drifted apart" % alone.name)
+            else:
+                print("     (notebook 10's model is, tensor for tensor, the one %s trained on its own)" % alone.name, flush=True)
+        report(outcome, path)
+        outcomes.append((path, outcome))
+    table(sorted(outcomes, key=lambda po: po[0].name))
+    failed = sum(1 for _, o in outcomes if o.failures)
+    print("notebooks: %d passed, %d failed" % (len(outcomes) - failed, failed))
     sys.exit(1 if failed else 0)
 
 

@@ -14,6 +14,7 @@ import fasttrack.nn.MultiHeadAttention;
 import fasttrack.nn.TransformerBlock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A GPT's weights copied into Java arrays, decoding one sequence a token at a time with its own KV
@@ -96,8 +97,12 @@ public final class CachedDecoder {
 
     private record Layer(Norm norm1, Dense qkv, Dense projection, Norm norm2, Dense up, Dense down) {}
 
-    /** The weights, read-only once built: every sequence decoded from one model shares them. */
-    private record Weights(int embed, int heads, int blockSize, int vocab, float[] tokens, float[] positions, Layer[] layers, Norm finalNorm, Dense head) {}
+    /**
+     * The weights, read-only once built: every sequence decoded from one model shares them, and
+     * counts its passes through them in {@code passes}.
+     */
+    private record Weights(int embed, int heads, int blockSize, int vocab, float[] tokens, float[] positions, Layer[] layers, Norm finalNorm, Dense head,
+                           AtomicLong passes) {}
 
     private final Weights weights;
     private final int embed;
@@ -128,7 +133,8 @@ public final class CachedDecoder {
                     norm(block.norm2()), dense(feedForward.linear("up"), scratch), dense(feedForward.linear("down"), scratch));
         }
         return new Weights(embed, config.heads(), config.blockSize(), vocab, model.tokenEmbeddings().toFloatArray(), model.positionEmbeddings().toFloatArray(),
-                layers, norm(model.finalNorm()), new Dense(transpose(model.outputWeights().toFloatArray(), vocab, embed), null, embed, vocab));
+                layers, norm(model.finalNorm()), new Dense(transpose(model.outputWeights().toFloatArray(), vocab, embed), null, embed, vocab),
+                new AtomicLong());
     }
 
     private CachedDecoder(Weights weights) {
@@ -205,6 +211,15 @@ public final class CachedDecoder {
         return out;
     }
 
+    /**
+     * Passes through the network made so far by every sequence of this model: one per call of
+     * {@code next} or {@link #step}, however many tokens or sequences it carries. What shows that a
+     * batched step reads the weights once for all its sequences.
+     */
+    public long forwardPasses() {
+        return weights.passes().get();
+    }
+
     /** Tokens cached so far. */
     public int length() {
         return length;
@@ -260,6 +275,7 @@ public final class CachedDecoder {
      */
     private static float[][] rows(CachedDecoder[] owners, int[] at, int[] tokens) {
         CachedDecoder m = owners[0];
+        m.weights.passes().incrementAndGet();
         int count = tokens.length, embed = m.embed;
         float[][] hs = new float[count][embed], ns = new float[count][embed], qkvs = new float[count][3 * embed],
                 att = new float[count][embed], proj = new float[count][embed], hid = new float[count][m.hidden.length], ff = new float[count][embed];
@@ -301,6 +317,7 @@ public final class CachedDecoder {
         if (token < 0 || token >= vocab) throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
         if (length >= blockSize) throw new IllegalStateException("the cache holds the whole context of " + blockSize + " tokens: clear it first");
         int t = length;
+        weights.passes().incrementAndGet();
         for (int c = 0; c < embed; c++) h[c] = tokens[token * embed + c] + positions[t * embed + c];
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];

@@ -32,6 +32,11 @@ public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int
         return new GptConfig(vocabSize, 256, 6, 6, 384, 0.2f, false);
     }
 
+    /** This shape with another dropout rate. */
+    public GptConfig withDropout(float rate) {
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, rate, tieWeights);
+    }
+
     /**
      * Parameters by hand: token embedding V·C, positions blockSize·C, each block 12C² + 13C, the final
      * layer norm 2C, and the output layer C·V unless tied to the token embedding.

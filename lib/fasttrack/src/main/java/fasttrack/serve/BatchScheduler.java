@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Dynamic batching: one worker thread owns the model and, at every step, decodes one token for each
+ * Continuous (iteration-level) batching: one worker thread owns the model and, at every step, decodes one token for each
  * running request in a single pass ({@link CachedDecoder#step}), every request with its own KV cache.
  * Requests join the batch as soon as a slot is free (after their prompt is read in) and leave when
  * done, so a long request never holds up a short one. With {@code maxBatch} 1 it serves one request

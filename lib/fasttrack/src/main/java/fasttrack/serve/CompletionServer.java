@@ -61,6 +61,7 @@ public final class CompletionServer implements AutoCloseable {
         this.log = log;
         this.scheduler = new BatchScheduler(decoder, tokenizer, config.maxBatch(), config.maxQueue(), metrics);
         metrics.queue(scheduler::queueLength);
+        metrics.forwardPasses(decoder::forwardPasses);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             // Daemon threads: a server left open (a notebook cell failed before close) never keeps the JVM alive.

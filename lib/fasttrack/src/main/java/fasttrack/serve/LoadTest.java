@@ -3,6 +3,8 @@ package fasttrack.serve;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -14,8 +16,8 @@ import java.util.concurrent.Future;
  */
 public final class LoadTest {
 
-    /** What one run measured. */
-    public record Result(int clients, int requests, int tokens, double seconds, double[] latencies) {
+    /** What one run measured, and each request's text by its seed. */
+    public record Result(int clients, int requests, int tokens, double seconds, double[] latencies, Map<Long, String> texts) {
         public double tokensPerSecond() {
             return tokens / seconds;
         }
@@ -37,29 +39,35 @@ public final class LoadTest {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             long started = System.nanoTime();
-            List<Future<double[]>> futures = new ArrayList<>();
+            List<Future<List<CompletionClient.Completion>>> futures = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 int id = c;
                 futures.add(pool.submit(() -> {
-                    double[] out = new double[2 * requestsPerClient];   // latency, tokens per request
-                    for (int r = 0; r < requestsPerClient; r++) {
-                        CompletionClient.Completion done = client.complete(prompt, maxTokens, temperature, 1000L * id + r);
-                        out[2 * r] = done.seconds();
-                        out[2 * r + 1] = done.tokens();
-                    }
-                    return out;
+                    List<CompletionClient.Completion> done = new ArrayList<>();
+                    for (int r = 0; r < requestsPerClient; r++) done.add(client.complete(prompt, maxTokens, temperature, seed(id, r)));
+                    return done;
                 }));
             }
             double[] latencies = new double[clients * requestsPerClient];
+            Map<Long, String> texts = new TreeMap<>();
             int tokens = 0, k = 0;
-            for (Future<double[]> f : futures) {
-                double[] out = f.get();
-                for (int r = 0; r < requestsPerClient; r++) { latencies[k++] = out[2 * r]; tokens += (int) out[2 * r + 1]; }
+            for (int c = 0; c < clients; c++) {
+                List<CompletionClient.Completion> done = futures.get(c).get();
+                for (int r = 0; r < requestsPerClient; r++) {
+                    latencies[k++] = done.get(r).seconds();
+                    tokens += done.get(r).tokens();
+                    texts.put(seed(c, r), done.get(r).text());
+                }
             }
-            return new Result(clients, latencies.length, tokens, (System.nanoTime() - started) / 1e9, latencies);
+            return new Result(clients, latencies.length, tokens, (System.nanoTime() - started) / 1e9, latencies, texts);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Request {@code r} of client {@code c} samples with this seed, so reruns and other servers can be compared text for text. */
+    static long seed(int c, int r) {
+        return 1000L * c + r;
     }
 
     /** The nearest-rank percentile: the smallest value with at least a fraction q of the values at or below it. */

@@ -2,6 +2,7 @@ package fasttrack.serve;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  * What the server measures, in a Micrometer registry: requests by status, tokens generated (and per
  * second over the last 10 s), request latency and time to first token with their p50/p95/p99 over
  * the last 5 minutes,
- * the batch size of each decoding step, and the queue length.
+ * the batch size of each decoding step, the model's forward passes, and the queue length.
  */
 public final class ServeMetrics {
 
@@ -45,6 +46,11 @@ public final class ServeMetrics {
     /** Reports the queue length from {@code queueLength} (read when metrics are read). */
     public void queue(Supplier<Number> queueLength) {
         Gauge.builder("queue.length", queueLength).register(registry);
+    }
+
+    /** Reports the model's passes through its weights from {@code passes} (read when metrics are read). */
+    public void forwardPasses(Supplier<Number> passes) {
+        FunctionCounter.builder("model.forward_passes", passes, p -> p.get().doubleValue()).register(registry);
     }
 
     public SimpleMeterRegistry registry() {
@@ -92,6 +98,8 @@ public final class ServeMetrics {
         out.put("tokens_per_second", tokensPerSecond());
         out.put("latency_ms", percentiles(latency));
         out.put("first_token_ms", percentiles(firstToken));
+        FunctionCounter passes = registry.find("model.forward_passes").functionCounter();
+        out.put("forward_passes", passes == null ? 0.0 : passes.count());
         out.put("mean_batch_size", batchSize.count() == 0 ? 0.0 : batchSize.mean());
         Gauge queue = registry.find("queue.length").gauge();
         out.put("queue_length", queue == null ? 0.0 : queue.value());

@@ -45,8 +45,9 @@ import tech.tablesaw.columns.numbers.ShortColumnType;
  * <li>decimal numbers have at most 4 decimals and 5 significant digits, trailing zeros dropped,
  *     the whole part never rounded (3.14159 → 3.1416, 1234.5678 → 1,234.6, 2.50 → 2.5), and
  *     scientific notation below 0.001 and from 10¹² up (0.000123 → 1.23e-4).
- * <li>NaN and infinities are written as such ({@code NaN}, {@code ∞}, {@code -∞}), though Tablesaw
- *     counts a NaN as missing; a missing whole number is an empty cell.
+ * <li>a NaN is what Tablesaw counts as missing, and a table uses it for "does not apply" (the time per
+ *     step of a model that was not trained): it is written {@code —}, as a missing whole number is;
+ *     infinities as {@code ∞} and {@code -∞}.
  * </ul>
  * Numbers are right-aligned in the HTML, text left-aligned.
  */
@@ -260,6 +261,9 @@ public final class TableView implements Displayable {
     }
 
     /** Tablesaw's hook for how a column prints its numbers, here a {@link Format}. */
+    /** How a missing value (a NaN, or Tablesaw's missing marker) is written. */
+    private static final String MISSING = "\u2014";
+
     private static final class Printer extends NumberColumnFormatter {
         private final Format format;
 
@@ -269,27 +273,27 @@ public final class TableView implements Displayable {
 
         @Override
         public String format(double value) {
-            return format.format(value);
+            return Double.isNaN(value) ? MISSING : format.format(value);
         }
 
         @Override
         public String format(float value) {
-            return format.format((double) value);
+            return format((double) value);
         }
 
         @Override
         public String format(long value) {
-            return LongColumnType.valueIsMissing(value) ? "" : format.format(value);
+            return LongColumnType.valueIsMissing(value) ? MISSING : format.format(value);
         }
 
         @Override
         public String format(int value) {
-            return IntColumnType.valueIsMissing(value) ? "" : format.format((long) value);
+            return IntColumnType.valueIsMissing(value) ? MISSING : format.format((long) value);
         }
 
         @Override
         public String format(short value) {
-            return ShortColumnType.valueIsMissing(value) ? "" : format.format((long) value);
+            return ShortColumnType.valueIsMissing(value) ? MISSING : format.format((long) value);
         }
     }
 }

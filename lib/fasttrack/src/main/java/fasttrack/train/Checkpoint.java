@@ -104,15 +104,20 @@ public final class Checkpoint {
 
     /** Builds the model and a trainer in the saved state, ready to continue. */
     GptTrainer resume(int[] trainTokens, int[] validationTokens, NDManager parent) {
-        Gpt model = new Gpt(header.model()).initialize(parent);
-        loadWeights(model);
-        GptTrainer trainer = new GptTrainer(model, trainTokens, validationTokens, header.training(), parent, header.step(), history());
+        GptTrainer trainer = new GptTrainer(model(parent), trainTokens, validationTokens, header.training(), parent, header.step(), history());
         Map<String, float[][]> moments = new LinkedHashMap<>();
         for (Tensor t : header.tensors()) {
             if (t.kind().equals("m")) moments.put(t.name(), new float[][] {data.get("m:" + t.name()), data.get("v:" + t.name())});
         }
         trainer.optimizer().restore(header.optimizerSteps(), moments, trainer.weights());
         return trainer;
+    }
+
+    /** A new model on {@code manager} with the saved configuration and weights. */
+    public Gpt model(NDManager manager) {
+        Gpt model = new Gpt(header.model()).initialize(manager);
+        loadWeights(model);
+        return model;
     }
 
     /**

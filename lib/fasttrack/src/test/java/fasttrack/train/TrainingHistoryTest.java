@@ -38,7 +38,7 @@ class TrainingHistoryTest {
         TrainingHistory history = new TrainingHistory();
         history.add(new TrainingHistory.Step(0, 3.0, 1e-3f, 1.0, 0));
         history.add(new TrainingHistory.Evaluation(1, 2.5, 2.6));
-        assertTrue(history.table().html().contains("<td style=\"text-align:right\">1.00e-3</td><td style=\"text-align:right\">NaN</td>"),
+        assertTrue(history.table().html().contains("<td style=\"text-align:right\">1.00e-3</td><td style=\"text-align:right\">\u2014</td>"),
                 history.table().html());
     }
 }

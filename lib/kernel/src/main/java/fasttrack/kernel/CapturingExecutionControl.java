@@ -3,6 +3,10 @@ package fasttrack.kernel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
@@ -13,14 +17,23 @@ import jdk.jshell.spi.ExecutionEnv;
  * Runs snippets in the kernel's own JVM and keeps the value of the last one as an object.
  *
  * <p>JShell's stock local engine only hands back a value's string; the kernel needs the object
- * itself to render charts and tables. Each snippet runs on its own thread whose context class
- * loader is the snippet class loader, because libraries such as DJL find their native code through it.
+ * itself to render charts and tables. Snippets run on one long-lived cell thread whose context class
+ * loader is set to the snippet's class loader, because libraries such as DJL find their native code
+ * through it. One thread for every cell, not one per cell: native libraries keep per-thread state that a
+ * new thread starts afresh. glibc gives each new thread's allocations an arena of their own, which keeps
+ * what they freed, and OpenMP starts a new team of workers for each new calling thread; with a thread per
+ * cell a notebook that trains a model in each of several cells grew by hundreds of megabytes a cell.
  * Every class a cell compiles has its exit calls redirected first (see {@link ExitCallRewriter}).
  */
 final class CapturingExecutionControl extends DirectExecutionControl {
 
     private static final long GRACE_MILLIS = 1000;
 
+    private final ExecutorService cellThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "notebook-cell");
+        thread.setDaemon(true);   // never keeps the kernel alive on its own
+        return thread;
+    });
     private volatile Thread running;
     private volatile boolean stopRequested;
     private Object lastValue;
@@ -46,27 +59,30 @@ final class CapturingExecutionControl extends DirectExecutionControl {
         }
         AtomicReference<Object> value = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        // A thread per snippet: if stop() has to kill one, nothing else shares it.
-        Thread thread = new Thread(() -> {
+        ClassLoader loader = doit.getDeclaringClass().getClassLoader();
+        stopRequested = false;
+        Future<?> done = cellThread.submit(() -> {
+            Thread self = Thread.currentThread();
+            Thread.interrupted();                     // a stopped cell's interrupt must not reach this one
+            self.setContextClassLoader(loader);
+            running = self;
             try {
                 value.set(doit.invoke(null));
             } catch (InvocationTargetException e) {
                 failure.set(e.getCause());
-            } catch (Throwable t) {
+            } catch (Throwable t) {                   // ThreadDeath from stop() included: the thread lives on
                 failure.set(t);
+            } finally {
+                running = null;
             }
-        }, "notebook-cell");
-        thread.setContextClassLoader(doit.getDeclaringClass().getClassLoader());
-        stopRequested = false;
-        running = thread;
-        thread.start();
+        });
         try {
-            thread.join();
+            done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InternalException("interrupted while waiting for the cell");
-        } finally {
-            running = null;
+        } catch (ExecutionException e) {
+            throw new InternalException("the cell thread failed: " + e.getCause());
         }
         if (failure.get() != null) {
             return throwConvertedInvocationException(stopRequested ? new InterruptedException("the cell was interrupted") : failure.get());
@@ -88,8 +104,9 @@ final class CapturingExecutionControl extends DirectExecutionControl {
         stopRequested = true;
         thread.interrupt();
         try {
-            thread.join(GRACE_MILLIS);
-            if (thread.isAlive()) thread.stop();
+            long deadline = System.nanoTime() + GRACE_MILLIS * 1_000_000;
+            while (running == thread && System.nanoTime() < deadline) Thread.sleep(10);
+            if (running == thread) thread.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (UnsupportedOperationException newerJava) {
