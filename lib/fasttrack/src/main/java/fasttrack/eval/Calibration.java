@@ -122,13 +122,15 @@ public final class Calibration {
     /**
      * The Brier score (Brier 1950) for several classes: the mean over items of Σ_k (p_k − y_k)²,
      * y the one-hot truth. 0 is perfect; always predicting uniform over K classes scores 1 − 1/K.
+     * Computed in double from the floats' exact values: p − 1 in float arithmetic would round (0.1f − 1 to −0.9f,
+     * 2.2e-8 off).
      */
     public static double brierScore(float[][] probabilities, int[] truth) {
         requireDistributions(probabilities, truth);
         double sum = 0;
         for (int i = 0; i < probabilities.length; i++) {
             for (int k = 0; k < probabilities[i].length; k++) {
-                double d = probabilities[i][k] - (k == truth[i] ? 1 : 0);
+                double d = (double) probabilities[i][k] - (k == truth[i] ? 1 : 0);
                 sum += d * d;
             }
         }

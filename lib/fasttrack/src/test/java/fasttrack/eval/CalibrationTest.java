@@ -2,7 +2,10 @@ package fasttrack.eval;
 
 import static fasttrack.eval.EvalAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +86,37 @@ class CalibrationTest {
         float[][] uniform = {{0.25f, 0.25f, 0.25f, 0.25f}};
         assertEquals(0.75, Calibration.brierScore(uniform, new int[] {2}), 1e-15);
         assertEquals(Math.log(4), Calibration.negativeLogLikelihood(uniform, new int[] {2}), 1e-15);
+    }
+
+    @Test
+    void theBrierScoreIsExactForTheFloatsGiven() {
+        // 0.1f is 0.100000001490116..., so p − 1 = −0.899999998509883...: exact in double, but float arithmetic
+        // rounds it to −0.9f = −0.899999976158142..., 2.2e-8 off, and its square 4e-8 off.
+        float[][] p = {{0.1f, 0.9f}, {0.7f, 0.3f}};
+        int[] truth = {0, 1};
+        double exact = exactBrier(p, truth);
+        double inFloat = 0;
+        for (int i = 0; i < p.length; i++) {
+            for (int k = 0; k < p[i].length; k++) {
+                float d = p[i][k] - (k == truth[i] ? 1 : 0);
+                inFloat += (double) d * d;
+            }
+        }
+        inFloat /= p.length;
+        assertTrue(Math.abs(inFloat - exact) > 1e-9, "the case must tell float from double subtraction: " + inFloat + " vs " + exact);
+        assertEquals(exact, Calibration.brierScore(p, truth), 1e-15);
+    }
+
+    /** The mean of Σ_k (p_k − y_k)² over the floats' exact values, rounded to double once. */
+    private static double exactBrier(float[][] p, int[] truth) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < p.length; i++) {
+            for (int k = 0; k < p[i].length; k++) {
+                BigDecimal d = new BigDecimal(p[i][k]).subtract(k == truth[i] ? BigDecimal.ONE : BigDecimal.ZERO);
+                sum = sum.add(d.multiply(d));
+            }
+        }
+        return sum.divide(BigDecimal.valueOf(p.length), MathContext.DECIMAL128).doubleValue();
     }
 
     @Test

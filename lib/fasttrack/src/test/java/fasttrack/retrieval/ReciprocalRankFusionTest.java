@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,58 @@ class ReciprocalRankFusionTest {
         assertEquals(1.0, sharp.get(1).score(), 1e-15);
         assertEquals(1.0, sharp.get(2).score(), 1e-15);
         assertEquals(List.of(7), Hit.documents(ReciprocalRankFusion.fuse(List.of(List.of(7)), 5)), "fewer documents than n: all of them");
+    }
+
+    /**
+     * 1/(60+6) + 1/(60+39) = 1/(60+12) + 1/(60+28) = 5/198: a tie, though added in double the first sum is one
+     * ulp larger (found by searching ranks up to 40 for equal fractions with unequal double sums).
+     */
+    @Test
+    void equalSumsOfDifferentRanksTieExactly() {
+        assertTrue(1.0 / 66 + 1.0 / 99 > 1.0 / 72 + 1.0 / 88, "plain double sums break this tie in favour of ranks 6 and 39");
+        List<Integer> first = ranking(39, 100), second = ranking(39, 200);
+        first.set(6 - 1, 2);                                  // document 2 at ranks 6 and 39
+        second.set(39 - 1, 2);
+        first.set(12 - 1, 1);                                 // document 1 at ranks 12 and 28
+        second.set(28 - 1, 1);
+        assertTiedLowerIndexFirst(ReciprocalRankFusion.fuse(List.of(first, second), 100), 1, 2, 5.0 / 198);
+    }
+
+    /**
+     * The same ranks in another order of rankings: 1/61 + 1/62 + 1/67 in that order is one ulp above
+     * 1/67 + 1/61 + 1/62 in double, though the sums are equal.
+     */
+    @Test
+    void theSameRanksInAnotherOrderTieExactly() {
+        assertTrue(1.0 / 61 + 1.0 / 62 + 1.0 / 67 > 1.0 / 67 + 1.0 / 61 + 1.0 / 62, "plain double sums in ranking order break this tie");
+        List<Integer> a = ranking(7, 100), b = ranking(7, 200), c = ranking(7, 300);
+        a.set(0, 2); b.set(1, 2); c.set(6, 2);                // document 2 at ranks 1, 2, 7
+        a.set(6, 1); b.set(0, 1); c.set(1, 1);                // document 1 at ranks 7, 1, 2
+        assertTiedLowerIndexFirst(ReciprocalRankFusion.fuse(List.of(a, b, c), 100), 1, 2, 1.0 / 61 + 1.0 / 62 + 1.0 / 67);
+    }
+
+    @Test
+    void aDocumentRepeatedWithinOneRankingIsRefused() {
+        // Counted twice, 5 would score 1/62 + 1/64 from the second ranking alone.
+        var e = assertThrows(IllegalArgumentException.class, () -> ReciprocalRankFusion.fuse(List.of(List.of(1, 2), List.of(3, 5, 4, 5)), 10));
+        assertTrue(e.getMessage().contains("ranking 1 has document 5 at ranks 2 and 4"), e.getMessage());
+        assertEquals(2.0 / 61, ReciprocalRankFusion.fuse(List.of(List.of(5), List.of(5)), 1).get(0).score(), 1e-15,
+                "the same document in two rankings is what fusion adds up");
+    }
+
+    /** {@code length} filler documents numbered from {@code from}, to be overwritten at chosen ranks. */
+    private static List<Integer> ranking(int length, int from) {
+        List<Integer> ranking = new ArrayList<>();
+        for (int i = 0; i < length; i++) ranking.add(from + i);
+        return ranking;
+    }
+
+    private static void assertTiedLowerIndexFirst(List<Hit> fused, int lower, int higher, double score) {
+        List<Integer> documents = Hit.documents(fused);
+        int at = documents.indexOf(lower);
+        assertEquals(higher, documents.get(at + 1), "a tie goes to the lower index: " + documents);
+        assertEquals(fused.get(at).score(), fused.get(at + 1).score(), "equal sums are equal scores");
+        assertEquals(score, fused.get(at).score(), 1e-15);
     }
 
     @Test
