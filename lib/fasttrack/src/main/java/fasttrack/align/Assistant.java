@@ -1,7 +1,7 @@
 package fasttrack.align;
 
-import fasttrack.generate.CachedDecoder;
 import fasttrack.generate.Sampling;
+import fasttrack.nn.CachedDecoder;
 import fasttrack.nn.Gpt;
 import fasttrack.text.Tokenizer;
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import fasttrack.nn.CachedDecoder;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.KvCache;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package fasttrack.generate;
 
+import fasttrack.nn.CachedDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package fasttrack.serve;
 
-import fasttrack.generate.CachedDecoder;
+import fasttrack.nn.CachedDecoder;
 import fasttrack.text.Tokenizer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package fasttrack.serve;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import fasttrack.generate.CachedDecoder;
+import fasttrack.nn.CachedDecoder;
 import fasttrack.nn.Gpt;
 import fasttrack.text.Tokenizer;
 import io.javalin.Javalin;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import fasttrack.generate.CachedDecoder;
+import fasttrack.nn.CachedDecoder;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;

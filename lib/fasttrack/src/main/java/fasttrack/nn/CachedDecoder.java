@@ -1,4 +1,4 @@
-package fasttrack.generate;
+package fasttrack.nn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -7,11 +7,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import fasttrack.lora.LoraLinear;
-import fasttrack.nn.FeedForward;
-import fasttrack.nn.Gpt;
-import fasttrack.nn.GptConfig;
-import fasttrack.nn.MultiHeadAttention;
-import fasttrack.nn.TransformerBlock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * calls, so the engine spends most of each token dispatching rather than computing. Here each token
  * is a few plain loops the JIT vectorizes, with no per-call overhead. The weights are a snapshot: a
  * decoder made before more training (or before a LoRA adapter changes) keeps the old weights, so
- * {@link Generator} makes a fresh one for every call.
+ * {@link fasttrack.generate.Generator} makes a fresh one for every call.
+ *
+ * <p>One forward pass serves every entry point: it takes rows (a token at a position of a sequence)
+ * and runs them together. A single token is its one-row case, several tokens of one sequence or one
+ * token of several sequences its many-row case, so they agree bit for bit by construction.
  */
 public final class CachedDecoder {
 
@@ -32,52 +31,36 @@ public final class CachedDecoder {
 
     /** One linear layer y = x·Wᵀ + b, stored as Wᵀ (d_in rows of d_out) so the inner loop runs along contiguous outputs. */
     private record Dense(float[] transposed, float[] bias, int inputs, int outputs) {
-        void apply(float[] x, float[] y) {
-            if (bias == null) Arrays.fill(y, 0, outputs, 0f);
-            else System.arraycopy(bias, 0, y, 0, outputs);
+        /**
+         * The layer for the first {@code count} rows at once, y[j] = x[j]·Wᵀ + b. Each group of four
+         * weight rows is read once for all the rows (from cache after the first); for one row the
+         * loops are those of a plain matrix-vector product.
+         */
+        void apply(float[][] x, float[][] y, int count) {
+            for (int j = 0; j < count; j++) {
+                if (bias == null) Arrays.fill(y[j], 0, outputs, 0f);
+                else System.arraycopy(bias, 0, y[j], 0, outputs);
+            }
             // Four inputs per pass over y: a quarter of the loads and stores of y per multiply-add,
             // which doubles the speed of the vectorized inner loop (measured on the CPU reference config).
             int i = 0;
             for (; i + 3 < inputs; i += 4) {
-                float x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
                 int r0 = i * outputs, r1 = r0 + outputs, r2 = r1 + outputs, r3 = r2 + outputs;
-                for (int o = 0; o < outputs; o++) {
-                    y[o] += x0 * transposed[r0 + o] + x1 * transposed[r1 + o] + x2 * transposed[r2 + o] + x3 * transposed[r3 + o];
+                for (int j = 0; j < count; j++) {
+                    float[] xj = x[j], yj = y[j];
+                    float x0 = xj[i], x1 = xj[i + 1], x2 = xj[i + 2], x3 = xj[i + 3];
+                    for (int o = 0; o < outputs; o++) {
+                        yj[o] += x0 * transposed[r0 + o] + x1 * transposed[r1 + o] + x2 * transposed[r2 + o] + x3 * transposed[r3 + o];
+                    }
                 }
             }
             for (; i < inputs; i++) {
-                float xi = x[i];
                 int row = i * outputs;
-                for (int o = 0; o < outputs; o++) y[o] += xi * transposed[row + o];
-            }
-        }
-    }
-
-    /**
-     * The same layer for several tokens at once, y[j] = x[j]·Wᵀ + b: each group of four weight rows is
-     * read once for all the tokens (from cache), where {@link Dense#apply} streams every row per token.
-     */
-    private static void applyBlock(Dense dense, float[][] x, float[][] y, int count) {
-        int inputs = dense.inputs(), outputs = dense.outputs();
-        float[] w = dense.transposed();
-        for (int j = 0; j < count; j++) {
-            if (dense.bias() == null) Arrays.fill(y[j], 0, outputs, 0f);
-            else System.arraycopy(dense.bias(), 0, y[j], 0, outputs);
-        }
-        int i = 0;
-        for (; i + 3 < inputs; i += 4) {
-            int r0 = i * outputs, r1 = r0 + outputs, r2 = r1 + outputs, r3 = r2 + outputs;
-            for (int j = 0; j < count; j++) {
-                float[] yj = y[j];
-                float x0 = x[j][i], x1 = x[j][i + 1], x2 = x[j][i + 2], x3 = x[j][i + 3];
-                for (int o = 0; o < outputs; o++) yj[o] += x0 * w[r0 + o] + x1 * w[r1 + o] + x2 * w[r2 + o] + x3 * w[r3 + o];
-            }
-        }
-        for (; i < inputs; i++) {
-            int row = i * outputs;
-            for (int j = 0; j < count; j++) {
-                float xi = x[j][i];
-                for (int o = 0; o < outputs; o++) y[j][o] += xi * w[row + o];
+                for (int j = 0; j < count; j++) {
+                    float[] yj = y[j];
+                    float xi = x[j][i];
+                    for (int o = 0; o < outputs; o++) yj[o] += xi * transposed[row + o];
+                }
             }
         }
     }
@@ -104,6 +87,33 @@ public final class CachedDecoder {
     private record Weights(int embed, int heads, int blockSize, int vocab, float[] tokens, float[] positions, Layer[] layers, Norm finalNorm, Dense head,
                            AtomicLong passes) {}
 
+    /**
+     * A pass's intermediate values, one row per token in flight, and the rows' tokens and positions.
+     * Each decoder keeps its own (a batched step uses its first sequence's), grown to the largest pass
+     * it has run and reused after: decoding a token allocates nothing.
+     */
+    private static final class Work {
+        final int rows;
+        final int[] tokens, at;
+        final float[][] h, normed, qkv, attended, projected, hidden, ffOut;
+        final float[] scores;   // one row's attention weights, reused row after row
+
+        Work(int rows, Weights weights) {
+            int embed = weights.embed();
+            this.rows = rows;
+            tokens = new int[rows];
+            at = new int[rows];
+            h = new float[rows][embed];
+            normed = new float[rows][embed];
+            qkv = new float[rows][3 * embed];
+            attended = new float[rows][embed];
+            projected = new float[rows][embed];
+            hidden = new float[rows][weights.layers()[0].up().outputs()];
+            ffOut = new float[rows][embed];
+            scores = new float[weights.blockSize()];
+        }
+    }
+
     private final Weights weights;
     private final int embed;
     private final int heads;
@@ -118,8 +128,9 @@ public final class CachedDecoder {
     private final float[][] values;
     private int length;
 
-    // Work arrays, reused for every token.
-    private final float[] h, normed, qkvOut, attended, projected, hidden, ffOut, scores, logits;
+    private Work work;
+    private final CachedDecoder[] alone = {this};   // the owners of a one-token pass
+    private final float[][] logits;                 // next(int)'s result, one row
 
     private static Weights weights(Gpt model, NDManager scratch) {
         GptConfig config = model.config();
@@ -150,15 +161,14 @@ public final class CachedDecoder {
         head = weights.head();
         keys = new float[layers.length][blockSize * embed];
         values = new float[layers.length][blockSize * embed];
-        h = new float[embed];
-        normed = new float[embed];
-        qkvOut = new float[3 * embed];
-        attended = new float[embed];
-        projected = new float[embed];
-        hidden = new float[layers[0].up().outputs()];
-        ffOut = new float[embed];
-        scores = new float[blockSize];
-        logits = new float[vocab];
+        work = new Work(1, weights);
+        logits = new float[1][vocab];
+    }
+
+    /** This decoder's work rows, grown to hold at least {@code count}. */
+    private Work work(int count) {
+        if (work.rows < count) work = new Work(count, weights);
+        return work;
     }
 
     /**
@@ -187,8 +197,8 @@ public final class CachedDecoder {
     /**
      * One new token for each of several sequences of the same model, in one pass: the logits after
      * each (fresh arrays). Every weight is read once for the whole group (dynamic batching), while
-     * each sequence attends over its own cache, whatever its length. The arithmetic of each row is
-     * exactly that of {@link #next(int)}, so the logits are bit-for-bit the same as decoding the
+     * each sequence attends over its own cache, whatever its length. Each row is computed exactly as
+     * {@link #next(int)} computes its one row, so the logits are bit-for-bit the same as decoding the
      * sequences one by one.
      */
     public static float[][] step(List<CachedDecoder> sequences, int[] tokens) {
@@ -204,9 +214,13 @@ public final class CachedDecoder {
             if (d.length >= first.blockSize) throw new IllegalStateException("sequence " + j + " holds the whole context of " + first.blockSize + " tokens");
         }
         CachedDecoder[] owners = sequences.toArray(new CachedDecoder[0]);
-        int[] at = new int[count];
-        for (int j = 0; j < count; j++) at[j] = owners[j].length;
-        float[][] out = rows(owners, at, tokens);
+        Work work = first.work(count);
+        for (int j = 0; j < count; j++) {
+            work.tokens[j] = tokens[j];
+            work.at[j] = owners[j].length;
+        }
+        float[][] out = new float[count][first.vocab];
+        rows(owners, work, count, out);
         for (CachedDecoder d : owners) d.length++;
         return out;
     }
@@ -259,56 +273,15 @@ public final class CachedDecoder {
         }
         if (length + count > blockSize) throw new IllegalStateException("the cache holds " + length + " of " + blockSize + " tokens: " + count + " more do not fit");
         CachedDecoder[] owners = new CachedDecoder[count];
-        int[] at = new int[count];
-        for (int j = 0; j < count; j++) { owners[j] = this; at[j] = length + j; }
-        float[][] out = rows(owners, at, tokens);
-        length += count;
-        return out;
-    }
-
-    /**
-     * The forward pass of several rows at once, row j being token {@code tokens[j]} at position
-     * {@code at[j]} of sequence {@code owners[j]} (all of one model): the rows' keys and values go
-     * into their owners' caches, then each row attends over its owner's positions up to its own.
-     * The matrix products take all rows together, reading each weight once. Lengths are the
-     * callers' to advance.
-     */
-    private static float[][] rows(CachedDecoder[] owners, int[] at, int[] tokens) {
-        CachedDecoder m = owners[0];
-        m.weights.passes().incrementAndGet();
-        int count = tokens.length, embed = m.embed;
-        float[][] hs = new float[count][embed], ns = new float[count][embed], qkvs = new float[count][3 * embed],
-                att = new float[count][embed], proj = new float[count][embed], hid = new float[count][m.hidden.length], ff = new float[count][embed];
+        Arrays.fill(owners, this);
+        Work work = work(count);
         for (int j = 0; j < count; j++) {
-            for (int c = 0; c < embed; c++) hs[j][c] = m.tokens[tokens[j] * embed + c] + m.positions[at[j] * embed + c];
+            work.tokens[j] = tokens[j];
+            work.at[j] = length + j;
         }
-        for (int l = 0; l < m.layers.length; l++) {
-            Layer layer = m.layers[l];
-            for (int j = 0; j < count; j++) layer.norm1().apply(hs[j], ns[j]);
-            applyBlock(layer.qkv(), ns, qkvs, count);
-            for (int j = 0; j < count; j++) {
-                System.arraycopy(qkvs[j], embed, owners[j].keys[l], at[j] * embed, embed);
-                System.arraycopy(qkvs[j], 2 * embed, owners[j].values[l], at[j] * embed, embed);
-            }
-            for (int j = 0; j < count; j++) {
-                CachedDecoder owner = owners[j];
-                System.arraycopy(qkvs[j], 0, owner.qkvOut, 0, embed);   // attend() reads the query from qkvOut
-                owner.attend(l, at[j]);
-                System.arraycopy(owner.attended, 0, att[j], 0, embed);
-            }
-            applyBlock(layer.projection(), att, proj, count);
-            for (int j = 0; j < count; j++) {
-                for (int c = 0; c < embed; c++) hs[j][c] += proj[j][c];
-                layer.norm2().apply(hs[j], ns[j]);
-            }
-            applyBlock(layer.up(), ns, hid, count);
-            for (int j = 0; j < count; j++) for (int i = 0; i < hid[j].length; i++) hid[j][i] = gelu(hid[j][i]);
-            applyBlock(layer.down(), hid, ff, count);
-            for (int j = 0; j < count; j++) for (int c = 0; c < embed; c++) hs[j][c] += ff[j][c];
-        }
-        float[][] out = new float[count][m.vocab];
-        for (int j = 0; j < count; j++) m.finalNorm.apply(hs[j], ns[j]);
-        applyBlock(m.head, ns, out, count);
+        float[][] out = new float[count][vocab];
+        rows(owners, work, count, out);
+        length += count;
         return out;
     }
 
@@ -316,32 +289,68 @@ public final class CachedDecoder {
     public float[] next(int token) {
         if (token < 0 || token >= vocab) throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
         if (length >= blockSize) throw new IllegalStateException("the cache holds the whole context of " + blockSize + " tokens: clear it first");
-        int t = length;
-        weights.passes().incrementAndGet();
-        for (int c = 0; c < embed; c++) h[c] = tokens[token * embed + c] + positions[t * embed + c];
-        for (int l = 0; l < layers.length; l++) {
-            Layer layer = layers[l];
-            layer.norm1().apply(h, normed);
-            layer.qkv().apply(normed, qkvOut);
-            System.arraycopy(qkvOut, embed, keys[l], t * embed, embed);
-            System.arraycopy(qkvOut, 2 * embed, values[l], t * embed, embed);
-            attend(l, t);
-            layer.projection().apply(attended, projected);
-            for (int c = 0; c < embed; c++) h[c] += projected[c];
-            layer.norm2().apply(h, normed);
-            layer.up().apply(normed, hidden);
-            for (int i = 0; i < hidden.length; i++) hidden[i] = gelu(hidden[i]);
-            layer.down().apply(hidden, ffOut);
-            for (int c = 0; c < embed; c++) h[c] += ffOut[c];
-        }
+        work.tokens[0] = token;   // every Work holds at least one row
+        work.at[0] = length;
+        rows(alone, work, 1, logits);
         length++;
-        finalNorm.apply(h, normed);
-        head.apply(normed, logits);
-        return logits;
+        return logits[0];
     }
 
-    /** Each head's query (in qkvOut) against layer {@code l}'s cached keys of positions 0..t, softmax, weighted sum of values into {@code attended}. */
-    private void attend(int l, int t) {
+    /**
+     * The forward pass of the first {@code count} rows of {@code work}, row j being token
+     * {@code work.tokens[j]} at position {@code work.at[j]} of sequence {@code owners[j]} (all of one
+     * model), its logits written to {@code out[j]}: the rows' keys and values go into their owners'
+     * caches, then each row attends over its owner's positions up to its own. The matrix products
+     * take all rows together, reading each weight once. Lengths are the callers' to advance.
+     */
+    private static void rows(CachedDecoder[] owners, Work work, int count, float[][] out) {
+        CachedDecoder m = owners[0];
+        m.weights.passes().incrementAndGet();
+        int embed = m.embed;
+        float[][] h = work.h, normed = work.normed, qkv = work.qkv, attended = work.attended, projected = work.projected, hidden = work.hidden,
+                ffOut = work.ffOut;
+        int[] at = work.at;
+        for (int j = 0; j < count; j++) {
+            float[] hj = h[j];
+            int token = work.tokens[j] * embed, position = at[j] * embed;
+            for (int c = 0; c < embed; c++) hj[c] = m.tokens[token + c] + m.positions[position + c];
+        }
+        for (int l = 0; l < m.layers.length; l++) {
+            Layer layer = m.layers[l];
+            for (int j = 0; j < count; j++) layer.norm1().apply(h[j], normed[j]);
+            layer.qkv().apply(normed, qkv, count);
+            // Every row's key and value cached before any row attends: a block's later tokens attend to its earlier ones.
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(qkv[j], embed, owners[j].keys[l], at[j] * embed, embed);
+                System.arraycopy(qkv[j], 2 * embed, owners[j].values[l], at[j] * embed, embed);
+            }
+            for (int j = 0; j < count; j++) owners[j].attend(l, at[j], qkv[j], work.scores, attended[j]);
+            layer.projection().apply(attended, projected, count);
+            for (int j = 0; j < count; j++) {
+                float[] hj = h[j], pj = projected[j];
+                for (int c = 0; c < embed; c++) hj[c] += pj[c];
+                layer.norm2().apply(hj, normed[j]);
+            }
+            layer.up().apply(normed, hidden, count);
+            for (int j = 0; j < count; j++) {
+                float[] hid = hidden[j];
+                for (int i = 0; i < hid.length; i++) hid[i] = gelu(hid[i]);
+            }
+            layer.down().apply(hidden, ffOut, count);
+            for (int j = 0; j < count; j++) {
+                float[] hj = h[j], fj = ffOut[j];
+                for (int c = 0; c < embed; c++) hj[c] += fj[c];
+            }
+        }
+        for (int j = 0; j < count; j++) m.finalNorm.apply(h[j], normed[j]);
+        m.head.apply(normed, out, count);
+    }
+
+    /**
+     * Each head's query (the first C values of {@code qkv}) against layer {@code l}'s cached keys of
+     * positions 0..t, softmax, weighted sum of values into {@code out}.
+     */
+    private void attend(int l, int t, float[] qkv, float[] scores, float[] out) {
         int d = embed / heads;
         float scale = (float) (1 / Math.sqrt(d));
         float[] keys = this.keys[l], values = this.values[l];
@@ -351,7 +360,7 @@ public final class CachedDecoder {
             for (int s = 0; s <= t; s++) {
                 float dot = 0;
                 int k = s * embed + offset;
-                for (int i = 0; i < d; i++) dot += qkvOut[offset + i] * keys[k + i];
+                for (int i = 0; i < d; i++) dot += qkv[offset + i] * keys[k + i];
                 scores[s] = dot * scale;
                 max = Math.max(max, scores[s]);
             }
@@ -360,11 +369,11 @@ public final class CachedDecoder {
                 scores[s] = (float) Math.exp(scores[s] - max);
                 sum += scores[s];
             }
-            Arrays.fill(attended, offset, offset + d, 0f);
+            Arrays.fill(out, offset, offset + d, 0f);
             for (int s = 0; s <= t; s++) {
                 float w = scores[s] / sum;
                 int v = s * embed + offset;
-                for (int i = 0; i < d; i++) attended[offset + i] += w * values[v + i];
+                for (int i = 0; i < d; i++) out[offset + i] += w * values[v + i];
             }
         }
     }

@@ -1,8 +1,7 @@
-package fasttrack.generate;
+package fasttrack.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +9,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import fasttrack.nn.Gpt;
-import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;
 import fasttrack.tensors.Tensors;
 import java.util.ArrayList;
@@ -23,17 +20,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link CachedDecoder#step}: one token for each of several sequences of one model in a single pass
- * (what the server's dynamic batching runs), against each sequence decoded alone with
- * {@link CachedDecoder#next(int)} on its own fresh decoder. The claim is bit-for-bit equality, so the
- * floats are compared exactly (assertArrayEquals without a tolerance compares the bits).
+ * (what the server's dynamic batching runs), as sequences join, pause and come in any order, against
+ * each sequence decoded alone with {@link CachedDecoder#next(int)} on its own fresh decoder; and what
+ * it refuses. The claim is bit-for-bit equality, so the floats are compared exactly (assertArrayEquals
+ * without a tolerance compares the bits). {@link CachedDecoderEquivalenceTest} covers it over many shapes.
  */
 class CachedDecoderStepTest {
 
     private static final int VOCAB = 13, BLOCK = 16;
-    /** Three prompts of different lengths: every sequence in a step sits at its own position. */
-    private static final int[][] PROMPTS = {{7}, {3, 1, 4, 1}, {2, 7, 1, 8, 2, 8, 12}};
-    /** The tokens fed at each step, per sequence (fixed, so the reference needs nothing from step()). */
-    private static final int[][] STEPS = {{5, 0, 9}, {12, 6, 6}, {1, 11, 3}, {4, 4, 0}, {10, 2, 8}};
 
     private NDManager nd;
     private Gpt model;
@@ -61,43 +55,6 @@ class CachedDecoderStepTest {
             Tensors.overwrite(w, values);
         }
         return m;
-    }
-
-    /** The logits after each token of {@code prompt} and then of each token in {@code steps[.][index]}, decoded alone, one token per call. */
-    private float[][] alone(int[] prompt, int index, int stepCount) {
-        CachedDecoder d = CachedDecoder.of(model);
-        float[][] out = new float[stepCount + 1][];
-        for (int token : prompt) out[0] = d.next(token).clone();
-        for (int s = 0; s < stepCount; s++) out[s + 1] = d.next(STEPS[s][index]).clone();
-        return out;
-    }
-
-    @Test
-    void stepGivesEachSequenceExactlyItsLogitsDecodedAlone() {
-        CachedDecoder root = CachedDecoder.of(model);
-        List<CachedDecoder> sequences = new ArrayList<>();
-        for (int[] prompt : PROMPTS) {
-            CachedDecoder s = root.newSequence();
-            assertEquals(0, s.length(), "a new sequence starts with an empty cache");
-            for (int token : prompt) s.next(token);
-            sequences.add(s);
-        }
-        assertEquals(0, root.length(), "decoding the new sequences leaves the decoder they came from untouched");
-
-        float[][][] expected = new float[PROMPTS.length][][];
-        for (int j = 0; j < PROMPTS.length; j++) expected[j] = alone(PROMPTS[j], j, STEPS.length);
-
-        for (int s = 0; s < STEPS.length; s++) {
-            float[][] logits = CachedDecoder.step(sequences, STEPS[s]);
-            assertEquals(PROMPTS.length, logits.length);
-            for (int j = 0; j < PROMPTS.length; j++) {
-                assertArrayEquals(expected[j][s + 1], logits[j], "step " + s + ", sequence " + j + " (prompt of " + PROMPTS[j].length + " tokens)");
-                assertEquals(PROMPTS[j].length + s + 1, sequences.get(j).length(), "step " + s + ", sequence " + j + ": one more token cached");
-            }
-        }
-        // The comparison means something: the sequences' logits differ from each other and from step to step.
-        assertFalse(Arrays.equals(expected[0][STEPS.length], expected[1][STEPS.length]));
-        assertFalse(Arrays.equals(expected[2][1], expected[2][2]));
     }
 
     /** Sequences may join late, sit a step out, and come in any order: each still gets its own logits. */
