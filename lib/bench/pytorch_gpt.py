@@ -2,7 +2,7 @@
 same way as the Java side, in the same invocation, so the two are compared on the same machine.
 
 usage: python3 pytorch_gpt.py PHASE CONFIG_JSON
-  PHASE   matmul | train | generate
+  PHASE   probe | matmul | train | generate
   CONFIG  {"vocab": 63, "block": 128, "layers": 4, "heads": 4, "embed": 128, "dropout": 0.1,
            "batch": 32, "lr": 1e-3, "min_lr": 1e-4, "warmup": 1000, "total": 10000, "weight_decay": 0.1,
            "grad_clip": 1.0, "threads": 2, "steps": 60, "warmup_steps": 5, "tokens": "/path/train.int32",
@@ -94,6 +94,28 @@ def learning_rate(cfg, step):
     return cfg["min_lr"] + 0.5 * (cfg["lr"] - cfg["min_lr"]) * (1 + math.cos(math.pi * progress))
 
 
+def probe(cfg):
+    """What this process computes with: after a small matrix product (so its BLAS is loaded and has run), the
+    shared libraries mapped, as the linker resolved them (which libblas.so.3 Debian's alternatives and
+    LD_LIBRARY_PATH gave it), and ATen's parallel backend."""
+    a = torch.randn(64, 64)
+    a @ a
+    info = torch.__config__.parallel_info().splitlines()
+    backend = next((line.split(":", 1)[1].strip() for line in info if line.startswith("ATen parallel backend")), "unknown")
+    return {"libraries": mapped_libraries(), "parallel_backend": backend}
+
+
+def mapped_libraries():
+    """Each shared object in /proc/self/maps once (address perms offset dev inode path); none where there is no /proc."""
+    try:
+        with open("/proc/self/maps") as maps:
+            fields = [line.split(None, 5) for line in maps]
+    except OSError:
+        return []
+    paths = [f[5].strip() for f in fields if len(f) == 6 and f[5].startswith("/") and ".so" in f[5].rsplit("/", 1)[-1]]
+    return list(dict.fromkeys(paths))
+
+
 def matmul(cfg):
     """The best float32 GFLOP/s of square matrix products of several sizes: the ceiling no training step can beat."""
     best = 0.0
@@ -176,7 +198,7 @@ def main():
     phase, cfg = sys.argv[1], json.loads(sys.argv[2])
     torch.manual_seed(1337)
     torch.set_num_threads(cfg["threads"])
-    result = {"matmul": matmul, "train": train, "generate": generation}[phase](cfg)
+    result = {"probe": probe, "matmul": matmul, "train": train, "generate": generation}[phase](cfg)
     result["torch"] = torch.__version__
     result["threads"] = torch.get_num_threads()
     print(json.dumps(result))

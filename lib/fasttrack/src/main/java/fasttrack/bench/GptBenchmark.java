@@ -11,6 +11,7 @@ import fasttrack.lora.LoraAdapters;
 import fasttrack.lora.LoraConfig;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
+import fasttrack.runtime.Banner;
 import fasttrack.runtime.ProcessMemory;
 import fasttrack.runtime.Setup;
 import fasttrack.text.CharTokenizer;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -38,7 +40,13 @@ import java.util.function.Function;
  * threads), a LoRA step against a full step, and resident memory over a long run. Run with
  * lib/bin/benchmark; not part of the tests (timings are not asserts).
  *
- * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] | --profile DIR; --help prints the options
+ * <p>First a header says what each side computes with (engine, threads, and the BLAS and OpenMP libraries
+ * each process mapped after a matrix product). Ratios and the targets against PyTorch are only printed
+ * when the reference ran on OpenBLAS's OpenMP build ({@link PyTorchReference#pinned()}): on Debian's
+ * pthread build the same PyTorch took 2.5x as long per training step on one machine, and the ratio would
+ * measure the machine's packages, not this project.
+ *
+ * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] [--matmul-only] | --profile DIR; --help prints the options
  * <p>{@code --profile DIR} instead runs a few training steps (full and LoRA) and generations (with and
  * without the cache) under libtorch's profiler, writes the traces to DIR and prints the engine ops
  * per step and per token, and where their time goes ({@link EngineProfile}).
@@ -47,11 +55,14 @@ public final class GptBenchmark {
 
     private static final int BATCH = 32, WARMUP_STEPS = 5, NEW_TOKENS = 110, ROUNDS = 3, MATMUL_ROUNDS = 10;
     private static final int[] MATMUL_SIZES = {512, 1024, 2048};
+    /** The memory run's first measurement: after the allocator and the JIT have settled, so growth after it is a leak. */
+    private static final int MEMORY_SETTLED_STEP = 200;
     private static final String PROMPT = "And God said";
 
     private final int steps;
     private final int threads;
     private final Optional<PyTorchReference> reference;
+    private final boolean comparable;   // a reference on the pinned BLAS: ratios and targets against it mean something
     private final int[] train;
     private final int[] validation;
     private final CharTokenizer chars;
@@ -63,9 +74,9 @@ public final class GptBenchmark {
 
     private GptBenchmark(int steps, Optional<PyTorchReference> reference) throws IOException {
         this.steps = steps;
-        Setup.manager();   // loads the engine, which the thread count is read from
-        this.threads = JniUtils.getNumThreads();
+        this.threads = engineThreads();
         this.reference = reference;
+        this.comparable = reference.map(PyTorchReference::pinned).orElse(false);
         Corpus.Split split = Corpus.kjv().split(0.9);
         chars = CharTokenizer.fit(split.train());
         train = chars.encode(split.train());
@@ -89,7 +100,7 @@ public final class GptBenchmark {
 
     private static void run(String[] args) throws IOException {
         int steps = 60, memorySteps = 2000;
-        boolean withReference = true;
+        boolean withReference = true, matmulOnly = false;
         Path profile = null;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -97,6 +108,7 @@ public final class GptBenchmark {
                 case "--steps" -> steps = positive(args, ++i, "--steps");
                 case "--memory-steps" -> memorySteps = positive(args, ++i, "--memory-steps");
                 case "--no-reference" -> withReference = false;
+                case "--matmul-only" -> matmulOnly = true;
                 case "--profile" -> {
                     if (++i >= args.length) throw new IllegalArgumentException("--profile needs a folder for the traces; " + USAGE);
                     profile = Path.of(args[i]);
@@ -104,6 +116,10 @@ public final class GptBenchmark {
                 case "--help" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
+        }
+        if (memorySteps <= MEMORY_SETTLED_STEP) {
+            throw new IllegalArgumentException("--memory-steps must exceed " + MEMORY_SETTLED_STEP + ", the step of its first measurement; got "
+                    + memorySteps + "; " + USAGE);
         }
         if (help) {
             System.out.print(HELP);
@@ -113,29 +129,31 @@ public final class GptBenchmark {
             new GptBenchmark(steps, Optional.empty()).profile(profile);
             return;
         }
-        if (steps < 50) System.out.println("note: medians over fewer than 50 steps are noisy");
+        if (steps < 50 && !matmulOnly) System.out.println("note: medians over fewer than 50 steps are noisy");
         List<String> whyNot = new ArrayList<>();
-        Optional<PyTorchReference> reference = withReference ? PyTorchReference.find(Path.of("").toAbsolutePath(), whyNot) : Optional.empty();
+        Optional<PyTorchReference> reference = withReference
+                ? PyTorchReference.find(Path.of("").toAbsolutePath(), engineThreads(), whyNot) : Optional.empty();
         GptBenchmark bench = new GptBenchmark(steps, reference);
-        System.out.printf("device %s, %d cores, engine threads %d; PyTorch reference: %s%n", Setup.device(),
-                Runtime.getRuntime().availableProcessors(), bench.threads,
-                reference.map(r -> "torch " + r.version()).orElse(withReference ? "not found (" + String.join("; ", whyNot)
-                        + "). Install it with: " + PyTorchReference.INSTALL : "skipped (--no-reference)"));
+        bench.header(withReference ? "not found (" + String.join("; ", whyNot) + "). Install it with: " + PyTorchReference.INSTALL
+                : "skipped (--no-reference)");
         bench.matmul();
-        bench.training(0f);
-        bench.training(0.1f);
-        bench.generation();
-        bench.lora();
-        bench.memory(memorySteps);
+        if (!matmulOnly) {
+            bench.training(0f);
+            bench.training(0.1f);
+            bench.generation();
+            bench.lora();
+            bench.memory(memorySteps);
+        }
         bench.print();
     }
 
-    private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] | --profile DIR";
+    private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR";
     private static final String HELP = USAGE + """
 
               --steps N          training steps timed per configuration (default 60; medians over fewer than 50 are noisy)
-              --memory-steps N   steps of the resident-memory run (default 2000)
+              --memory-steps N   steps of the resident-memory run, more than 200 (default 2000; memory is first measured at step 200)
               --no-reference     this project's half only, without the PyTorch reference
+              --matmul-only      the header (each side's engine, threads, BLAS) and the matmul ceilings only: a quick check of the setup
               --profile DIR      instead, steps and generations under libtorch's profiler: ops, where time goes, traces in DIR
               --help             this text (after checking the other arguments)
             """;
@@ -148,6 +166,76 @@ public final class GptBenchmark {
             // reported below
         }
         throw new IllegalArgumentException(option + " needs a whole number >= 1, got " + (i < args.length ? "'" + args[i] + "'" : "nothing") + "; " + USAGE);
+    }
+
+    /** The engine's intra-op threads (loading the engine first: the count is read from it). */
+    private static int engineThreads() {
+        Setup.manager();
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Prints what each side computes with, read from each process's memory map after a matrix product:
+     * engine, threads, BLAS and OpenMP runtime; then whether the reference's BLAS is the pinned one, or
+     * why no ratio will be printed. {@code noReference}: what to say when there is none.
+     */
+    private void header(String noReference) throws IOException {
+        try (NDManager scope = Setup.manager().newSubManager()) {
+            NDArray a = scope.randomNormal(new Shape(64, 64));
+            a.matMul(a).close();   // maps the BLAS the engine's matrix products use
+        }
+        LoadedLibraries ours = LoadedLibraries.ofThisProcess();
+        Banner banner = Setup.banner();
+        System.out.printf("device %s, %d cores%n%n", Setup.device(), Runtime.getRuntime().availableProcessors());
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"", "DJL (this project)", "PyTorch reference"});
+        table.add(new String[] {"engine", banner.engine() + " through DJL " + banner.facts().get("DJL"),
+                reference.map(r -> "torch " + r.version() + " (" + r.python() + ")").orElse("-")});
+        table.add(new String[] {"threads", threads + " intra-op",
+                reference.map(r -> r.threads() + ", ATen parallel backend " + r.parallelBackend()).orElse("-")});
+        table.add(new String[] {"BLAS (mapped after a matmul)", engineBlas(ours, JniUtils.getFeatures()),
+                reference.map(r -> listOrNone(r.libraries().blas())).orElse("-")});
+        table.add(new String[] {"OpenMP runtime", listOrNone(ours.openMp()), reference.map(r -> listOrNone(r.libraries().openMp())).orElse("-")});
+        table.add(new String[] {"first on LD_LIBRARY_PATH", "-", reference.map(r -> r.openBlasFolder().toString()).orElse("-")});
+        System.out.println(markdown(table));
+        if (reference.isEmpty()) {
+            System.out.println("PyTorch reference: " + noReference);
+        } else {
+            System.out.println(reference.get().unpinnedWarning()
+                    .orElse("The reference runs on OpenBLAS's OpenMP build, as pinned: the ratios below compare like with like."));
+        }
+        System.out.println();
+    }
+
+    /**
+     * The engine's BLAS: MKL inside libtorch_cpu when the engine reports the MKL feature (DJL's libtorch
+     * links it in statically, so no BLAS library shows in the map), and any BLAS libraries mapped besides.
+     */
+    static String engineBlas(LoadedLibraries libraries, Set<String> engineFeatures) {
+        List<String> mapped = libraries.blas();
+        if (!engineFeatures.contains("MKL")) return mapped.isEmpty() ? "none mapped (engine features " + engineFeatures + ")" : String.join(", ", mapped);
+        String mkl = "MKL, linked into " + libraries.find("libtorch_cpu").orElse("libtorch");
+        return mapped.isEmpty() ? mkl : mkl + "; also mapped: " + String.join(", ", mapped);
+    }
+
+    private static String listOrNone(List<String> paths) {
+        return paths.isEmpty() ? "none mapped" : String.join(", ", paths);
+    }
+
+    /** Rows as a Markdown table, the first row the heading, columns as wide as their widest cell. */
+    private static String markdown(List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
+        StringBuilder out = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < widths.length; i++) out.append("| ").append(String.format("%-" + widths[i] + "s", rows.get(r)[i])).append(' ');
+            out.append("|\n");
+            if (r == 0) {
+                for (int width : widths) out.append('|').append("-".repeat(width + 2));
+                out.append("|\n");
+            }
+        }
+        return out.toString();
     }
 
     private void profile(Path dir) throws IOException {
@@ -209,7 +297,7 @@ public final class GptBenchmark {
         rows.add(new String[] {String.format(Locale.ROOT, "  same, %% of own matmul ceiling (%.2f GFLOP/step)", flops / 1e9),
                 percent(ofCeiling), theirs == null || ceilingTheirs == null ? "-" : percent(flops / (theirs / 1000) / 1e9 / ceilingTheirs), ""});
         String which = String.format(Locale.ROOT, "training, dropout %.1f", dropout);
-        if (theirs != null) target(which + ": tokens/s >= 1.2x PyTorch's", theirs / ms, 1.2, true, "%.2fx");
+        if (theirs != null && comparable) target(which + ": tokens/s >= 1.2x PyTorch's", theirs / ms, 1.2, true, "%.2fx");
         target(which + ": >= 50% of the matmul ceiling", ofCeiling * 100, 50, true, "%.0f%%");
     }
 
@@ -256,7 +344,7 @@ public final class GptBenchmark {
             if (t == threads) { ourPlain = plain; ourCached = cached; }
         }
         JniUtils.setNumThreads(threads);
-        if (theirs != null) {
+        if (theirs != null && comparable) {
             // Ours at the engine's default threads (what a learner's Generator runs with) against PyTorch's best setting.
             double bestPlain = 0, bestCached = 0;
             for (String key : theirs.keySet()) {
@@ -283,15 +371,15 @@ public final class GptBenchmark {
         Gpt small = new Gpt(new GptConfig(chars.vocabSize(), 64, 2, 4, 64, 0.1f, false)).initialize(Setup.manager());
         try (GptTrainer trainer = new GptTrainer(small, train, validation,
                 GptTrainer.Config.defaults(memorySteps).withBatchSize(16).withWarmup(50).withEvaluation(memorySteps, 2).withSeed(1), Setup.manager())) {
-            trainer.train(200, null);
+            trainer.train(MEMORY_SETTLED_STEP, null);
             System.gc();   // measure native memory, not Java garbage waiting for collection
             double early = ProcessMemory.residentMiB();
             trainer.train(null);
             System.gc();
             double late = ProcessMemory.residentMiB();
-            rows.add(new String[] {"resident memory after 200 / " + memorySteps + " steps (2 layers, C 64, batch 16 x 64), MiB",
+            rows.add(new String[] {"resident memory after " + MEMORY_SETTLED_STEP + " / " + memorySteps + " steps (2 layers, C 64, batch 16 x 64), MiB",
                     fmt(early) + " / " + fmt(late), "-", ""});
-            target("resident memory flat: growth from step 200 to " + memorySteps + " <= 5%", 100 * (late - early) / early, 5, false, "%+.1f%%");
+            target("resident memory flat: growth from step " + MEMORY_SETTLED_STEP + " to " + memorySteps + " <= 5%", 100 * (late - early) / early, 5, false, "%+.1f%%");
         }
     }
 
@@ -356,7 +444,7 @@ public final class GptBenchmark {
 
     private void row(String name, double ours, Double theirs) {
         rows.add(new String[] {name, fmt(ours), theirs == null ? "-" : fmt(theirs),
-                theirs == null ? "" : String.format(Locale.ROOT, "%.2fx", ours / theirs)});
+                theirs == null ? "" : comparable ? String.format(Locale.ROOT, "%.2fx", ours / theirs) : "unpinned"});
         System.out.printf("  %s: %s%s%n", name, fmt(ours), theirs == null ? "" : " vs PyTorch " + fmt(theirs));
     }
 
@@ -364,8 +452,10 @@ public final class GptBenchmark {
         System.out.printf("%n| %-88s | %16s | %12s | %10s |%n", "measurement", "DJL (this project)", "PyTorch", "ours/theirs");
         System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(90), "-".repeat(20), "-".repeat(14), "-".repeat(13));
         for (String[] r : rows) System.out.printf("| %-88s | %18s | %12s | %11s |%n", r[0], r[1], r[2], r[3]);
+        if (targets.isEmpty()) return;   // --matmul-only
         System.out.println("\ntargets (issue 14), from the numbers above:");
         targets.forEach(t -> System.out.println("  " + t));
+        reference.flatMap(PyTorchReference::unpinnedWarning).ifPresent(w -> System.out.println("  none against PyTorch: " + w));
     }
 
     /** Records whether a target is met: {@code value} at least (or at most) {@code bound}. */
