@@ -170,7 +170,7 @@ public final class Gpt2Folder {
         json.addProperty("n_head", config.heads());
         json.addProperty("n_inner", 4 * config.embedDim());
         json.addProperty("activation_function", activationName(config.activation()));
-        json.addProperty("layer_norm_epsilon", (double) LAYER_NORM_EPSILON);
+        json.addProperty("layer_norm_epsilon", Double.parseDouble(Float.toString(LAYER_NORM_EPSILON)));   // 1e-05, not 9.99999974e-06
         json.addProperty("tie_word_embeddings", config.tieWeights());
         json.addProperty("embd_pdrop", dropout);
         json.addProperty("resid_pdrop", dropout);
