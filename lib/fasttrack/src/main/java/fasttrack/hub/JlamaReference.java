@@ -1,6 +1,8 @@
 package fasttrack.hub;
 
 import com.google.gson.Gson;
+import fasttrack.nn.FeedForward;
+import fasttrack.nn.GptConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -20,6 +22,10 @@ import java.util.stream.Collectors;
  * GPT-2 folder. Jlama needs Java 21+ (and the incubating Vector API) while the course runs on Java 17,
  * so it runs in its own process: {@code lib/jlama-check/src/main/java/JlamaCheck.java}, launched from
  * source by a Java 21+ runtime with the jars Maven gathered in {@code lib/jlama-check/target/lib}.
+ *
+ * <p>Jlama 0.8.4's GPT-2 always ties the output head to the token embedding and applies the tanh
+ * GELU, and its vector kernels need each head's dimension to be a multiple of 16: {@link #run} refuses
+ * folders it would compute differently, so a difference always means a real one.
  *
  * <p>Where things are found: the jlama-check folder from the system property
  * {@code fasttrack.jlama.dir}, else {@code $FASTTRACK_HOME/lib/jlama-check}, else the nearest
@@ -78,6 +84,7 @@ public final class JlamaReference {
      * @throws IllegalStateException with Jlama's output, when it fails
      */
     public List<Prompt> run(Path folder, List<int[]> prompts, int greedySteps) throws IOException, InterruptedException {
+        requireComparable(Gpt2Folder.readConfig(folder), folder);
         Path out = Files.createTempFile("jlama-", ".json");
         try {
             List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-preview", "--source", Integer.toString(javaVersion),
@@ -105,6 +112,25 @@ public final class JlamaReference {
             return output.prompts();
         } finally {
             Files.deleteIfExists(out);
+        }
+    }
+
+    /**
+     * What Jlama 0.8.4's GPT-2 computes, so that a difference means a bug and not a different model:
+     * it always ties the output head to {@code wte}, always applies the tanh GELU, and its vector
+     * kernels read whole SIMD registers (16 floats with AVX-512) of each head's vector.
+     */
+    static void requireComparable(GptConfig config, Path folder) {
+        if (!config.tieWeights()) {
+            throw new IllegalArgumentException(folder + " holds an untied model: Jlama's GPT-2 always uses wte as the output head, so it would compute another model");
+        }
+        if (config.activation() != FeedForward.Activation.GELU_TANH) {
+            throw new IllegalArgumentException(folder + " uses the exact GELU: Jlama's GPT-2 always applies the tanh form (gelu_new), so it would compute another model");
+        }
+        int headDim = config.embedDim() / config.heads();
+        if (headDim % 16 != 0) {
+            throw new IllegalArgumentException(folder + " has heads of " + headDim + " dimensions (n_embd / n_head): Jlama's vector kernels need a multiple of 16"
+                    + " (e.g. n_embd 64 with 4 heads)");
         }
     }
 

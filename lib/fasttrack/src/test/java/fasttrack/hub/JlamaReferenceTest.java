@@ -75,6 +75,20 @@ class JlamaReferenceTest {
         compare(jlama, chars, new GptConfig(chars.vocabSize(), 64, 3, 4, 64, 0.1f, true, FeedForward.Activation.GELU_TANH), "chars");
     }
 
+    @Test
+    void foldersJlamaWouldComputeDifferentlyAreRefusedBeforeItRuns() {
+        GptConfig ok = new GptConfig(50, 16, 1, 4, 64, 0f, true, FeedForward.Activation.GELU_TANH);
+        JlamaReference.requireComparable(ok, dir);
+        for (var wrong : List.of(
+                java.util.Map.entry(ok.withTiedWeights(false), "untied"),
+                java.util.Map.entry(ok.withActivation(FeedForward.Activation.GELU), "exact GELU"),
+                java.util.Map.entry(new GptConfig(50, 16, 1, 4, 32, 0f, true, FeedForward.Activation.GELU_TANH), "heads of 8 dimensions"))) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> JlamaReference.requireComparable(wrong.getKey(), dir));
+            assertTrue(e.getMessage().contains(wrong.getValue()), e.getMessage());
+        }
+    }
+
     private void compare(JlamaReference jlama, Tokenizer tokenizer, GptConfig config, String name) throws Exception {
         Gpt model = HubFixtures.model(config, nd, 7, 0.3f);
         Path folder = Gpt2Folder.save(model, tokenizer, dir.resolve(name));
