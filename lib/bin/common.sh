@@ -127,7 +127,8 @@ build_jars() {
   # where lib/bin/test keeps the executed notebooks and lib/bin/book writes the book.
   local stamp="$REPO/lib/fasttrack/target/.source-files" sources goals=(package)
   sources="$(cd "$REPO" && find lib/*/src/main -type f | LC_ALL=C sort | cksum)"
-  [ "$(cat "$stamp" 2>/dev/null)" = "$sources" ] || goals=(-pl lib/kernel,lib/fasttrack clean package)
+  # lib/jlama-check (Jlama's jars for the hub tests' reference check) is in the list because lib/fasttrack depends on it.
+  [ "$(cat "$stamp" 2>/dev/null)" = "$sources" ] || goals=(-pl lib/kernel,lib/jlama-check,lib/fasttrack clean package)
   if ! (cd "$REPO" && mvn -B -q -DskipTests "${goals[@]}") >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     if grep -q "Could not resolve\|Could not transfer\|Failed to read artifact descriptor\|Non-resolvable" "$log"; then

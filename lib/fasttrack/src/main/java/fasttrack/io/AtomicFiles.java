@@ -3,6 +3,7 @@ package fasttrack.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +33,36 @@ public final class AtomicFiles {
         return write(target, bytes, () -> {});
     }
 
+    /** What a streamed file holds: written to the temp file's channel, in as many pieces as it likes. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(WritableByteChannel out) throws IOException;
+    }
+
+    /**
+     * As {@link #write(Path, byte[])} for a file too large to build in memory first (a model's
+     * weights): {@code content} streams it. If it throws, the target is left as it was.
+     */
+    public static Path write(Path target, Content content) throws IOException {
+        return write(target, content, () -> {});
+    }
+
     /** {@code beforeRename} runs between the forced temp file and the rename (tests simulate a crash there). */
     static Path write(Path target, byte[] bytes, Runnable beforeRename) throws IOException {
+        return write(target, out -> {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) out.write(buffer);
+        }, beforeRename);
+    }
+
+    static Path write(Path target, Content content, Runnable beforeRename) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, TEMP_PREFIX + target.getFileName() + "-", "");
         try {
             keepPermissions(target, tmp);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) channel.write(buffer);
+                content.writeTo(channel);
                 channel.force(true);
             }
             beforeRename.run();

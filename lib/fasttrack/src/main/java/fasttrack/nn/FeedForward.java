@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
@@ -17,18 +16,60 @@ import java.util.List;
 /** The position-wise MLP of a transformer block: C → hidden (GELU) → C, then dropout; usually hidden = 4C. */
 public final class FeedForward extends AbstractBlock implements LinearLayers {
 
+    /**
+     * Which GELU the hidden layer applies. Both are x·Φ(x) in spirit (Φ the standard normal CDF):
+     * <ul>
+     *   <li>{@link #GELU}: exact, x·Φ(x) = x/2·(1 + erf(x/√2)), the engine's {@code Activation.gelu};
+     *       the course's models use it. Hugging Face calls it {@code "gelu"}.</li>
+     *   <li>{@link #GELU_TANH}: GPT-2's approximation, x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))), within
+     *       about 1e-3 of the exact form; a model trained with it must be run with it. Hugging Face calls it
+     *       {@code "gelu_new"} (and {@code "gelu_pytorch_tanh"}).</li>
+     * </ul>
+     */
+    public enum Activation {
+        GELU, GELU_TANH;
+
+        private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+
+        /** The activation, elementwise. */
+        public NDArray apply(NDArray x) {
+            if (this == GELU) return ai.djl.nn.Activation.gelu(x);
+            // Every constant is an array the engine owns: DJL 0.35's mul(Number)/add(Number) free their
+            // temporary before backward reads it (rare NaN gradients), see Attention.scaledDotProduct.
+            NDManager m = x.getManager();
+            DataType type = x.getDataType();
+            NDArray half = m.full(new Shape(), 0.5f, type), one = m.full(new Shape(), 1f, type);
+            NDArray cubic = m.full(new Shape(), 0.044715f, type), scale = m.full(new Shape(), SQRT_2_OVER_PI, type);
+            NDArray inner = x.add(x.mul(x).mul(x).mul(cubic)).mul(scale);   // √(2/π)·(x + 0.044715·x³)
+            return x.mul(half).mul(inner.tanh().add(one));
+        }
+    }
+
     private Block up;           // Linear layers, or LoRA-wrapped ones
     private Block down;
     private final Dropout dropout;
     private final float dropoutRate;
+    private final Activation activation;
 
+    /** With the exact GELU. */
     public FeedForward(int embedDim, int hidden, float dropout) {
+        this(embedDim, hidden, dropout, Activation.GELU);
+    }
+
+    public FeedForward(int embedDim, int hidden, float dropout, Activation activation) {
         if (embedDim < 1 || hidden < 1) throw new IllegalArgumentException("embedDim and hidden must be >= 1, got " + embedDim + ", " + hidden);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        if (activation == null) throw new IllegalArgumentException("activation must be GELU or GELU_TANH, not null");
         up = addChildBlock("up", Linear.builder().setUnits(hidden).build());
         down = addChildBlock("down", Linear.builder().setUnits(embedDim).build());
         this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
         this.dropoutRate = dropout;
+        this.activation = activation;
+    }
+
+    /** The hidden layer's activation. */
+    public Activation activation() {
+        return activation;
     }
 
     @Override
@@ -60,7 +101,7 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = Activation.gelu(up.forward(ps, inputs, training).singletonOrThrow());
+        NDArray h = activation.apply(up.forward(ps, inputs, training).singletonOrThrow());
         NDArray out = down.forward(ps, new NDList(h), training).singletonOrThrow();
         return new NDList(Dropouts.apply(dropout, dropoutRate, ps, out, training));
     }

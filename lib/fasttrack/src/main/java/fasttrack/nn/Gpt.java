@@ -46,7 +46,7 @@ public final class Gpt extends AbstractBlock {
         positions = addChildBlock("positions", new LearnedPositionalEmbedding(config.blockSize(), config.embedDim()));
         dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
         for (int i = 0; i < config.layers(); i++) {
-            blocks.add(addChildBlock("block" + i, new TransformerBlock(TransformerBlock.Config.gpt(config.embedDim(), config.heads(), config.dropout()))));
+            blocks.add(addChildBlock("block" + i, new TransformerBlock(TransformerBlock.Config.gpt(config.embedDim(), config.heads(), config.dropout(), config.activation()))));
         }
         finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
         head = config.tieWeights() ? null : addChildBlock("head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());

@@ -10,16 +10,25 @@ package fasttrack.nn;
  * @param embedDim   the width C of every token vector
  * @param dropout    dropout rate in training
  * @param tieWeights whether the output layer reuses the token embedding (saves V·C parameters)
+ * @param activation the feed-forward networks' GELU: exact (the course's models) or GPT-2's tanh form;
+ *                   {@code null} means exact (what a checkpoint written before this option holds)
  */
-public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int embedDim, float dropout, boolean tieWeights) {
+public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int embedDim, float dropout, boolean tieWeights,
+                        FeedForward.Activation activation) {
 
     public GptConfig {
+        if (activation == null) activation = FeedForward.Activation.GELU;
         require(vocabSize >= 2, "vocabSize must be at least 2, got " + vocabSize);
         require(blockSize >= 1, "blockSize must be at least 1, got " + blockSize);
         require(layers >= 1, "layers must be at least 1, got " + layers);
         require(heads >= 1 && embedDim >= 1, "heads and embedDim must be at least 1, got " + heads + ", " + embedDim);
         require(embedDim % heads == 0, "embedDim " + embedDim + " is not divisible by heads " + heads);
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+    }
+
+    /** With the exact GELU, as every course model before GPT-2's weights. */
+    public GptConfig(int vocabSize, int blockSize, int layers, int heads, int embedDim, float dropout, boolean tieWeights) {
+        this(vocabSize, blockSize, layers, heads, embedDim, dropout, tieWeights, FeedForward.Activation.GELU);
     }
 
     /** The CPU reference: 4 layers, 4 heads, C = 128, context 128 (about 0.83 M parameters for 64 characters). */
@@ -32,9 +41,28 @@ public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int
         return new GptConfig(vocabSize, 256, 6, 6, 384, 0.2f, false);
     }
 
+    /**
+     * GPT-2 small (OpenAI's "124M", Hugging Face's {@code gpt2}): 50,257 tokens, context 1,024, 12
+     * layers of 12 heads, C = 768, dropout 0.1, output tied to the token embedding, tanh GELU:
+     * 124,439,808 parameters.
+     */
+    public static GptConfig gpt2Small() {
+        return new GptConfig(50257, 1024, 12, 12, 768, 0.1f, true, FeedForward.Activation.GELU_TANH);
+    }
+
     /** This shape with another dropout rate. */
     public GptConfig withDropout(float rate) {
-        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, rate, tieWeights);
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, rate, tieWeights, activation);
+    }
+
+    /** This shape with another feed-forward activation. */
+    public GptConfig withActivation(FeedForward.Activation activation) {
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, dropout, tieWeights, activation);
+    }
+
+    /** This shape with the output layer tied to the token embedding (true) or a layer of its own (false). */
+    public GptConfig withTiedWeights(boolean tied) {
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, dropout, tied, activation);
     }
 
     /**

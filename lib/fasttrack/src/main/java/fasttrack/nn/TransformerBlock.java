@@ -25,11 +25,27 @@ public final class TransformerBlock extends AbstractBlock {
      * @param dropout  dropout rate after attention and feed-forward
      * @param causal   whether attention is masked to the past
      * @param preNorm  pre-norm (true) or post-norm (false)
+     * @param activation the feed-forward network's GELU (exact, or GPT-2's tanh form)
      */
-    public record Config(int embedDim, int heads, int hidden, float dropout, boolean causal, boolean preNorm) {
-        /** The GPT layout: hidden 4C, causal, pre-norm. */
+    public record Config(int embedDim, int heads, int hidden, float dropout, boolean causal, boolean preNorm, FeedForward.Activation activation) {
+
+        public Config {
+            if (activation == null) throw new IllegalArgumentException("activation must be GELU or GELU_TANH, not null");
+        }
+
+        /** With the exact GELU. */
+        public Config(int embedDim, int heads, int hidden, float dropout, boolean causal, boolean preNorm) {
+            this(embedDim, heads, hidden, dropout, causal, preNorm, FeedForward.Activation.GELU);
+        }
+
+        /** The GPT layout: hidden 4C, causal, pre-norm, exact GELU. */
         public static Config gpt(int embedDim, int heads, float dropout) {
-            return new Config(embedDim, heads, 4 * embedDim, dropout, true, true);
+            return gpt(embedDim, heads, dropout, FeedForward.Activation.GELU);
+        }
+
+        /** The GPT layout with the given GELU (GPT-2 itself used {@code GELU_TANH}). */
+        public static Config gpt(int embedDim, int heads, float dropout, FeedForward.Activation activation) {
+            return new Config(embedDim, heads, 4 * embedDim, dropout, true, true, activation);
         }
     }
 
@@ -45,7 +61,7 @@ public final class TransformerBlock extends AbstractBlock {
         norm1 = addChildBlock("norm1", LayerNorm.builder().axis(2).build());
         attention = addChildBlock("attention", new MultiHeadAttention(config.embedDim(), config.heads(), config.causal(), config.dropout()));
         norm2 = addChildBlock("norm2", LayerNorm.builder().axis(2).build());
-        feedForward = addChildBlock("feedForward", new FeedForward(config.embedDim(), config.hidden(), config.dropout()));
+        feedForward = addChildBlock("feedForward", new FeedForward(config.embedDim(), config.hidden(), config.dropout(), config.activation()));
     }
 
     public Config config() {
