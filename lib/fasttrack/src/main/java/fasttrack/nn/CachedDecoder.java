@@ -85,7 +85,7 @@ public final class CachedDecoder {
      * counts its passes through them in {@code passes}.
      */
     private record Weights(int embed, int heads, int blockSize, int vocab, float[] tokens, float[] positions, Layer[] layers, Norm finalNorm, Dense head,
-                           AtomicLong passes) {}
+                           FeedForward.Activation activation, AtomicLong passes) {}
 
     /**
      * A pass's intermediate values, one row per token in flight, and the rows' tokens and positions.
@@ -145,7 +145,7 @@ public final class CachedDecoder {
         }
         return new Weights(embed, config.heads(), config.blockSize(), vocab, model.tokenEmbeddings().toFloatArray(), model.positionEmbeddings().toFloatArray(),
                 layers, norm(model.finalNorm()), new Dense(transpose(model.outputWeights().toFloatArray(), vocab, embed), null, embed, vocab),
-                new AtomicLong());
+                config.activation(), new AtomicLong());
     }
 
     private CachedDecoder(Weights weights) {
@@ -334,7 +334,7 @@ public final class CachedDecoder {
             layer.up().apply(normed, hidden, count);
             for (int j = 0; j < count; j++) {
                 float[] hid = hidden[j];
-                for (int i = 0; i < hid.length; i++) hid[i] = gelu(hid[i]);
+                for (int i = 0; i < hid.length; i++) hid[i] = m.weights.activation().apply(hid[i]);
             }
             layer.down().apply(hidden, ffOut, count);
             for (int j = 0; j < count; j++) {
@@ -376,19 +376,6 @@ public final class CachedDecoder {
                 for (int i = 0; i < d; i++) out[offset + i] += w * values[v + i];
             }
         }
-    }
-
-    /** GELU with the exact error function, as the engine's: x·Φ(x) = x/2·(1 + erf(x/√2)). */
-    static float gelu(float x) {
-        return (float) (0.5 * x * (1 + erf(x / Math.sqrt(2))));
-    }
-
-    /** erf to about 1e-7 (Numerical Recipes' Chebyshev fit of erfc), ample for float. */
-    static double erf(double x) {
-        double z = Math.abs(x), t = 1 / (1 + 0.5 * z);
-        double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-                + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? 1 - erfc : erfc - 1;
     }
 
     /** A linear layer's effective weight and bias: a LoRA layer's W + (α/r)·B·A unless already merged. */

@@ -43,6 +43,20 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
             NDArray inner = x.add(x.mul(x).mul(x).mul(cubic)).mul(scale);   // √(2/π)·(x + 0.044715·x³)
             return x.mul(half).mul(inner.tanh().add(one));
         }
+
+        /** The activation of one number, as {@link #apply(NDArray)} computes it: what plain-Java decoding uses. */
+        public float apply(float x) {
+            return this == GELU ? (float) (0.5 * x * (1 + erf(x / Math.sqrt(2))))
+                    : (float) (0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))));
+        }
+
+        /** erf to about 1e-7 (Numerical Recipes' Chebyshev fit of erfc), ample for float. */
+        static double erf(double x) {
+            double z = Math.abs(x), t = 1 / (1 + 0.5 * z);
+            double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+                    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+            return x >= 0 ? 1 - erfc : erfc - 1;
+        }
     }
 
     private Block up;           // Linear layers, or LoRA-wrapped ones

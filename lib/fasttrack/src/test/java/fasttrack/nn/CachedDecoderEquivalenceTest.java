@@ -49,7 +49,8 @@ class CachedDecoderEquivalenceTest {
                 new Case("3 heads of 6: C = 18 is no multiple of four inputs", new GptConfig(50, 24, 2, 3, 18, 0f, false), Adapter.NONE),
                 new Case("4 layers, 4 heads of 16, vocab 65", new GptConfig(65, 32, 4, 4, 64, 0f, false), Adapter.NONE),
                 new Case("unmerged LoRA on every linear layer", new GptConfig(30, 16, 2, 2, 16, 0f, false), Adapter.UNMERGED),
-                new Case("merged LoRA", new GptConfig(30, 16, 2, 2, 16, 0f, false), Adapter.MERGED));
+                new Case("merged LoRA", new GptConfig(30, 16, 2, 2, 16, 0f, false), Adapter.MERGED),
+                new Case("GPT-2's tanh GELU, tied", new GptConfig(40, 16, 2, 2, 16, 0f, true, FeedForward.Activation.GELU_TANH), Adapter.NONE));
     }
 
     private NDManager nd;

@@ -77,9 +77,9 @@ class CachedDecoderTest {
 
     @Test
     void erfMatchesKnownValues() {
-        assertEquals(0.0, CachedDecoder.erf(0), 1e-7);
-        assertEquals(0.8427007929497149, CachedDecoder.erf(1), 2e-7);
-        assertEquals(-0.9953222650189527, CachedDecoder.erf(-2), 2e-7);
-        assertEquals(0.9999779095030014, CachedDecoder.erf(3), 2e-7);
+        assertEquals(0.0, FeedForward.Activation.erf(0), 1e-7);
+        assertEquals(0.8427007929497149, FeedForward.Activation.erf(1), 2e-7);
+        assertEquals(-0.9953222650189527, FeedForward.Activation.erf(-2), 2e-7);
+        assertEquals(0.9999779095030014, FeedForward.Activation.erf(3), 2e-7);
     }
 }
