@@ -1,13 +1,13 @@
 package fasttrack.align;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
+import fasttrack.train.TrainingHistory;
+import fasttrack.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,38 +82,37 @@ public final class DpoTrainer extends PostTraining {
         while (step < end) trainStep();
     }
 
-    /** One step on a batch of pairs; returns its record. */
+    /** One step ({@link TrainingStep}) of the DPO loss on a batch of pairs; returns its record. */
     public Step trainStep() {
-        if (step >= config.steps()) throw new IllegalStateException("the run has ended after " + config.steps() + " steps");
         int[] picked = batchIndices(pairs.size());
         List<EncodedExample> rows = new ArrayList<>();
         for (int i : picked) rows.add(pairs.get(i)[0]);
         for (int i : picked) rows.add(pairs.get(i)[1]);   // chosen rows first, then rejected: one forward for both
         int b = picked.length;
-        try (NDManager scope = manager.newSubManager()) {
+        float[][] logProbs = new float[2][];                 // the policy's and the reference's, for the record
+        TrainingHistory.Step done = runStep(scope -> {
             NDArray[] batch = MaskedLoss.arrays(ResponseBatch.of(rows), scope);
-            // the reference runs before the collector opens: no graph, no gradients
+            // the reference runs before gradients are recorded: no graph
             NDArray ref = MaskedLoss.sequenceLogProbs(reference.logits(parameters, batch[0], false), batch[1], batch[2]);
-            Step record;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            return () -> {
                 // dropout off for the policy too (as TRL does by default): both see the same network, so z = 0 at the start
                 NDArray policy = MaskedLoss.sequenceLogProbs(model.logits(parameters, batch[0], false), batch[1], batch[2]);
-                NDArray value = loss(policy.get("0:" + b), policy.get(b + ":"), ref.get("0:" + b), ref.get(b + ":"), beta);
-                float[] p = policy.toFloatArray(), r = ref.toFloatArray();
-                double chosen = 0, rejected = 0, correct = 0;
-                for (int i = 0; i < b; i++) {
-                    double rw = beta * (p[i] - r[i]), rl = beta * (p[b + i] - r[b + i]);
-                    chosen += rw / b;
-                    rejected += rl / b;
-                    if (rw > rl) correct++;
-                }
-                record = new Step(step, value.getFloat(), chosen, rejected, chosen - rejected, correct / b);
-                collector.backward(value);
-            }
-            update(scope);
-            history.add(record);
-            return record;
+                logProbs[0] = policy.toFloatArray();
+                logProbs[1] = ref.toFloatArray();
+                return loss(policy.get("0:" + b), policy.get(b + ":"), ref.get("0:" + b), ref.get(b + ":"), beta);
+            };
+        });
+        float[] p = logProbs[0], r = logProbs[1];
+        double chosen = 0, rejected = 0, correct = 0;
+        for (int i = 0; i < b; i++) {
+            double rw = beta * (p[i] - r[i]), rl = beta * (p[b + i] - r[b + i]);
+            chosen += rw / b;
+            rejected += rl / b;
+            if (rw > rl) correct++;
         }
+        Step record = new Step(done.step(), done.loss(), chosen, rejected, chosen - rejected, correct / b);
+        history.add(record);
+        return record;
     }
 
     /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
+import fasttrack.train.GptTrainer;
 import java.util.List;
 
 /**
@@ -16,9 +17,9 @@ public final class MaskedLoss {
 
     private MaskedLoss() {}
 
-    /** log softmax(logits)[target] at every position: logits (B, T, V), targets (B, T) → (B, T). */
+    /** log softmax(logits)[target] at every position: logits (B, T, V), targets (B, T) → (B, T) ({@link GptTrainer#tokenLogProbs}). */
     public static NDArray tokenLogProbs(NDArray logits, NDArray targets) {
-        return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1);
+        return GptTrainer.tokenLogProbs(logits, targets);
     }
 
     /** −Σ mask·log p / Σ mask: the mean cross-entropy of the response tokens. */

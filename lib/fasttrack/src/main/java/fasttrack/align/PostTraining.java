@@ -9,6 +9,8 @@ import fasttrack.nn.TransformerBlock;
 import fasttrack.train.AdamW;
 import fasttrack.train.GptTrainer;
 import fasttrack.train.LearningRateSchedule;
+import fasttrack.train.TrainingHistory;
+import fasttrack.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -18,8 +20,8 @@ import java.util.Random;
 
 /**
  * What the SFT and DPO trainers share: the model's trainable weights grouped by where they sit
- * (embeddings, each block, the rest), a batch drawn from (seed, step), and one optimizer update over
- * the weights the {@link Unfreezing} policy allows at this step, with global-norm clipping. The
+ * (embeddings, each block, the rest), a batch drawn from (seed, step), and a {@link TrainingStep} of
+ * the trainer's loss over the weights the {@link Unfreezing} policy allows at this step. The
  * gradients of weights not updated this step are cleared, so nothing accumulates while frozen.
  */
 public abstract class PostTraining implements AutoCloseable {
@@ -48,6 +50,7 @@ public abstract class PostTraining implements AutoCloseable {
     private final Unfreezing unfreezing;
     private final LearningRateSchedule schedule;
     private final AdamW optimizer;
+    private final TrainingStep steps;
     private final Map<String, NDArray> trainable;
     private final Map<NDArray, Integer> group = new IdentityHashMap<>();   // −1 embeddings, i block i, layers the rest
     protected int step;
@@ -59,6 +62,7 @@ public abstract class PostTraining implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.steps());
         this.optimizer = AdamW.gpt(manager, config.weightDecay());
+        this.steps = new TrainingStep(optimizer, config.gradClip());
         List<TransformerBlock> blocks = model.blocks();
         for (int i = 0; i < blocks.size(); i++) {
             for (Pair<String, Parameter> p : blocks.get(i).getParameters()) group.put(p.getValue().getArray(), i);
@@ -92,23 +96,29 @@ public abstract class PostTraining implements AutoCloseable {
 
     /** Indices of the examples in the batch for {@code step}: random, fixed by seed and step. */
     protected int[] batchIndices(int size) {
-        Random random = new Random(config.seed() * 0x9E3779B97F4A7C15L + step);
+        Random random = TrainingStep.batchRandom(config.seed(), step);
         int[] picked = new int[config.batchSize()];
         for (int i = 0; i < picked.length; i++) picked[i] = random.nextInt(size);
         return picked;
     }
 
-    /** Clips and applies the update for this step, clears every gradient; returns the global gradient norm. */
-    protected double update(NDManager scope) {
+    /**
+     * One {@link TrainingStep} of {@code loss} over the weights this step may change; the others'
+     * gradients, filled by the same backward, are dropped. Advances the step; returns its record.
+     */
+    protected TrainingHistory.Step runStep(TrainingStep.Loss loss) {
+        if (step >= config.steps()) throw new IllegalStateException("the run has ended after " + config.steps() + " steps");
         Map<String, NDArray> updatable = updatable(step);
-        double norm = GptTrainer.gradientNorm(updatable.values());
-        if (!Double.isFinite(norm)) throw new IllegalStateException("the gradients became " + norm + " at step " + step + ": lower the learning rate");
-        optimizer.step(updatable, schedule.at(step), GptTrainer.clipScale(norm, config.gradClip()));
-        List<NDArray> frozen = new ArrayList<>();   // frozen this step: drop their gradients
+        TrainingHistory.Step done = steps.run(manager, config.seed(), step, schedule.at(step), updatable, loss);
+        List<NDArray> frozen = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : trainable.entrySet()) if (!updatable.containsKey(e.getKey())) frozen.add(e.getValue());
-        GptTrainer.clearGradients(frozen, scope);
+        if (!frozen.isEmpty()) {
+            try (NDManager scope = manager.newSubManager()) {
+                GptTrainer.clearGradients(frozen, scope);
+            }
+        }
         step++;
-        return norm;
+        return done;
     }
 
     protected static <T> List<T> pick(List<T> all, int[] indices) {

@@ -1,11 +1,10 @@
 package fasttrack.align;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
+import fasttrack.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,21 +49,13 @@ public final class SftTrainer extends PostTraining {
         while (step < end) trainStep();
     }
 
-    /** One step; returns its batch loss. */
+    /** One step ({@link TrainingStep}) of the masked loss on a batch of examples; returns its batch loss. */
     public double trainStep() {
-        if (step >= config.steps()) throw new IllegalStateException("the run has ended after " + config.steps() + " steps");
-        Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + step));   // dropout masks fixed by seed and step
-        try (NDManager scope = manager.newSubManager()) {
+        double loss = runStep(scope -> {
             NDArray[] batch = MaskedLoss.arrays(ResponseBatch.of(pick(examples, batchIndices(examples.size()))), scope);
-            double loss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray value = MaskedLoss.loss(model.logits(parameters, batch[0], true), batch[1], batch[2]);
-                loss = value.getFloat();
-                collector.backward(value);
-            }
-            update(scope);
-            losses.add(loss);
-            return loss;
-        }
+            return () -> MaskedLoss.loss(model.logits(parameters, batch[0], true), batch[1], batch[2]);
+        }).loss();
+        losses.add(loss);
+        return loss;
     }
 }

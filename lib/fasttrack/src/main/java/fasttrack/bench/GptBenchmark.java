@@ -14,6 +14,7 @@ import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Banner;
 import fasttrack.runtime.ProcessMemory;
 import fasttrack.runtime.Setup;
+import fasttrack.scale.TransformerFlops;
 import fasttrack.text.CharTokenizer;
 import fasttrack.text.Corpus;
 import fasttrack.train.GptTrainer;
@@ -293,7 +294,7 @@ public final class GptBenchmark {
         double tokens = BATCH * 128.0;
         String name = String.format(Locale.ROOT, "training, dropout %.1f: tokens/s (batch %d x 128, median of %d steps)", dropout, BATCH, steps);
         row(name, tokens / ms * 1000, theirs == null ? null : tokens / theirs * 1000);
-        double flops = trainingFlopsPerStep(config, BATCH), ofCeiling = flops / (ms / 1000) / 1e9 / ceilingOurs;
+        double flops = TransformerFlops.trainingStep(config, BATCH), ofCeiling = flops / (ms / 1000) / 1e9 / ceilingOurs;
         rows.add(new String[] {String.format(Locale.ROOT, "  same, %% of own matmul ceiling (%.2f GFLOP/step)", flops / 1e9),
                 percent(ofCeiling), theirs == null || ceilingTheirs == null ? "-" : percent(flops / (theirs / 1000) / 1e9 / ceilingTheirs), ""});
         String which = String.format(Locale.ROOT, "training, dropout %.1f", dropout);
@@ -381,18 +382,6 @@ public final class GptBenchmark {
                     fmt(early) + " / " + fmt(late), "-", ""});
             target("resident memory flat: growth from step " + MEMORY_SETTLED_STEP + " to " + memorySteps + " <= 5%", 100 * (late - early) / early, 5, false, "%+.1f%%");
         }
-    }
-
-    /**
-     * Matrix-product FLOPs of one training step (forward 2 per multiply-add, backward twice that):
-     * 6·tokens·(matrix parameters) for the linear layers and the head, plus attention's q·kᵀ and
-     * weights·v, 2·2·T·C per token per layer forward, 3× that with backward.
-     */
-    static double trainingFlopsPerStep(GptConfig c, int batch) {
-        double tokens = (double) batch * c.blockSize();
-        double matrices = c.layers() * 12.0 * c.embedDim() * c.embedDim() + (double) c.embedDim() * c.vocabSize();
-        double attention = c.layers() * 4.0 * c.blockSize() * c.embedDim();
-        return tokens * (6 * matrices + 3 * attention);
     }
 
     private double tokensPerSecond(Generator generator, int[] prompt, boolean cache) {

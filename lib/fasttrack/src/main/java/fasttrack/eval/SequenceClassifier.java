@@ -1,17 +1,16 @@
 package fasttrack.eval;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import fasttrack.nn.Gpt;
 import fasttrack.train.AdamW;
 import fasttrack.train.GptTrainer;
+import fasttrack.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -206,8 +205,8 @@ public final class SequenceClassifier implements AutoCloseable {
         int next = n, every = Math.max(1, config.steps() / 10), reported = 0;
         long started = System.nanoTime();
         try (AdamW optimizer = AdamW.gpt(manager, config.weightDecay())) {
+            TrainingStep steps = new TrainingStep(optimizer, CLIP);
             for (int step = 0; step < config.steps(); step++) {
-                Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + step));   // dropout masks
                 long[] x = new long[batch * length], y = new long[batch];
                 for (int b = 0; b < batch; b++) {
                     if (next == n) {
@@ -218,20 +217,11 @@ public final class SequenceClassifier implements AutoCloseable {
                     for (int t = 0; t < length; t++) x[b * length + t] = ids[row][t];
                     y[b] = labels[row];
                 }
-                try (NDManager scope = manager.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                losses.add(steps.run(manager, config.seed(), step, config.learningRate(), trainable, scope -> {
                     NDArray inputs = scope.create(x, new Shape(batch, length)).toDevice(device, false);
-                    NDArray targets = scope.create(y, new Shape(batch, 1)).toDevice(device, false);
-                    NDArray loss = logits(inputs, true).logSoftmax(-1).gather(targets, -1).mean().neg();
-                    double value = loss.getFloat();
-                    collector.backward(loss);
-                    double norm = GptTrainer.gradientNorm(trainable.values());
-                    if (!Double.isFinite(value) || !Double.isFinite(norm)) {
-                        throw new IllegalStateException("step " + step + ": loss " + value + ", gradient norm " + norm
-                                + ": training diverged. Lower the learning rate (now " + config.learningRate() + ")");
-                    }
-                    optimizer.step(trainable, config.learningRate(), GptTrainer.clipScale(norm, CLIP));
-                    losses.add(value);
-                }
+                    NDArray targets = scope.create(y, new Shape(batch)).toDevice(device, false);
+                    return () -> GptTrainer.crossEntropy(logits(inputs, true), targets);
+                }).loss());
                 if (progress != null && ((step + 1) % every == 0 || step + 1 == config.steps())) {
                     double seconds = (System.nanoTime() - started) / 1e9;
                     double mean = losses.subList(reported, step + 1).stream().mapToDouble(Double::doubleValue).average().orElseThrow();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import fasttrack.nn.Attention;
+import fasttrack.train.GptTrainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,7 +224,7 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
 
     /** The mean next-token loss at each position of logits (B, T, V) against targets (B, T): T values. */
     static double[] lossByPosition(NDArray logits, NDArray targets) {
-        NDArray losses = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).neg();   // (B, T)
+        NDArray losses = GptTrainer.tokenLogProbs(logits, targets).neg();   // (B, T)
         float[] mean = losses.mean(new int[] {0}).toFloatArray();
         double[] out = new double[mean.length];
         for (int i = 0; i < out.length; i++) out[i] = mean[i];

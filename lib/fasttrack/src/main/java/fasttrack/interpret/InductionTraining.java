@@ -1,12 +1,11 @@
 package fasttrack.interpret;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import fasttrack.train.AdamW;
 import fasttrack.train.GptTrainer;
+import fasttrack.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -86,6 +85,7 @@ public final class InductionTraining {
         Random random = new Random(config.seed());
         int textRows = (int) Math.round(config.batchSize() * config.textFraction());
         try (NDManager manager = parent.newSubManager(); AdamW optimizer = new AdamW(manager, 0.9f, 0.99f, 1e-8f, 0f)) {
+            TrainingStep steps = new TrainingStep(optimizer, 1f);
             for (int step = 0; step <= config.steps(); step++) {
                 if (step % config.evalEvery() == 0 || step == config.steps()) {
                     Progress p = measure(manager, step);
@@ -97,14 +97,8 @@ public final class InductionTraining {
                 if (step == config.steps()) break;
                 int[][] rows = repeats.batch(random, config.batchSize());
                 for (int i = 0; i < textRows; i++) rows[i] = window(text, random);
-                try (NDManager scope = manager.newSubManager()) {
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray loss = GptTrainer.crossEntropy(model.forward(inputs(scope, rows)).logits(), targets(scope, rows));
-                        if (!Float.isFinite(loss.getFloat())) throw new IllegalStateException("the loss became " + loss.getFloat() + " at step " + step + ": lower the learning rate (now " + config.learningRate() + ")");
-                        collector.backward(loss);
-                    }
-                    optimizer.step(model.weights(), config.learningRate(), GptTrainer.clipScale(GptTrainer.gradientNorm(model.weights().values()), 1f));
-                }
+                steps.run(manager, config.seed(), step, config.learningRate(), model.weights(),
+                        scope -> () -> GptTrainer.crossEntropy(model.forward(inputs(scope, rows)).logits(), targets(scope, rows)));
             }
         }
         return history;

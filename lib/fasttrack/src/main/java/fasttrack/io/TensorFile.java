@@ -1,6 +1,7 @@
 package fasttrack.io;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -30,6 +31,8 @@ import java.util.List;
 public record TensorFile(String magic, String kind, String hint) {
 
     private static final int CHECKSUM = 32;
+    /** JSON has no NaN, but a header may hold one (a skipped training step's loss): written as Gson reads it back. */
+    private static final Gson JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     /** A file's verified header and its tensors, read in order with {@link #next}. */
     public static final class Contents<H> {
@@ -56,7 +59,7 @@ public record TensorFile(String magic, String kind, String hint) {
 
     /** Writes {@code header} (as JSON) and {@code tensors} to {@code file}, atomically, with a checksum. */
     public Path write(Path file, Object header, List<float[]> tensors) throws IOException {
-        byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+        byte[] json = JSON.toJson(header).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(magicBytes());
@@ -94,7 +97,7 @@ public record TensorFile(String magic, String kind, String hint) {
         int headerLength = in.getInt();
         H header;
         try {
-            header = new Gson().fromJson(new String(bytes, in.position(), headerLength, StandardCharsets.UTF_8), headerType);
+            header = JSON.fromJson(new String(bytes, in.position(), headerLength, StandardCharsets.UTF_8), headerType);
         } catch (JsonParseException e) {
             throw new IllegalArgumentException(file + " has an unreadable header: " + e.getMessage(), e);
         }

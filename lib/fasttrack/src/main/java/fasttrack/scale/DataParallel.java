@@ -11,6 +11,7 @@ import fasttrack.nn.Gpt;
 import fasttrack.train.AdamW;
 import fasttrack.train.GptTrainer;
 import fasttrack.train.TokenBatches;
+import fasttrack.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.Map;
  * Data-parallel training, simulated in one process: p replicas of one model each take 1/p of every
  * batch, compute their gradients, average them with {@link AllReduce#ringMean ring all-reduce} (what
  * the devices' interconnect would carry), and apply the same AdamW update to their own copy of the
- * weights, so the replicas never drift apart. Because the loss is a mean over tokens and the shards
+ * weights ({@link TrainingStep#finish}: clipped by the mean's global norm, skipped by all alike when it
+ * is not finite), so the replicas never drift apart. Because the loss is a mean over tokens and the shards
  * are equal, the averaged gradient is the whole batch's gradient: p replicas take exactly the step one
  * model would take on the whole batch.
  */
@@ -31,7 +33,7 @@ public final class DataParallel implements AutoCloseable {
     private final List<Gpt> replicas;
     private final List<Map<String, NDArray>> weights = new ArrayList<>();
     private final List<AdamW> optimizers = new ArrayList<>();
-    private final float gradClip;
+    private final List<TrainingStep> steps = new ArrayList<>();
     private final NDManager manager;
     private final ParameterStore parameters;
     private long elementsSent;
@@ -59,10 +61,12 @@ public final class DataParallel implements AutoCloseable {
             }
         }
         this.replicas = List.copyOf(replicas);
-        this.gradClip = gradClip;
         this.manager = parent.newSubManager();
         this.parameters = new ParameterStore(manager, false);
-        for (int i = 0; i < replicas.size(); i++) optimizers.add(AdamW.gpt(manager, weightDecay));
+        for (int i = 0; i < replicas.size(); i++) {
+            optimizers.add(AdamW.gpt(manager, weightDecay));
+            steps.add(new TrainingStep(optimizers.get(i), gradClip));
+        }
     }
 
     /** One data-parallel step on {@code batch} at learning rate {@code lr}; returns the whole batch's mean loss. */
@@ -84,12 +88,9 @@ public final class DataParallel implements AutoCloseable {
                 gradients[r] = flatten(weights.get(r));
             }
             elementsSent = AllReduce.ringMean(gradients);
-            double norm = 0;
-            for (float g : gradients[0]) norm += (double) g * g;
-            float scale = GptTrainer.clipScale(Math.sqrt(norm), gradClip);
-            for (int r = 0; r < p; r++) {
+            for (int r = 0; r < p; r++) {   // each clips and updates, or skips, on the same mean gradient: the same step
                 unflatten(gradients[r], weights.get(r), scope);
-                optimizers.get(r).step(weights.get(r), lr, scale);
+                steps.get(r).finish(loss, weights.get(r), lr, scope);
             }
         }
         return loss;

@@ -13,6 +13,7 @@ import fasttrack.nn.Gpt;
 import fasttrack.train.AdamW;
 import fasttrack.train.GptTrainer;
 import fasttrack.train.TokenBatches;
+import fasttrack.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +42,12 @@ public final class MixedPrecision implements AutoCloseable {
     private final Map<String, NDArray> masters = new LinkedHashMap<>();
     private final List<NDArray> halves = new ArrayList<>();
     private final AdamW optimizer;
-    private final float gradClip;
+    private final TrainingStep steps;
     private final int growthInterval;
     private final NDManager manager;
     private final ParameterStore parameters;
     private float lossScale;
     private int goodSteps;
-    private int skipped;
 
     /**
      * @param master         the float32 model that is trained
@@ -63,7 +63,8 @@ public final class MixedPrecision implements AutoCloseable {
         for (Pair<String, Parameter> p : master.getParameters()) masters.put(p.getKey(), p.getValue().getArray());
         for (Pair<String, Parameter> p : half.getParameters()) halves.add(p.getValue().getArray());
         this.optimizer = AdamW.gpt(manager, weightDecay);
-        this.gradClip = gradClip;
+        // Overflows in a row are not divergence here: each halves the scale until the gradients fit.
+        this.steps = new TrainingStep(optimizer, gradClip, Integer.MAX_VALUE);
         this.growthInterval = growthInterval;
         this.lossScale = initialScale;
         this.parameters = new ParameterStore(manager, false);
@@ -81,7 +82,7 @@ public final class MixedPrecision implements AutoCloseable {
 
     /** Steps skipped because the scaled gradients overflowed. */
     public int skippedSteps() {
-        return skipped;
+        return steps.skipped();
     }
 
     /** One step on {@code batch}; returns the float32 loss (also for a skipped step). */
@@ -100,25 +101,21 @@ public final class MixedPrecision implements AutoCloseable {
                 collector.backward(logits.mul(seed).sum());
             }
             Map<String, NDArray> gradients = new LinkedHashMap<>();
-            boolean finite = true;
             double sumOfSquares = 0;
             int i = 0;
             for (String name : masters.keySet()) {
                 NDArray g = halves.get(i++).getGradient().toType(DataType.FLOAT32, false).div(scope.create(lossScale));
                 double norm = g.norm().getFloat();
-                finite &= Double.isFinite(norm);
                 sumOfSquares += norm * norm;
                 gradients.put(name, g);
             }
             GptTrainer.clearGradients(halves, scope);   // the float16 copy's, which no optimizer clears
-            if (!finite) {
-                skipped++;
+            if (steps.update(masters, gradients, Double.isFinite(loss) ? Math.sqrt(sumOfSquares) : Double.NaN, lr)) {
+                if (++goodSteps % growthInterval == 0) lossScale *= 2;
+            } else {   // an overflow: the step is skipped and the scale halved
                 goodSteps = 0;
                 lossScale = Math.max(1, lossScale / 2);
-                return loss;
             }
-            optimizer.step(masters, gradients, lr, GptTrainer.clipScale(Math.sqrt(sumOfSquares), gradClip));
-            if (++goodSteps % growthInterval == 0) lossScale *= 2;
             return loss;
         }
     }

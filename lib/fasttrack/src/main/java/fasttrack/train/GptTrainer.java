@@ -1,14 +1,11 @@
 package fasttrack.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import fasttrack.nn.Gpt;
@@ -25,7 +22,8 @@ import java.util.function.Consumer;
  * Trains a {@link Gpt} to predict the next token: AdamW, warm-up + cosine learning rate, gradient
  * clipping by global norm, evaluation on fixed train and validation batches every few steps, and
  * checkpoints that resume exactly (same batches, same dropout masks, same optimizer state). A step
- * with non-finite gradients is skipped and recorded (its gradient norm is NaN in the history).
+ * whose loss or gradients are not finite is skipped and recorded (its gradient norm is not finite in
+ * the history); a run of them fails as divergence ({@link TrainingStep}).
  * Frozen weights (a LoRA model's base) are neither updated nor given optimizer state.
  *
  * <p>Every step runs in its own NDManager, closed at the end of the step, so native memory stays
@@ -121,17 +119,11 @@ public final class GptTrainer implements AutoCloseable {
     /** The weights that train (all but the frozen ones, e.g. a LoRA model's base). */
     private final Map<String, NDArray> trainable;
     private final TrainingHistory history;
+    private final TrainingStep steps;
     private int step;
-    private int consecutiveSkips;
     private Gpt teacher;                        // set by distillFrom: soft targets instead of the data's next tokens
     private float temperature;
     private ParameterStore teacherParameters;
-
-    /**
-     * A step whose gradients are not finite is skipped (no update) rather than allowed to poison
-     * the weights, as mixed-precision trainers do; a run of them means real divergence.
-     */
-    private static final int MAX_CONSECUTIVE_SKIPS = 5;
 
     private static final NDIndex ALL = new NDIndex("...");
 
@@ -153,6 +145,7 @@ public final class GptTrainer implements AutoCloseable {
         this.validation = new TokenBatches(validationTokens, model.config().blockSize(), config.batchSize());
         this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
         this.optimizer = AdamW.gpt(manager, config.weightDecay());
+        this.steps = new TrainingStep(optimizer, config.gradClip());
         this.parameters = new ParameterStore(manager, false);
         this.history = history;
         this.step = step;
@@ -235,53 +228,28 @@ public final class GptTrainer implements AutoCloseable {
         return history;
     }
 
-    /** One optimisation step on the batch for the current step; returns its loss. */
+    /**
+     * One optimisation step on the batch for the current step; returns its loss. The step itself
+     * (seeded dropout, its own NDManager, backward, clipping, AdamW or a skip, the record) is
+     * {@link TrainingStep#run}: what is this trainer's own is the loss.
+     */
     double trainStep() {
-        // Dropout masks come from the engine's generator: seeding it per step makes a resumed run
-        // draw exactly the masks an uninterrupted one would.
-        long started = System.nanoTime();
-        Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + step));
-        TokenBatches.Batch batch = train.batch(config.seed(), step);
-        float lr = schedule.at(step);
-        double loss;
-        try (NDManager scope = manager.newSubManager()) {
-            // The teacher runs before the collector opens, so no graph is recorded for it.
+        TrainingHistory.Step done = steps.run(manager, config.seed(), step, schedule.at(step), trainable, scope -> {
+            TokenBatches.Batch batch = train.batch(config.seed(), step);
             NDArray inputs = inputs(scope, batch);
-            NDArray soft = teacher == null ? null : teacher.logits(teacherParameters, inputs, false).div(temperature).softmax(-1);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray value = soft == null ? loss(scope, inputs, batch, true)
-                        : distillationLoss(soft, model.logits(parameters, inputs, true), temperature);
-                loss = value.getFloat();
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("the loss became " + loss + " at step " + step
-                            + ": training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
-                }
-                collector.backward(value);
-                double norm = gradientNorm(trainable.values());
-                if (!update(trainable, norm, lr)) clearGradients(trainable.values(), scope);   // the optimizer did not clear them
-                history.add(new TrainingHistory.Step(step, loss, lr, norm, (System.nanoTime() - started) / 1e9));
-            }
-        }
+            if (teacher == null) return () -> loss(scope, inputs, batch, true);
+            // The teacher runs before gradients are recorded: no graph is built for it.
+            NDArray soft = teacher.logits(teacherParameters, inputs, false).div(temperature).softmax(-1);
+            return () -> distillationLoss(soft, model.logits(parameters, inputs, true), temperature);
+        });
+        history.add(done);
         step++;
-        return loss;
+        return done.loss();
     }
 
-    /**
-     * Applies the optimizer, with the gradients clipped to the configured global norm, unless that
-     * norm is not finite; too many such steps in a row is divergence. Returns whether it updated
-     * (and so cleared the gradients).
-     */
+    /** {@link TrainingStep#update}: AdamW with clipping, or a skip when {@code gradNorm} is not finite; returns whether it updated. */
     boolean update(Map<String, NDArray> weights, double gradNorm, float lr) {
-        if (Double.isFinite(gradNorm)) {
-            optimizer.step(weights, lr, clipScale(gradNorm, config.gradClip()));
-            consecutiveSkips = 0;
-            return true;
-        }
-        if (++consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
-            throw new IllegalStateException("the gradients were not finite for " + consecutiveSkips + " steps in a row (step "
-                    + step + "): training diverged. Lower maxLr (now " + config.maxLr() + ") or keep gradient clipping on");
-        }
-        return false;
+        return steps.update(weights, gradNorm, lr);
     }
 
     /** The mean loss over the configured number of fixed evaluation batches of {@code tokens}. */
@@ -306,9 +274,17 @@ public final class GptTrainer implements AutoCloseable {
         return crossEntropy(model.logits(parameters, inputs, training), targets);
     }
 
-    /** Mean cross-entropy −log softmax(logits)[target] over every position: logits (B, T, V), targets (B, T). */
+    /**
+     * Mean cross-entropy −log softmax(logits)[target] over every position: logits (B, T, V) and targets
+     * (B, T) for next tokens, or logits (B, classes) and targets (B) for labels.
+     */
     public static NDArray crossEntropy(NDArray logits, NDArray targets) {
-        return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
+        return tokenLogProbs(logits, targets).mean().neg();
+    }
+
+    /** log softmax(logits)[target] at every position: logits (..., V), targets (...) → (...). */
+    public static NDArray tokenLogProbs(NDArray logits, NDArray targets) {
+        return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1);
     }
 
     /**

@@ -30,7 +30,7 @@ public final class TokenBatches {
 
     /** The batch for {@code step} of a run seeded with {@code seed}. */
     public Batch batch(long seed, long step) {
-        Random random = new Random(seed * 0x9E3779B97F4A7C15L + step);
+        Random random = TrainingStep.batchRandom(seed, step);
         long[] inputs = new long[batchSize * blockSize], targets = new long[batchSize * blockSize];
         for (int b = 0; b < batchSize; b++) {
             int offset = random.nextInt(tokens.length - blockSize);

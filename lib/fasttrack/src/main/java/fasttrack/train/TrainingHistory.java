@@ -84,12 +84,13 @@ public final class TrainingHistory {
                 .column("time per step", millisPerStep, Format.MILLIS);
     }
 
-    /** Per-step batch loss (thin) with the evaluations' train and validation losses. */
+    /** Per-step batch loss (thin; a step skipped for a non-finite loss is left out) with the evaluations' train and validation losses. */
     public Figure plot(String title) {
-        if (steps.isEmpty()) throw new IllegalStateException("nothing to plot: no training step has run");
-        double[] x = steps.stream().mapToDouble(s -> s.step() + 1).toArray();
+        List<Step> finite = steps.stream().filter(s -> Double.isFinite(s.loss())).toList();
+        if (finite.isEmpty()) throw new IllegalStateException("nothing to plot: no training step with a finite loss has run");
+        double[] x = finite.stream().mapToDouble(s -> s.step() + 1).toArray();
         Map<String, double[]> lines = new LinkedHashMap<>();
-        lines.put("batch loss", steps.stream().mapToDouble(Step::loss).toArray());
+        lines.put("batch loss", finite.stream().mapToDouble(Step::loss).toArray());
         Figure figure = Plots.line(title, "step", "cross-entropy (nats per token)", x, lines);
         if (!evaluations.isEmpty()) {
             var chart = (org.knowm.xchart.XYChart) figure.chart();
