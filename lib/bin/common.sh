@@ -4,7 +4,11 @@
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 KERNEL_NAME="${FASTTRACK_KERNEL_NAME:-fasttrack-java}"
 KERNEL_JAR="$REPO/lib/kernel/target/fasttrack-kernel.jar"
-HELPER_JAR="$REPO/lib/fasttrack/target/fasttrack-lib.jar"
+# The library's three tiers (pom.xml): support, the course, the applications. The applications' jar and its
+# target/lib (which holds the other two tiers' jars and every dependency) are the one classpath of everything.
+COURSE_JAR="$REPO/lib/fasttrack/target/fasttrack-lib.jar"
+APPS_JAR="$REPO/lib/apps/target/fasttrack-apps.jar"
+CLASSPATH_ALL="$APPS_JAR:$REPO/lib/apps/target/lib/*"
 DEBIAN_JUPYTER_PACKAGES="jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-jupyter-kernel-test"
 
 export DJL_OFFLINE=true           # DJL must never reach for the network (see data/README.md)
@@ -119,16 +123,16 @@ ensure_jupyter() {
 }
 
 build_jars() {
-  say "Building the kernel and the helper library (Maven)"
+  say "Building the kernel and the library (Maven)"
   local log; log="$(mktemp)"
   # A moved or deleted source leaves its old class in target/, where the kernel would still see it
   # (two LoraConfig classes, say): when the set of source files changed since the last build, clean first.
   # The clean is the modules' only (-pl): the parent project's clean would delete the repository's target/,
   # where lib/bin/test keeps the executed notebooks and lib/bin/book writes the book.
-  local stamp="$REPO/lib/fasttrack/target/.source-files" sources goals=(package)
+  local stamp="$REPO/lib/apps/target/.source-files" sources goals=(package)
   sources="$(cd "$REPO" && find lib/*/src/main -type f | LC_ALL=C sort | cksum)"
   # lib/jlama-check (Jlama's jars for the hub tests' reference check) is in the list because lib/fasttrack depends on it.
-  [ "$(cat "$stamp" 2>/dev/null)" = "$sources" ] || goals=(-pl lib/kernel,lib/jlama-check,lib/fasttrack clean package)
+  [ "$(cat "$stamp" 2>/dev/null)" = "$sources" ] || goals=(-pl lib/kernel,lib/jlama-check,lib/support,lib/fasttrack,lib/apps clean package)
   if ! (cd "$REPO" && mvn -B -q -DskipTests "${goals[@]}") >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     if grep -q "Could not resolve\|Could not transfer\|Failed to read artifact descriptor\|Non-resolvable" "$log"; then
@@ -146,9 +150,9 @@ build_jars() {
 install_kernelspec() {
   local dir; dir="$(mktemp -d)/$KERNEL_NAME"
   mkdir -p "$dir"
-  "$PYTHON" - "$dir/kernel.json" "$JAVA_HOME/bin/java" "$KERNEL_JAR" "$REPO" "$HELPER_JAR" <<'PY'
+  "$PYTHON" - "$dir/kernel.json" "$JAVA_HOME/bin/java" "$KERNEL_JAR" "$REPO" "$CLASSPATH_ALL" <<'PY'
 import json, sys
-out, java, kernel_jar, repo, helper_jar = sys.argv[1:]
+out, java, kernel_jar, repo, classpath = sys.argv[1:]
 spec = {
     "argv": [java, "-XX:+IgnoreUnrecognizedVMOptions", "-Djava.awt.headless=true",
              "-jar", kernel_jar, "{connection_file}"],
@@ -157,7 +161,7 @@ spec = {
     "interrupt_mode": "message",
     "env": {
         "FASTTRACK_HOME": repo,
-        "FASTTRACK_KERNEL_CLASSPATH": helper_jar + ":" + repo + "/lib/fasttrack/target/lib/*",
+        "FASTTRACK_KERNEL_CLASSPATH": classpath,
         "DJL_OFFLINE": "true",
     },
     "metadata": {"debugger": False},
@@ -174,7 +178,7 @@ PY
 # Notebook 14's sentence vectors (data/vectors/, ignored by git): built once, rebuilt when the texts
 # or the encoder change; when all are current this is a one-second check.
 build_vectors() {
-  FASTTRACK_HOME="$REPO" "$JAVA" -cp "$HELPER_JAR:$REPO/lib/fasttrack/target/lib/*" \
+  FASTTRACK_HOME="$REPO" "$JAVA" -cp "$CLASSPATH_ALL" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=error fasttrack.retrieval.CourseVectors \
     || die "encoding the retrieval collections for notebook 14 failed (see above)." \
            "Delete data/vectors/ and run this command again; if it fails again, run: lib/bin/test"

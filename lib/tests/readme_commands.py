@@ -239,7 +239,7 @@ def checkpoint_present(target):
     ours = None
     try:
         with tempfile.TemporaryDirectory(prefix=".tmp-readme-", dir=target.parent) as scratch:
-            jar = REPO / "lib/fasttrack/target/fasttrack-lib.jar"
+            jar = REPO / "lib/apps/target/fasttrack-apps.jar"
             if not jar.exists():
                 raise Failure(f"no {jar.relative_to(REPO)} to write a test checkpoint with: build it (lib/bin/test does) first")
             java = Path(os.environ["JAVA_HOME"], "bin/java") if os.environ.get("JAVA_HOME") else "java"

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import fasttrack.data.Dataset2d;
-import fasttrack.plot.DecisionBoundary;
+import fasttrack.data.DecisionBoundary;
 import fasttrack.runtime.Setup;
 import org.junit.jupiter.api.Test;
 

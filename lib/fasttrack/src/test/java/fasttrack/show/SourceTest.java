@@ -20,9 +20,10 @@ class SourceTest {
 
     @Test
     void aWholeClassIsItsFileAsCompiled() throws Exception {
-        Source source = Source.of(Check.class);
-        assertEquals(file(Check.class).stripTrailing(), source.code());
-        assertEquals("lib/fasttrack/src/main/java/fasttrack/check/Check.java", source.path());
+        Source source = Source.of(Attention.class);
+        assertEquals(file(Attention.class).stripTrailing(), source.code());
+        assertEquals("lib/fasttrack/src/main/java/fasttrack/nn/Attention.java", source.path());
+        assertEquals("lib/support/src/main/java/fasttrack/check/Check.java", Source.of(Check.class).path(), "another tier's jar, its own path");
     }
 
     @Test
@@ -65,7 +66,7 @@ class SourceTest {
     void theHtmlHighlightsAndEscapes() {
         String html = Source.of(Check.class, "that").html();
         assertTrue(html.contains("<span style=\"color:#d73a49;font-weight:bold\">public</span>"), html);
-        assertTrue(html.contains("lib/fasttrack/src/main/java/fasttrack/check/Check.java, lines "));
+        assertTrue(html.contains("lib/support/src/main/java/fasttrack/check/Check.java, lines "));
         assertFalse(html.contains("<CheckFailed>"));
     }
 

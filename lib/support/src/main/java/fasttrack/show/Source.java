@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  * The exact source of a library class or member, shown highlighted in the notebook with its file and
  * line numbers: the code a learner does not rewrite is read, never a black box.
  *
- * <p>The helper jar carries its own {@code .java} files (under {@code fasttrack-sources/}), so what is
+ * <p>Each of the library's jars carries its own {@code .java} files (under {@code fasttrack-sources/}), so what is
  * shown is what runs: {@code Source.of(Gpt.class, "logits")} shows every {@code logits} overload with its javadoc.
  */
 public final class Source implements Displayable {
 
-    /** Where the library's sources live in the repository, for the caption. */
-    static final String SOURCE_ROOT = "lib/fasttrack/src/main/java/";
-    /** Where the jar keeps them (see lib/fasttrack/pom.xml): not beside the classes, where javac would prefer them. */
+    /** The library's tiers (pom.xml), whose sources live in the repository under {@code MODULE/src/main/java/}. */
+    static final List<String> MODULES = List.of("lib/support", "lib/fasttrack", "lib/apps", "lib/kernel");
+    /** Where a jar keeps them, under their repository path: not beside the classes, where javac would prefer them. */
     static final String SOURCES_IN_JAR = "fasttrack-sources/";
 
     private static final Set<String> KEYWORDS = Set.of(
@@ -93,9 +93,14 @@ public final class Source implements Displayable {
         return code;
     }
 
+    /** The source file's path in the repository: under the tier whose jar carries it. */
     private static String pathOf(Class<?> type) {
-        Class<?> top = topLevel(type);
-        return SOURCE_ROOT + top.getName().replace('.', '/') + ".java";
+        String file = "src/main/java/" + topLevel(type).getName().replace('.', '/') + ".java";
+        for (String module : MODULES) {
+            if (topLevel(type).getResource("/" + SOURCES_IN_JAR + module + "/" + file) != null) return module + "/" + file;
+        }
+        throw new IllegalArgumentException("no source for " + topLevel(type).getName() + " on the classpath: only the course's own "
+                + "classes (fasttrack.*) carry their source; rebuild the jars with lib/bin/notebook if one is missing");
     }
 
     private static Class<?> topLevel(Class<?> type) {
@@ -106,11 +111,7 @@ public final class Source implements Displayable {
 
     private static String read(Class<?> type) {
         Class<?> top = topLevel(type);
-        try (InputStream in = top.getResourceAsStream("/" + SOURCES_IN_JAR + top.getName().replace('.', '/') + ".java")) {
-            if (in == null) {
-                throw new IllegalArgumentException("no source for " + top.getName() + " on the classpath: only the course's own "
-                        + "classes (fasttrack.*) carry their source; rebuild the jar with lib/bin/notebook if one is missing");
-            }
+        try (InputStream in = top.getResourceAsStream("/" + SOURCES_IN_JAR + pathOf(type))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
         } catch (IOException e) {
             throw new IllegalStateException("could not read the source of " + top.getName() + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
-package fasttrack.plot;
+package fasttrack.data;
 
-import fasttrack.data.Dataset2d;
+import fasttrack.plot.Figure;
+import fasttrack.plot.Plots;
 import java.awt.Color;
 import java.util.function.Function;
 import org.knowm.xchart.XYChart;
