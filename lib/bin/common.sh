@@ -99,6 +99,42 @@ ensure_mathjax() {
   fi
 }
 
+# OpenAI's tokenizers as an outside reference (notebook 05, fasttrack.text.RankedBpe and its tests, lib/bin/benchmark
+# --tokenizers): the npm package js-tiktoken, the exact version lib/tiktoken/package-lock.json pins, in
+# lib/tiktoken/node_modules (ignored by git). Installed once with npm (needs the npm registry that one time); afterwards
+# this is an offline check. Without node and npm, say what is skipped. When it is there, FASTTRACK_REQUIRE_JS_TIKTOKEN=1
+# makes the tests that compare with it fail instead of skip.
+ensure_js_tiktoken() {
+  local dir="$REPO/lib/tiktoken"
+  local skipped="the tests that compare the course's BPE with OpenAI's tokenizers are skipped, RankedBpe.openAi(...) cannot load their rank tables, and lib/bin/benchmark --tokenizers has no js-tiktoken side"
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    warn "no node and npm on the PATH: js-tiktoken (OpenAI's tokenizers) is not installed, so $skipped." \
+      "To have them: install Node.js 18+ with npm (Debian: apt-get install --no-install-recommends nodejs npm), then run this command again."
+    return 0
+  fi
+  local major; major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "${major:-0}" -lt 18 ] 2>/dev/null; then
+    warn "node $(node --version 2>/dev/null) is older than 18: js-tiktoken is not installed, so $skipped." "Install Node.js 18 or newer, then run this command again."
+    return 0
+  fi
+  # Installed and the version the lock pins: nothing to do (no network).
+  if (cd "$dir" && node -e 'const want = require("./package-lock.json").packages["node_modules/js-tiktoken"].version;
+        process.exit(require("./node_modules/js-tiktoken/package.json").version === want ? 0 : 1)') >/dev/null 2>&1; then
+    export FASTTRACK_REQUIRE_JS_TIKTOKEN=1
+    return 0
+  fi
+  say "Installing js-tiktoken (OpenAI's tokenizers, pinned by lib/tiktoken/package-lock.json) with npm"
+  local log; log="$(mktemp)"
+  if (cd "$dir" && npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
+    rm -f "$log"
+    export FASTTRACK_REQUIRE_JS_TIKTOKEN=1
+  else
+    tail -n 15 "$log" >&2
+    warn "npm ci in $dir failed (full log: $log), so $skipped." \
+      "npm needs its registry (https://registry.npmjs.org, or the one in ~/.npmrc) this once; check the network, then run this command again."
+  fi
+}
+
 find_maven() {
   command -v mvn >/dev/null || apt_install maven
 }
@@ -189,6 +225,7 @@ setup() {
   find_maven
   ensure_jupyter
   build_jars
+  ensure_js_tiktoken
   build_vectors
   install_kernelspec
 }

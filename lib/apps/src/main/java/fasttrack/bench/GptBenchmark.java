@@ -47,7 +47,8 @@ import java.util.function.Function;
  * pthread build the same PyTorch took 2.5x as long per training step on one machine, and the ratio would
  * measure the machine's packages, not this project.
  *
- * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] [--matmul-only] | --profile DIR; --help prints the options
+ * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] [--matmul-only] | --profile DIR
+ * | --tokenizers [--rounds N] [--no-reference]; --help prints the options. {@code --tokenizers} runs {@link TokenizerBenchmark} instead.
  * <p>{@code --profile DIR} instead runs a few training steps (full and LoRA) and generations (with and
  * without the cache) under libtorch's profiler, writes the traces to DIR and prints the engine ops
  * per step and per token, and where their time goes ({@link EngineProfile}).
@@ -100,6 +101,10 @@ public final class GptBenchmark {
     }
 
     private static void run(String[] args) throws IOException {
+        if (Arrays.asList(args).contains("--tokenizers")) {   // the tokenizer benchmark instead, with the other arguments
+            TokenizerBenchmark.run(Arrays.stream(args).filter(a -> !a.equals("--tokenizers")).toArray(String[]::new));
+            return;
+        }
         int steps = 60, memorySteps = 2000;
         boolean withReference = true, matmulOnly = false;
         Path profile = null;
@@ -148,7 +153,8 @@ public final class GptBenchmark {
         bench.print();
     }
 
-    private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR";
+    private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR"
+            + " | --tokenizers [--rounds N] [--no-reference]";
     private static final String HELP = USAGE + """
 
               --steps N          training steps timed per configuration (default 60; medians over fewer than 50 are noisy)
@@ -156,6 +162,8 @@ public final class GptBenchmark {
               --no-reference     this project's half only, without the PyTorch reference
               --matmul-only      the header (each side's engine, threads, BLAS) and the matmul ceilings only: a quick check of the setup
               --profile DIR      instead, steps and generations under libtorch's profiler: ops, where time goes, traces in DIR
+              --tokenizers       instead, the course's BPE encoder on OpenAI's rank tables vs js-tiktoken (node) on the KJV:
+                                 GPT-2, cl100k_base, o200k_base, best of 3 rounds each side (options: --tokenizers --help)
               --help             this text (after checking the other arguments)
             """;
 
@@ -224,7 +232,7 @@ public final class GptBenchmark {
     }
 
     /** Rows as a Markdown table, the first row the heading, columns as wide as their widest cell. */
-    private static String markdown(List<String[]> rows) {
+    static String markdown(List<String[]> rows) {
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
         StringBuilder out = new StringBuilder();

@@ -10,9 +10,6 @@ import com.google.gson.JsonParser;
 import fasttrack.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,12 +38,13 @@ public final class BpeTokenizer implements Tokenizer {
 
     private final List<Merge> merges;
     private final byte[][] tokenBytes;
-    private final Map<Long, Integer> rankOfPair = new HashMap<>();
+    private final PairMerges pairMerges;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     private BpeTokenizer(List<Merge> merges) {
         this.merges = List.copyOf(merges);
         tokenBytes = new byte[256 + merges.size()][];
+        pairMerges = new PairMerges(merges.size());
         for (int b = 0; b < 256; b++) tokenBytes[b] = new byte[] {(byte) b};
         for (int r = 0; r < merges.size(); r++) {
             Merge m = merges.get(r);
@@ -57,7 +55,7 @@ public final class BpeTokenizer implements Tokenizer {
             byte[] joined = Arrays.copyOf(l, l.length + rr.length);
             System.arraycopy(rr, 0, joined, l.length, rr.length);
             tokenBytes[m.id()] = joined;
-            rankOfPair.put(pair(m.left(), m.right()), r);
+            pairMerges.put(m.left(), m.right(), m.id());
         }
     }
 
@@ -76,10 +74,7 @@ public final class BpeTokenizer implements Tokenizer {
         long[] counts = new long[chunkCounts.size()];
         int w = 0;
         for (Map.Entry<String, Integer> e : chunkCounts.entrySet()) {
-            byte[] bytes = e.getKey().getBytes(StandardCharsets.UTF_8);
-            int[] ids = new int[bytes.length];
-            for (int i = 0; i < bytes.length; i++) ids[i] = bytes[i] & 0xFF;
-            words.add(ids);
+            words.add(byteIds(e.getKey()));
             counts[w++] = e.getValue();
         }
         // Pair counts are kept up to date incrementally: a merge only touches the chunks that contain
@@ -114,39 +109,28 @@ public final class BpeTokenizer implements Tokenizer {
         return new BpeTokenizer(merges);
     }
 
+    /**
+     * The ids of {@code text}, chunk by chunk, each distinct chunk encoded once. A lone surrogate (a Java
+     * string can hold one; it is no character) is encoded as U+FFFD, as JavaScript's TextEncoder does.
+     */
     @Override
     public int[] encode(String text) {
-        List<int[]> pieces = new ArrayList<>();
-        int total = 0;
-        for (String chunk : ByteLevel.chunks(text)) {
-            int[] ids = cache.computeIfAbsent(chunk, this::encodeChunk);
-            pieces.add(ids);
-            total += ids.length;
-        }
-        int[] out = new int[total];
-        int at = 0;
-        for (int[] ids : pieces) {
-            System.arraycopy(ids, 0, out, at, ids.length);
-            at += ids.length;
-        }
-        return out;
+        return ByteLevel.encodeChunks(ByteLevel.CHUNK, text, cache, this::encodeChunk);
     }
 
-    /** Replays the merges in the order they were learned: always the earliest-learned pair present first. */
+    /**
+     * Replays the merges in the order they were learned: always the earliest-learned pair present first
+     * (the loop {@link RankedBpe} runs on OpenAI's rank tables too).
+     */
     private int[] encodeChunk(String chunk) {
-        byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
+        return pairMerges.apply(byteIds(chunk));
+    }
+
+    /** A chunk's UTF-8 bytes as token ids 0..255. */
+    private static int[] byteIds(String chunk) {
+        byte[] bytes = ByteLevel.utf8(chunk);
         int[] ids = new int[bytes.length];
         for (int i = 0; i < bytes.length; i++) ids[i] = bytes[i] & 0xFF;
-        while (ids.length > 1) {
-            int bestRank = Integer.MAX_VALUE;
-            for (int i = 0; i + 1 < ids.length; i++) {
-                Integer rank = rankOfPair.get(pair(ids[i], ids[i + 1]));
-                if (rank != null && rank < bestRank) bestRank = rank;
-            }
-            if (bestRank == Integer.MAX_VALUE) break;
-            Merge m = merges.get(bestRank);
-            ids = mergePair(ids, m.left(), m.right(), m.id());
-        }
         return ids;
     }
 
@@ -161,18 +145,7 @@ public final class BpeTokenizer implements Tokenizer {
 
     /** The raw UTF-8 bytes of a token sequence. */
     public byte[] bytes(int[] ids) {
-        int length = 0;
-        for (int id : ids) {
-            Tokenizer.requireId(id, vocabSize());
-            length += tokenBytes[id].length;
-        }
-        byte[] out = new byte[length];
-        int at = 0;
-        for (int id : ids) {
-            System.arraycopy(tokenBytes[id], 0, out, at, tokenBytes[id].length);
-            at += tokenBytes[id].length;
-        }
-        return out;
+        return ByteLevel.join(tokenBytes, ids, id -> Tokenizer.requireId(id, vocabSize()));
     }
 
     @Override
@@ -184,15 +157,7 @@ public final class BpeTokenizer implements Tokenizer {
     @Override
     public String token(int id) {
         Tokenizer.requireId(id, vocabSize());
-        byte[] bytes = tokenBytes[id];
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException partial) {
-            StringBuilder s = new StringBuilder();
-            for (byte b : bytes) s.append(String.format("<0x%02X>", b & 0xFF));
-            return s.toString();
-        }
+        return ByteLevel.display(tokenBytes[id]);
     }
 
     public List<Merge> merges() {
