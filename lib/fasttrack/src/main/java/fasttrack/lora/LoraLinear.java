@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import fasttrack.nn.AdaptedLinear;
 
 /**
  * A trained linear layer y = x·Wᵀ + b, frozen, plus a trainable low-rank update (Hu et al., 2021):
@@ -26,7 +27,7 @@ import ai.djl.util.PairList;
  * <p>{@link #merge} folds the update into W (no extra work at inference), {@link #unmerge} takes it
  * back out.
  */
-public final class LoraLinear extends AbstractBlock {
+public final class LoraLinear extends AbstractBlock implements AdaptedLinear {
 
     private final Linear base;
     private final int rank;
@@ -100,6 +101,7 @@ public final class LoraLinear extends AbstractBlock {
     }
 
     /** b (d_out), the base layer's frozen bias. */
+    @Override
     public NDArray bias() {
         return base.getParameters().get("bias").getArray();
     }
@@ -121,6 +123,12 @@ public final class LoraLinear extends AbstractBlock {
 
     public boolean merged() {
         return merged;
+    }
+
+    /** W + (α/r)·B·A, or W itself once merged (it already holds the update). */
+    @Override
+    public NDArray effectiveWeight(NDManager scratch) {
+        return merged() ? weight() : delta(scratch).addi(weight());
     }
 
     /** ΔW = (α/r)·B·A (d_out × d_in), on {@code manager}: the change this adapter makes to W. */

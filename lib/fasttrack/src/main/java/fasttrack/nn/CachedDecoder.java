@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import fasttrack.lora.LoraLinear;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * calls, so the engine spends most of each token dispatching rather than computing. Here each token
  * is a few plain loops the JIT vectorizes, with no per-call overhead. The weights are a snapshot: a
  * decoder made before more training (or before a LoRA adapter changes) keeps the old weights, so
- * {@link fasttrack.generate.Generator} makes a fresh one for every call.
+ * the course's generator makes a fresh one for every call.
  *
  * <p>One forward pass serves every entry point: it takes rows (a token at a position of a sequence)
  * and runs them together. A single token is its one-row case, several tokens of one sequence or one
@@ -381,9 +380,9 @@ public final class CachedDecoder {
     /** A linear layer's effective weight and bias: a LoRA layer's W + (α/r)·B·A unless already merged. */
     private static Dense dense(Block layer, NDManager scratch) {
         NDArray weight, bias;
-        if (layer instanceof LoraLinear lora) {
-            weight = lora.merged() ? lora.weight() : lora.delta(scratch).addi(lora.weight());
-            bias = lora.bias();
+        if (layer instanceof AdaptedLinear adapted) {
+            weight = adapted.effectiveWeight(scratch);
+            bias = adapted.bias();
         } else if (layer instanceof Linear linear) {
             weight = linear.getParameters().get("weight").getArray();
             bias = linear.getParameters().get("bias").getArray();
