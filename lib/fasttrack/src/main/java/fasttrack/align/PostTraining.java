@@ -67,7 +67,8 @@ public abstract class PostTraining implements AutoCloseable {
         for (int i = 0; i < blocks.size(); i++) {
             for (Pair<String, Parameter> p : blocks.get(i).getParameters()) group.put(p.getValue().getArray(), i);
         }
-        group.put(model.tokenEmbeddings(), -1);
+        // A tied output head is the token table: it trains with the head, always, not with the embeddings.
+        if (!model.config().tieWeights()) group.put(model.tokenEmbeddings(), -1);
         group.put(model.positionEmbeddings(), -1);
         this.trainable = model.trainableWeights();
         if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");

@@ -1,9 +1,9 @@
 package fasttrack.align;
 
 /**
- * Which parts of a GPT a finetuning step may change. The output head and final layer norm always
- * train; of the L transformer blocks, the top {@link #blocks(int, int)} do; the embeddings only when
- * every block does. Layer freezing keeps the lower layers' general features and trains fewer
+ * Which parts of a GPT a finetuning step may change. The output head (in a model with tied weights,
+ * the token table it shares) and final layer norm always train; of the L transformer blocks, the top
+ * {@link #blocks(int, int)} do; the embeddings only when every block does. Layer freezing keeps the lower layers' general features and trains fewer
  * numbers; gradual unfreezing (ULMFiT, Howard and Ruder 2018) starts at the top and adds one block
  * every {@code stepsPerBlock} steps, so the first, noisiest updates cannot disturb the lower layers.
  *

@@ -2,6 +2,7 @@ package fasttrack.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import fasttrack.nn.FeedForward;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Course;
@@ -37,9 +38,13 @@ public final class KjvGpt {
         return new Data(split, chars, chars.encode(split.train()), chars.encode(split.validation()));
     }
 
-    /** The model's shape: {@link GptConfig#cpu} without dropout (see notebook 10 for why). */
+    /**
+     * The model's shape: {@link GptConfig#cpu} with GPT-2's conventions, the output layer tied to the token
+     * embedding and the tanh GELU, so the trained model exports as a GPT-2 checkpoint that other engines run
+     * as it is; and no dropout (notebook 10 says why).
+     */
     public static GptConfig config(int vocabSize) {
-        return GptConfig.cpu(vocabSize).withDropout(0f);
+        return GptConfig.cpu(vocabSize).withTiedWeights(true).withActivation(FeedForward.Activation.GELU_TANH).withDropout(0f);
     }
 
     /** The training run: 600 steps of 32 × 128 characters, warm-up then cosine decay from 2e-3 to 2e-4. */

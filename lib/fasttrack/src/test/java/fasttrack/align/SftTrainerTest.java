@@ -145,6 +145,21 @@ class SftTrainerTest {
     }
 
     @Test
+    void aTiedHeadTrainsWithTheHeadWhileThePositionsStayFrozen() {
+        config = config.withTiedWeights(true);
+        Gpt model = model();
+        float[] positions = model.positionEmbeddings().toFloatArray(), table = model.tokenEmbeddings().toFloatArray();
+        long block1Size = block(model, 1).stream().mapToLong(NDArray::size).sum();
+        try (SftTrainer trainer = new SftTrainer(model, examples, PostTraining.Config.of(5, 1e-2f).withBatchSize(8), Unfreezing.topBlocks(1), nd)) {
+            long expected = block1Size + 2L * config.embedDim() + (long) config.embedDim() * config.vocabSize();   // block 1, final norm, tied head
+            assertEquals(expected, trainer.updatableParameters());
+            trainer.train(5);
+        }
+        assertFalse(Arrays.equals(table, model.tokenEmbeddings().toFloatArray()), "the token table is the head: it trains");
+        assertArrayEquals(positions, model.positionEmbeddings().toFloatArray(), "the position table is an embedding: frozen");
+    }
+
+    @Test
     void gradualUnfreezingAddsABlockEveryKStepsThenTheEmbeddings() {
         Unfreezing gradual = Unfreezing.gradual(5);
         assertEquals(1, gradual.blocks(0, 3));
