@@ -170,20 +170,10 @@ PY
   say "Kernel '$KERNEL_NAME' installed ($where)"
 }
 
-# Notebook 14's sentence vectors (data/vectors/, ignored by git): built once, rebuilt when the texts
-# or the encoder change; when all are current this is a one-second check.
-build_vectors() {
-  FASTTRACK_HOME="$REPO" "$JAVA" -cp "$HELPER_JAR:$REPO/lib/fasttrack/target/lib/*" \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=error fasttrack.retrieval.CourseVectors \
-    || die "encoding the retrieval collections for notebook 14 failed (see above)." \
-           "Delete data/vectors/ and run this command again; if it fails again, run: lib/bin/test"
-}
-
 setup() {
   find_java
   find_maven
   ensure_jupyter
   build_jars
-  build_vectors
   install_kernelspec
 }
