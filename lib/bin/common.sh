@@ -211,21 +211,11 @@ PY
   say "Kernel '$KERNEL_NAME' installed ($where)"
 }
 
-# Notebook 14's sentence vectors (data/vectors/, ignored by git): built once, rebuilt when the texts
-# or the encoder change; when all are current this is a one-second check.
-build_vectors() {
-  FASTTRACK_HOME="$REPO" "$JAVA" -cp "$CLASSPATH_ALL" \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=error fasttrack.retrieval.CourseVectors \
-    || die "encoding the retrieval collections for notebook 14 failed (see above)." \
-           "Delete data/vectors/ and run this command again; if it fails again, run: lib/bin/test"
-}
-
 setup() {
   find_java
   find_maven
   ensure_jupyter
   build_jars
   ensure_js_tiktoken
-  build_vectors
   install_kernelspec
 }
