@@ -7,7 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -18,14 +19,19 @@ import java.util.function.Supplier;
 /**
  * What the server measures, in a Micrometer registry: requests by status, tokens generated (and per
  * second over the last 10 s), request latency and time to first token with their p50/p95/p99 over
- * the last 5 minutes,
- * the batch size of each decoding step, the model's forward passes, and the queue length.
+ * the last 5 minutes, the batch size of each decoding step, the model's forward passes, the requests
+ * running and waiting, and the generations cut short (the client went away, or the timeout).
+ *
+ * <p>The registry is Micrometer's Prometheus one, so {@code /metrics} is the Prometheus text format
+ * any Prometheus server scrapes (Micrometer's names with dots become underscores, counters gain
+ * {@code _total}, timers are in seconds); {@link #snapshot()} is the same numbers as one JSON object,
+ * for people and notebooks.
  */
 public final class ServeMetrics {
 
     private static final long WINDOW_NANOS = 10_000_000_000L;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter tokens;
     private final Timer latency;
     private final Timer firstToken;
@@ -48,13 +54,29 @@ public final class ServeMetrics {
         Gauge.builder("queue.length", queueLength).register(registry);
     }
 
+    /** Reports the requests in the batch from {@code running} (read when metrics are read). */
+    public void running(Supplier<Number> running) {
+        Gauge.builder("batch.running", running).register(registry);
+    }
+
     /** Reports the model's passes through its weights from {@code passes} (read when metrics are read). */
     public void forwardPasses(Supplier<Number> passes) {
         FunctionCounter.builder("model.forward_passes", passes, p -> p.get().doubleValue()).register(registry);
     }
 
-    public SimpleMeterRegistry registry() {
+    public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** Everything in Prometheus's text format (version 0.0.4), or OpenMetrics when {@code accept} asks for it. */
+    public String prometheus(String accept) {
+        return registry.scrape(accept == null ? "" : accept);
+    }
+
+    /** The content type {@link #prometheus(String)} answers {@code accept} with. */
+    static String prometheusContentType(String accept) {
+        return accept != null && accept.contains("application/openmetrics-text")
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
     }
 
     /** A request answered with {@code status} after {@code nanos}. */
@@ -72,6 +94,15 @@ public final class ServeMetrics {
             recentTokens.addLast(now);
             while (!recentTokens.isEmpty() && now - recentTokens.peekFirst() > WINDOW_NANOS) recentTokens.removeFirst();
         }
+    }
+
+    /**
+     * A generation cut short after {@code generated} tokens: {@code reason} "client" (the client went
+     * away), "timeout", or "other".
+     */
+    void aborted(String reason, int generated) {
+        registry.counter("requests.aborted", "reason", reason).increment();
+        registry.counter("tokens.abandoned").increment(generated);
     }
 
     void batch(int size) {
@@ -103,6 +134,11 @@ public final class ServeMetrics {
         out.put("mean_batch_size", batchSize.count() == 0 ? 0.0 : batchSize.mean());
         Gauge queue = registry.find("queue.length").gauge();
         out.put("queue_length", queue == null ? 0.0 : queue.value());
+        Gauge running = registry.find("batch.running").gauge();
+        out.put("running", running == null ? 0.0 : running.value());
+        Map<String, Double> aborted = new LinkedHashMap<>();
+        registry.find("requests.aborted").counters().forEach(c -> aborted.put(c.getId().getTag("reason"), c.count()));
+        out.put("aborted", aborted);
         out.put("uptime_s", Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
         return out;
     }

@@ -96,7 +96,7 @@ class ServerCloseTest {
                 continue;
             }
             if (r.statusCode() == 200) {
-                assertTrue(r.body().contains("\"unavailable\"") && r.body().endsWith("data: [DONE]\n\n"), "a stream cut by close() says so: " + r.body());
+                assertTrue(r.body().contains("\"service_unavailable_error\"") && r.body().endsWith("data: [DONE]\n\n"), "a stream cut by close() says so: " + r.body());
             } else {
                 assertEquals(503, r.statusCode(), r.body());
             }
