@@ -83,6 +83,24 @@ ensure_browser() {
   fi
 }
 
+# One serve test has a real Prometheus (Debian's prometheus, 2.42) scrape the server's /metrics over loopback.
+# Root on Debian/Ubuntu without it: install it (about 20 s; nothing is started as a service). When it is there,
+# FASTTRACK_REQUIRE_PROMETHEUS=1 makes that test fail instead of skip; when it cannot be installed, say it is skipped.
+PROMETHEUS_PACKAGES="prometheus"
+ensure_prometheus() {
+  if [ ! -x /usr/bin/prometheus ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Installing Debian packages: $PROMETHEUS_PACKAGES (for the scrape test of the server's /metrics)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PROMETHEUS_PACKAGES; } >/dev/null 2>&1 \
+      || warn "apt-get install $PROMETHEUS_PACKAGES failed; run it by hand to see why."
+  fi
+  if [ -x /usr/bin/prometheus ]; then
+    export FASTTRACK_REQUIRE_PROMETHEUS=1
+  else
+    warn "no /usr/bin/prometheus: the test where Prometheus scrapes the server will be skipped." \
+      "To run it, as root on Debian/Ubuntu: apt-get install --no-install-recommends $PROMETHEUS_PACKAGES"
+  fi
+}
+
 # The book typesets its formulas with MathJax 2.7, which fasttrack.book.MathJax copies into it: Debian's libjs-mathjax
 # and fonts-mathjax (Debian's Jupyter Notebook depends on them, so setup has usually installed them), or the MathJax 2.7
 # folder FASTTRACK_MATHJAX names. Root on Debian/Ubuntu without them: install them; anywhere else: say how.

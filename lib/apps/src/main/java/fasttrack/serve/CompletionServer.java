@@ -388,7 +388,8 @@ public final class CompletionServer implements AutoCloseable {
     private Map<String, Object> metricsPage(Context ctx) {
         String accept = ctx.header("Accept");
         if (accept != null && accept.contains("application/json")) return ok(ctx, metrics.snapshot());
-        ctx.status(200).contentType(ServeMetrics.prometheusContentType(accept)).result(metrics.prometheus(accept));
+        ServeMetrics.Scrape scrape = metrics.prometheus(accept);
+        ctx.status(200).contentType(scrape.contentType()).result(scrape.text());
         return null;
     }
 

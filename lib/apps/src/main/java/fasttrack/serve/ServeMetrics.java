@@ -68,15 +68,19 @@ public final class ServeMetrics {
         return registry;
     }
 
-    /** Everything in Prometheus's text format (version 0.0.4), or OpenMetrics when {@code accept} asks for it. */
-    public String prometheus(String accept) {
-        return registry.scrape(accept == null ? "" : accept);
-    }
+    /** A scrape: the text and its content type. */
+    public record Scrape(String contentType, String text) {}
 
-    /** The content type {@link #prometheus(String)} answers {@code accept} with. */
-    static String prometheusContentType(String accept) {
-        return accept != null && accept.contains("application/openmetrics-text")
-                ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String OPEN_METRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    /**
+     * Everything in Prometheus's text format (version 0.0.4), or in OpenMetrics when {@code accept}
+     * asks for it (as a Prometheus server does). Never the protobuf format: these are text.
+     */
+    public Scrape prometheus(String accept) {
+        String type = accept != null && accept.contains("application/openmetrics-text") ? OPEN_METRICS : PROMETHEUS_TEXT;
+        return new Scrape(type, registry.scrape(type));
     }
 
     /** A request answered with {@code status} after {@code nanos}. */

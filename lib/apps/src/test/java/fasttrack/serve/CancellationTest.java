@@ -93,7 +93,7 @@ class CancellationTest {
                 assertEquals("client_closed", line.get("code").getAsString(), line.toString());
                 Thread.sleep(100);
                 assertEquals(generated, tokensGenerated(server), "nothing more is generated for it");
-                assertTrue(server.metrics().prometheus(null).contains("requests_aborted_total{reason=\"client\"} 1.0"), "and Prometheus sees the abort");
+                assertTrue(server.metrics().prometheus(null).text().contains("requests_aborted_total{reason=\"client\"} 1.0"), "and Prometheus sees the abort");
             }
         }
     }
