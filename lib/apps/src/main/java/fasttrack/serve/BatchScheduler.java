@@ -18,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * at a time, in order: the baseline batching is measured against. Each request samples with its own
  * seeded generator, so its tokens do not depend on what else is in the batch.
  *
+ * <p>A joining request's prompt is read in chunks of at most {@code prefillChunk} tokens, one chunk
+ * between two decoding steps, so a long prompt delays the running requests by a chunk at a time
+ * rather than by all of it; and it starts from the longest prefix it shares with a recent prompt
+ * ({@link PrefixCache}), so a shared beginning is not read again.
+ *
  * <p>What can go wrong stays with the request it belongs to: a prompt whose prefill throws fails that
  * request alone; a cancelled request (its client went away) or one past its deadline leaves at the
  * next step, before another token is decoded for it, and is counted. The waiting queue is bounded
@@ -31,12 +36,14 @@ public final class BatchScheduler implements AutoCloseable {
         final CachedDecoder decoder;
         final Random random;
         final StopSequences stops;
-        float[] logits;
+        int read;          // prompt tokens in the cache so far
+        float[] logits;    // the next token's logits, once the whole prompt is read
         int generated;
 
-        Running(Generation generation, CachedDecoder decoder) {
+        Running(Generation generation, PrefixCache.Start start) {
             this.generation = generation;
-            this.decoder = decoder;
+            this.decoder = start.decoder();
+            this.read = start.reused();
             this.random = new Random(generation.decoding.sampling().seed());
             this.stops = new StopSequences(generation.decoding.stop());
         }
@@ -45,18 +52,30 @@ public final class BatchScheduler implements AutoCloseable {
     private final CachedDecoder model;
     private final Tokenizer tokenizer;
     private final int maxBatch;
+    private final int prefillChunk;
+    private final PrefixCache prefixes;
     private final ServeMetrics metrics;
     private final LinkedBlockingQueue<Generation> queue;
     private final Object admission = new Object();   // submit and close: nothing is queued once closed
     private boolean closed;
     private volatile int running;
+    private long steps;
     private final Thread worker;
 
+    /** A scheduler reading prompts whole (no chunks, no prefix cache): the plain continuous batching. */
     public BatchScheduler(CachedDecoder model, Tokenizer tokenizer, int maxBatch, int maxQueue, ServeMetrics metrics) {
+        this(model, tokenizer, maxBatch, maxQueue, model.blockSize(), 0, metrics);
+    }
+
+    /** @param prefillChunk the most prompt tokens read between two steps; @param prefixCache prompts kept for reuse (0: off) */
+    public BatchScheduler(CachedDecoder model, Tokenizer tokenizer, int maxBatch, int maxQueue, int prefillChunk, int prefixCache, ServeMetrics metrics) {
         if (maxBatch < 1 || maxQueue < 1) throw new IllegalArgumentException("maxBatch and maxQueue must be >= 1, got " + maxBatch + ", " + maxQueue);
+        if (prefillChunk < 1) throw new IllegalArgumentException("prefillChunk must be >= 1, got " + prefillChunk);
         this.model = model;
         this.tokenizer = tokenizer;
         this.maxBatch = maxBatch;
+        this.prefillChunk = prefillChunk;
+        this.prefixes = new PrefixCache(prefixCache, metrics);
         this.queue = new LinkedBlockingQueue<>(maxQueue);
         this.metrics = metrics;
         this.worker = new Thread(this::loop, "fasttrack-batch-scheduler");
@@ -106,6 +125,9 @@ public final class BatchScheduler implements AutoCloseable {
                 }
                 running = batch.size();
                 if (!batch.isEmpty()) {
+                    boolean generating = batch.stream().anyMatch(r -> r.logits != null);
+                    int read = prefill(batch);
+                    if (generating && read > 0) metrics.prefillPause(read);
                     try {
                         step(batch);
                     } catch (RuntimeException e) {   // the shared pass failed: every request in it failed with it; keep serving
@@ -144,7 +166,7 @@ public final class BatchScheduler implements AutoCloseable {
         metrics.aborted(why.status() == 499 ? "client" : why.status() == 504 ? "timeout" : "other", generated);
     }
 
-    /** Reads the prompt into a fresh cache (one pass over all its tokens) and adds the request to the batch; a prefill that throws fails this request only. */
+    /** Gives the request a slot and a cache that starts with the longest prefix of its prompt already read; its prompt is read by {@link #prefill}. */
     private void admit(Generation g, List<Running> batch) {
         if (g.cancelled() != null) {
             abort(g, g.cancelled(), 0);
@@ -154,25 +176,46 @@ public final class BatchScheduler implements AutoCloseable {
             abort(g, new ApiException(504, "timeout", "the request waited in the queue past its timeout: the server is busy, retry later"), 0);
             return;
         }
-        try {
-            Running r = new Running(g, model.newSequence());
-            float[][] logits = r.decoder.next(g.decoding.promptTokens());
-            r.logits = logits[logits.length - 1];
-            batch.add(r);
-        } catch (RuntimeException e) {
-            g.fail(ApiException.serverError(g.id, e));
-        }
+        batch.add(new Running(g, prefixes.start(g.decoding.promptTokens(), model)));
     }
 
     /**
-     * Drops requests that were cancelled or ran out of time, samples one token for every other request in the batch,
+     * Reads at most {@code prefillChunk} prompt tokens, in one pass per request, oldest request first:
+     * the requests still reading their prompts advance, the ones generating wait one chunk at most. A
+     * prefill that throws fails its own request only. Returns the tokens read.
+     */
+    private int prefill(List<Running> batch) {
+        int budget = prefillChunk;
+        for (Iterator<Running> it = batch.iterator(); it.hasNext() && budget > 0; ) {
+            Running r = it.next();
+            int[] prompt = r.generation.decoding.promptTokens();
+            if (r.logits != null || r.generation.cancelled() != null) continue;
+            int n = Math.min(budget, prompt.length - r.read);
+            try {
+                float[][] logits = r.decoder.next(java.util.Arrays.copyOfRange(prompt, r.read, r.read + n));
+                r.read += n;
+                budget -= n;
+                if (r.read == prompt.length) {
+                    r.logits = logits[n - 1];
+                    prefixes.remember(prompt, r.decoder);
+                }
+            } catch (RuntimeException e) {
+                it.remove();
+                r.generation.fail(ApiException.serverError(r.generation.id, e));
+            }
+        }
+        return prefillChunk - budget;
+    }
+
+    /**
+     * Drops requests that were cancelled or ran out of time, samples one token for every request whose prompt is read,
      * retires finished ones (a stop sequence or max tokens), and decodes the rest in one pass.
      */
     private void step(List<Running> batch) {
         List<CachedDecoder> decoders = new ArrayList<>();
         List<Integer> tokens = new ArrayList<>();
         List<Running> continuing = new ArrayList<>();
-        long now = System.nanoTime();
+        long now = System.nanoTime(), step = steps++;
         for (Iterator<Running> it = batch.iterator(); it.hasNext(); ) {
             Running r = it.next();
             Generation g = r.generation;
@@ -186,20 +229,21 @@ public final class BatchScheduler implements AutoCloseable {
                 abort(g, new ApiException(504, "timeout", "generation did not finish within the timeout after " + r.generated + " tokens"), r.generated);
                 continue;
             }
+            if (r.logits == null) continue;   // still reading its prompt
             int token = g.decoding.sampling().sample(r.logits, r.random);
             r.generated++;
             metrics.token(r.generated == 1 ? (now - g.createdNanos) : -1);
             String text = r.stops.accept(tokenizer.token(token));
             if (r.stops.stopped()) {
-                g.emit(text, 1);
+                g.emit(text, 1, step);
                 g.finish("stop");
                 it.remove();
             } else if (r.generated >= g.decoding.maxTokens()) {
-                g.emit(text + r.stops.flush(), 1);
+                g.emit(text + r.stops.flush(), 1, step);
                 g.finish("length");
                 it.remove();
             } else {
-                g.emit(text, 1);
+                g.emit(text, 1, step);
                 decoders.add(r.decoder);
                 tokens.add(token);
                 continuing.add(r);

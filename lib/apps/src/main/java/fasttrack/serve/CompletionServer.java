@@ -69,7 +69,7 @@ public final class CompletionServer implements AutoCloseable {
         this.modelName = "fasttrack-gpt-" + model.config().layers() + "x" + model.config().embedDim();
         this.limiter = new RateLimiter(config.requestsPerMinute());
         this.requestLog = new RequestLog(log, metrics);
-        this.scheduler = new BatchScheduler(decoder, tokenizer, config.maxBatch(), config.maxQueue(), metrics);
+        this.scheduler = new BatchScheduler(decoder, tokenizer, config.maxBatch(), config.maxQueue(), config.prefillChunk(), config.prefixCache(), metrics);
         metrics.queue(scheduler::queueLength);
         metrics.running(scheduler::running);
         metrics.forwardPasses(decoder::forwardPasses);

@@ -12,8 +12,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Generation {
 
-    /** One event: {@code tokens} sampled and the {@code text} to send for them, or the end ({@code finishReason} "stop"/"length", or an error). */
-    public record Event(String text, int tokens, String finishReason, ApiException error) {
+    /**
+     * One event: {@code tokens} sampled at the scheduler's decoding step number {@code step} and the
+     * {@code text} to send for them, or the end ({@code finishReason} "stop"/"length", or an error).
+     * Step numbers show how requests interleave: two requests' tokens of one step were decoded together.
+     */
+    public record Event(String text, int tokens, long step, String finishReason, ApiException error) {
         public boolean isEnd() {
             return finishReason != null || error != null;
         }
@@ -43,7 +47,7 @@ public final class Generation {
         if (e != null) return e;
         ApiException timeout = new ApiException(504, "timeout", "the request did not finish within its timeout");
         cancel(timeout);
-        return new Event("", 0, null, timeout);
+        return new Event("", 0, -1, null, timeout);
     }
 
     /** Asks the scheduler to drop this generation at its next step and end it with {@code reason}. */
@@ -56,17 +60,17 @@ public final class Generation {
         return cancelled;
     }
 
-    synchronized void emit(String text, int tokens) {
-        if (!ended) events.add(new Event(text, tokens, null, null));
+    synchronized void emit(String text, int tokens, long step) {
+        if (!ended) events.add(new Event(text, tokens, step, null, null));
     }
 
     synchronized void finish(String reason) {
-        if (!ended) events.add(new Event("", 0, reason, null));
+        if (!ended) events.add(new Event("", 0, -1, reason, null));
         ended = true;
     }
 
     synchronized void fail(ApiException error) {
-        if (!ended) events.add(new Event("", 0, null, error));
+        if (!ended) events.add(new Event("", 0, -1, null, error));
         ended = true;
     }
 

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * What the server measures, in a Micrometer registry: requests by status, tokens generated (and per
  * second over the last 10 s), request latency and time to first token with their p50/p95/p99 over
  * the last 5 minutes, the batch size of each decoding step, the model's forward passes, the requests
- * running and waiting, and the generations cut short (the client went away, or the timeout).
+ * running and waiting, the generations cut short (the client went away, or the timeout), and the
+ * prefix cache's hits (prompts that started from a cached prefix) and the prompt tokens it saved, and
+ * how many prompt tokens were read between two decoding steps while requests were generating.
  *
  * <p>The registry is Micrometer's Prometheus one, so {@code /metrics} is the Prometheus text format
  * any Prometheus server scrapes (Micrometer's names with dots become underscores, counters gain
@@ -36,17 +38,20 @@ public final class ServeMetrics {
     private final Timer latency;
     private final Timer firstToken;
     private final DistributionSummary batchSize;
+    private final DistributionSummary prefillPause;
     private final long started = System.nanoTime();
     private final ArrayDeque<Long> recentTokens = new ArrayDeque<>();   // times of the tokens of the last 10 s
 
     public ServeMetrics() {
         tokens = Counter.builder("tokens.generated").register(registry);
+        Gauge.builder("prefix_cache.hit_rate", this, ServeMetrics::prefixHitRate).register(registry);
         // Percentiles over a sliding window of about 5 minutes (five 1-minute buffers), not since start.
         latency = Timer.builder("request.latency").publishPercentiles(0.5, 0.95, 0.99)
                 .distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5).register(registry);
         firstToken = Timer.builder("request.first_token").publishPercentiles(0.5, 0.95, 0.99)
                 .distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5).register(registry);
         batchSize = DistributionSummary.builder("decode.batch_size").register(registry);
+        prefillPause = DistributionSummary.builder("decode.prefill_pause_tokens").register(registry);
     }
 
     /** Reports the queue length from {@code queueLength} (read when metrics are read). */
@@ -109,6 +114,25 @@ public final class ServeMetrics {
         registry.counter("tokens.abandoned").increment(generated);
     }
 
+    /** A prompt of {@code promptTokens} started from {@code reused} tokens of the prefix cache (0: a miss). */
+    void prefixLookup(int reused, int promptTokens) {
+        registry.counter("prefix_cache.lookups").increment();
+        if (reused > 0) registry.counter("prefix_cache.hits").increment();
+        registry.counter("prefill.tokens", "source", "cache").increment(reused);
+        registry.counter("prefill.tokens", "source", "computed").increment(promptTokens - reused);
+    }
+
+    /** The share of prompts that reused a cached prefix, 0 before any. */
+    public double prefixHitRate() {
+        double lookups = registry.counter("prefix_cache.lookups").count();
+        return lookups == 0 ? 0 : registry.counter("prefix_cache.hits").count() / lookups;
+    }
+
+    /** Prompt tokens read between two decoding steps while requests were generating: how long their streams paused for prefills. */
+    void prefillPause(int tokens) {
+        prefillPause.record(tokens);
+    }
+
     void batch(int size) {
         batchSize.record(size);
     }
@@ -143,6 +167,14 @@ public final class ServeMetrics {
         Map<String, Double> aborted = new LinkedHashMap<>();
         registry.find("requests.aborted").counters().forEach(c -> aborted.put(c.getId().getTag("reason"), c.count()));
         out.put("aborted", aborted);
+        Map<String, Double> prefix = new LinkedHashMap<>();
+        prefix.put("lookups", registry.counter("prefix_cache.lookups").count());
+        prefix.put("hits", registry.counter("prefix_cache.hits").count());
+        prefix.put("hit_rate", prefixHitRate());
+        prefix.put("tokens_reused", registry.counter("prefill.tokens", "source", "cache").count());
+        prefix.put("tokens_computed", registry.counter("prefill.tokens", "source", "computed").count());
+        out.put("prefix_cache", prefix);
+        out.put("max_prefill_pause_tokens", prefillPause.max());
         out.put("uptime_s", Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
         return out;
     }
