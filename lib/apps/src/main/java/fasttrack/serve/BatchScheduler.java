@@ -59,6 +59,7 @@ public final class BatchScheduler implements AutoCloseable {
     private final Object admission = new Object();   // submit and close: nothing is queued once closed
     private boolean closed;
     private volatile int running;
+    private final java.util.Set<Generation> unended = java.util.concurrent.ConcurrentHashMap.newKeySet();   // accepted, not yet ended
     private long steps;
     private final Thread worker;
 
@@ -91,6 +92,7 @@ public final class BatchScheduler implements AutoCloseable {
             if (!queue.offer(g)) {
                 throw new ApiException(503, "queue_full", queue.size() + " requests are already waiting: retry in a moment");
             }
+            unended.add(g);
         }
         return g;
     }
@@ -113,6 +115,7 @@ public final class BatchScheduler implements AutoCloseable {
         List<Running> batch = new ArrayList<>();
         try {
             while (!Thread.currentThread().isInterrupted()) {
+                unended.removeIf(Generation::ended);
                 dropWaitingThatEnded();
                 if (batch.isEmpty()) {
                     Generation g = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -160,10 +163,10 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Ends {@code g} with {@code why} and counts it, by its reason. */
+    /** Counts {@code g} by its reason, then ends it with {@code why} (counted first: its client may read the metrics as soon as it ends). */
     private void abort(Generation g, ApiException why, int generated) {
-        g.fail(why);
         metrics.aborted(why.status() == 499 ? "client" : why.status() == 504 ? "timeout" : "other", generated);
+        g.fail(why);
     }
 
     /** Gives the request a slot and a cache that starts with the longest prefix of its prompt already read; its prompt is read by {@link #prefill}. */
@@ -253,6 +256,28 @@ public final class BatchScheduler implements AutoCloseable {
         metrics.batch(decoders.size());
         float[][] logits = CachedDecoder.step(decoders, tokens.stream().mapToInt(Integer::intValue).toArray());
         for (int j = 0; j < continuing.size(); j++) continuing.get(j).logits = logits[j];
+    }
+
+    /**
+     * Refuses new requests at once (503), lets the accepted ones run until they end or {@code grace}
+     * passes, then stops the worker and fails (503) every request still running or waiting.
+     */
+    public void drain(Duration grace) {
+        synchronized (admission) {
+            closed = true;
+        }
+        long end = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < end) {
+            unended.removeIf(Generation::ended);
+            if (unended.isEmpty()) break;
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
     }
 
     /** Refuses new requests, stops the worker and fails (503) every request still running or waiting. */

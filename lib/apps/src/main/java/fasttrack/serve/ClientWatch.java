@@ -2,7 +2,6 @@ package fasttrack.serve;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -46,7 +45,7 @@ final class ClientWatch implements AutoCloseable {
             if (closed) return;
             try {
                 key = channel.register(selector, SelectionKey.OP_READ, this);
-            } catch (ClosedChannelException | CancelledKeyException alreadyGone) {
+            } catch (ClosedChannelException alreadyGone) {
                 closed = true;
                 onGone.run();
             } catch (RuntimeException notSelectable) {
@@ -108,6 +107,11 @@ final class ClientWatch implements AutoCloseable {
                 continue;
             }
             for (SelectionKey key; (key = finished.poll()) != null; ) key.cancel();
+            try {
+                selector.selectNow();   // deregisters the cancelled keys: the connection's next request may register it again
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
             for (Entry e; (e = pending.poll()) != null; ) e.register();
             for (SelectionKey key : selector.selectedKeys()) {
                 key.cancel();

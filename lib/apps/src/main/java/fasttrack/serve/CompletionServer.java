@@ -36,12 +36,22 @@ import org.eclipse.jetty.server.ServerConnector;
  * and prompts are checked, and every refusal, whoever makes it (an endpoint, a route that does not
  * exist, Jetty itself), is OpenAI's error object with a message that says what to fix. Requests are
  * decoded together by a {@link BatchScheduler}; a client that goes away cancels its generation
- * ({@link ClientWatch}). Every request is logged as one JSON line. Close the server to stop it: it
- * owns no thread that outlives {@link #close()}.
+ * ({@link ClientWatch}). Past its capacity (requests decoding and waiting, bodies being read) it
+ * refuses at once with 503, keeping threads for /health. Every request is logged as one JSON line.
+ * {@link #drain} stops it gracefully (SIGTERM in {@code lib/bin/serve}), {@link #close()} at once; it
+ * owns no thread that outlives either.
  */
 public final class CompletionServer implements AutoCloseable {
 
     private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().create();
+    /**
+     * Requests that may be sending their bodies at once; more get a 503 at once. A body is read by a
+     * blocked thread, so without this bound clients that send bodies slowly could hold every thread
+     * and leave none for /health or for requests that are ready.
+     */
+    static final int CONCURRENT_BODIES = 16;
+    /** Threads beyond the requests admitted and the bodies being read: /health, /metrics, refusals, Jetty's own. */
+    static final int SPARE_THREADS = 24;
     /** Set on a request whose answer an endpoint wrote, so Javalin's status mappers leave it alone. */
     private static final String ANSWERED = "fasttrack.answered";
 
@@ -55,6 +65,9 @@ public final class CompletionServer implements AutoCloseable {
     private final RequestLog requestLog;
     private final BatchScheduler scheduler;
     private final ClientWatch clients = new ClientWatch();
+    private final java.util.concurrent.Semaphore bodies = new java.util.concurrent.Semaphore(CONCURRENT_BODIES);
+    private final java.util.concurrent.atomic.AtomicInteger handling = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
     private final Javalin app;
 
     private CompletionServer(Gpt model, Tokenizer tokenizer, ServeConfig config, Consumer<String> log) {
@@ -76,7 +89,10 @@ public final class CompletionServer implements AutoCloseable {
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             // Daemon threads: a server left open (a notebook cell failed before close) never keeps the JVM alive.
-            org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(64, 4);
+            // Enough for every request the scheduler admits to wait in its handler, every body being read, and spares,
+            // so admission is bounded by the scheduler (its 503 fires) and not by a queue of requests waiting for a thread.
+            int maxThreads = config.maxBatch() + config.maxQueue() + CONCURRENT_BODIES + SPARE_THREADS;
+            org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, 4);
             threads.setDaemon(true);
             threads.setName("fasttrack-http");
             c.jetty.threadPool = threads;
@@ -84,7 +100,7 @@ public final class CompletionServer implements AutoCloseable {
             c.http.maxRequestSize = config.maxBodyBytes();
             c.http.prefer405over404 = true;
             c.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(chatPage()));
-            c.routes.get("/health", ctx -> handle(ctx, false, id -> ok(ctx, health())));
+            c.routes.get("/health", ctx -> handle(ctx, false, id -> health(ctx)));
             c.routes.get("/metrics", ctx -> handle(ctx, true, id -> metricsPage(ctx)));
             c.routes.get("/v1/models", ctx -> handle(ctx, true, id -> ok(ctx, models())));
             c.routes.get("/v1/models/{model}", ctx -> handle(ctx, true, id -> ok(ctx, model(ctx.pathParam("model")))));
@@ -156,6 +172,7 @@ public final class CompletionServer implements AutoCloseable {
         ctx.header("X-Request-Id", id);
         int status = 200;
         ApiException error = null;
+        handling.incrementAndGet();
         try {
             if (needsKey) line.put("key", authenticate(ctx));
             Map<String, Object> details = endpoint.run(id);
@@ -167,9 +184,11 @@ public final class CompletionServer implements AutoCloseable {
         } finally {
             if (error != null) {
                 status = error.status();
-                if (!ctx.res().isCommitted() && status != 499) error(ctx, error);
-            }
+                if (status == 503) ctx.header("Retry-After", "1");
+                if (!ctx.res().isCommitted() && status != 499) error(ctx, error, line);
+            } else status = ctx.statusCode();
             requestLog.close(line, status, error, started);
+            handling.decrementAndGet();
         }
     }
 
@@ -205,7 +224,15 @@ public final class CompletionServer implements AutoCloseable {
     }
 
     private JsonBody body(Context ctx, String example) throws IOException {
-        return JsonBody.parse(JsonBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), config.maxBodyBytes()), example);
+        if (draining) throw new ApiException(503, "shutting_down", "the server is shutting down: retry on another instance or in a moment");
+        if (!bodies.tryAcquire()) {
+            throw new ApiException(503, "busy", CONCURRENT_BODIES + " requests are already sending their bodies: retry in a moment");
+        }
+        try {
+            return JsonBody.parse(JsonBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), config.maxBodyBytes()), example);
+        } finally {
+            bodies.release();
+        }
     }
 
     /** What a generation came to: its finish reason and the tokens it generated. */
@@ -385,33 +412,55 @@ public final class CompletionServer implements AutoCloseable {
     }
 
     /** Prometheus's text format, or the same numbers as JSON for a request that accepts application/json (the notebook's client, a person). */
-    private Map<String, Object> metricsPage(Context ctx) {
+    private Map<String, Object> metricsPage(Context ctx) throws IOException {
         String accept = ctx.header("Accept");
         if (accept != null && accept.contains("application/json")) return ok(ctx, metrics.snapshot());
         ServeMetrics.Scrape scrape = metrics.prometheus(accept);
-        ctx.status(200).contentType(scrape.contentType()).result(scrape.text());
+        write(ctx, 200, scrape.contentType(), scrape.text());
         return null;
     }
 
-    private Map<String, Object> health() {
+    /** 200 while serving; 503 while draining, so a load balancer sends no more. */
+    private Map<String, Object> health(Context ctx) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "ok");
+        body.put("status", draining ? "draining" : "ok");
         body.put("model", modelName);
         body.put("context", context);
         body.put("max_tokens", config.maxTokens());
         body.put("max_batch", config.maxBatch());
         body.put("running", scheduler.running());
         body.put("queue_length", scheduler.queueLength());
-        return body;
-    }
-
-    private static Map<String, Object> ok(Context ctx, Map<String, Object> body) {
-        ctx.status(200).contentType("application/json").result(JSON.toJson(body));
+        write(ctx, draining ? 503 : 200, "application/json", JSON.toJson(body));
         return null;
     }
 
-    private static void error(Context ctx, ApiException e) {
-        ctx.status(e.status()).contentType("application/json").result(e.body().toString());
+    private static Map<String, Object> ok(Context ctx, Map<String, Object> body) throws IOException {
+        write(ctx, 200, "application/json", JSON.toJson(body));
+        return null;
+    }
+
+    /** Writes an error answer; a client already gone is noted in the log line. */
+    private static void error(Context ctx, ApiException e, Map<String, Object> line) {
+        try {
+            write(ctx, e.status(), "application/json", e.body().toString());
+        } catch (IOException gone) {
+            line.put("client_gone", true);
+        }
+    }
+
+    /**
+     * Writes a whole answer, with its length, before the handler returns: once every handler has
+     * returned, every answer is on the wire, so a drain can stop Jetty without cutting one short.
+     */
+    private static void write(Context ctx, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        jakarta.servlet.http.HttpServletResponse res = ctx.res();
+        res.setStatus(status);
+        res.setContentType(contentType);
+        res.setContentLength(bytes.length);
+        try (java.io.OutputStream out = res.getOutputStream()) {
+            out.write(bytes);
+        }
     }
 
     private static byte[] chatPage() throws IOException {
@@ -421,12 +470,32 @@ public final class CompletionServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server: its connections close at once (requests in flight are dropped), the scheduler stops, the port is freed. */
+    /**
+     * Stops the server gracefully, as on SIGTERM: /health turns 503 ("draining") and new requests get
+     * 503 at once; the requests already accepted run on until they finish or {@code grace} passes, then
+     * the rest end with a 503 (a stream with its error event and [DONE]); once their answers are written
+     * (2 s at most), the port is freed and every thread of the server ends.
+     */
+    public void drain(java.time.Duration grace) {
+        draining = true;
+        scheduler.drain(grace);
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (handling.get() > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        app.stop();
+        clients.close();
+    }
+
+    /** Stops the server now: {@link #drain} with no grace, so requests in flight end with a 503 rather than a dropped connection. */
     @Override
     public void close() {
-        app.stop();
-        scheduler.close();
-        clients.close();
+        drain(java.time.Duration.ZERO);
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A response of server-sent events: {@code data: JSON} and a blank line per event, each flushed as it
- * is written so the client sees it at once, ended by {@code data: [DONE]}. A write that fails means
- * the client has gone: it throws {@link IOException}.
+ * is written so the client sees it at once, ended by {@code data: [DONE]}, which also completes the
+ * response (so a drain that stops Jetty after the handlers return cuts no stream short). A write that
+ * fails means the client has gone: it throws {@link IOException}.
  */
 final class EventStream {
 
@@ -31,6 +32,7 @@ final class EventStream {
 
     void done() throws IOException {
         write("[DONE]");
+        out.close();
     }
 
     private void write(String payload) throws IOException {

@@ -99,6 +99,21 @@ class CancellationTest {
     }
 
     @Test
+    void theNextRequestOnAKeptAliveConnectionIsNotMistakenForADisconnect() throws Exception {
+        // The watch of one request ends just before the client sends its next one on the same connection.
+        try (NDManager small = Setup.manager().newSubManager();
+             CompletionServer server = CompletionServer.start(ServeFixtures.smallModel(small, 3), TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)), 0, line -> {})) {
+            for (int i = 0; i < 40; i++) {
+                boolean stream = i % 2 == 1;
+                var r = ServeFixtures.post(server, KEY, body("And", 3, 1.0, (long) i, stream));
+                assertEquals(200, r.statusCode());
+                assertTrue(stream ? r.body().endsWith("data: [DONE]\n\n") : json(r.body()).has("text"), "request " + i + ": " + r.body());
+            }
+            assertEquals(0.0, aborted(server, "client"), "no request was taken for a client that went away");
+        }
+    }
+
+    @Test
     void aCancelledGenerationGetsAtMostTheTokenOfTheStepInProgress() throws Exception {
         ServeMetrics metrics = new ServeMetrics();
         try (BatchScheduler scheduler = new BatchScheduler(CachedDecoder.of(model), TOKENIZER, 4, 4, metrics)) {
