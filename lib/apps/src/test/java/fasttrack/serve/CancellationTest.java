@@ -35,6 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 class CancellationTest {
 
     private static final int LONG = 240;
+    /** Each token takes at least 10 ms to produce: a long generation outlasts what the tests do to it on any machine. */
+    private static final fasttrack.text.Tokenizer PACED = ServeFixtures.paced(TOKENIZER, 10);
 
     private NDManager nd;
     private Gpt model;
@@ -81,7 +83,7 @@ class CancellationTest {
     void aClientThatDisconnectsStopsItsGenerationStreamedOrNot() throws Exception {
         for (boolean stream : List.of(true, false)) {
             List<String> log = new CopyOnWriteArrayList<>();
-            try (CompletionServer server = CompletionServer.start(model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)), 0, log::add)) {
+            try (CompletionServer server = CompletionServer.start(model, PACED, ServeConfig.defaults(ApiKeys.of(KEY)), 0, log::add)) {
                 sendAndHangUp(server, stream);
                 assertTrue(ServeFixtures.eventually(() -> server.running() == 0), "stream " + stream + ": the batch emptied");
                 double generated = tokensGenerated(server);
@@ -116,7 +118,7 @@ class CancellationTest {
     @Test
     void aCancelledGenerationGetsAtMostTheTokenOfTheStepInProgress() throws Exception {
         ServeMetrics metrics = new ServeMetrics();
-        try (BatchScheduler scheduler = new BatchScheduler(CachedDecoder.of(model), TOKENIZER, 4, 4, metrics)) {
+        try (BatchScheduler scheduler = new BatchScheduler(CachedDecoder.of(model), PACED, 4, 4, metrics)) {
             Generation g = scheduler.submit("req-1", new Decoding(TOKENIZER.encode("And"), LONG, Sampling.temperature(1.0, 3), List.of()), Duration.ofSeconds(30));
             for (int i = 0; i < 5; i++) assertNotNull(g.next().text());
             double before = metrics.registry().find("tokens.generated").counter().count();
@@ -134,7 +136,7 @@ class CancellationTest {
     @Test
     void aRequestPastItsTimeoutIsDroppedAndCountedAsATimeout() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
-        try (CompletionServer server = CompletionServer.start(model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)).withTimeout(Duration.ofMillis(100)), 0, log::add)) {
+        try (CompletionServer server = CompletionServer.start(model, PACED, ServeConfig.defaults(ApiKeys.of(KEY)).withTimeout(Duration.ofMillis(100)), 0, log::add)) {
             var response = ServeFixtures.post(server, KEY, body("And", LONG, 1.0, 1L, false));
             assertEquals(504, response.statusCode(), response.body());
             assertTrue(tokensGenerated(server) < LONG);

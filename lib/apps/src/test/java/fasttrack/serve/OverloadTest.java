@@ -44,6 +44,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OverloadTest {
 
+    /** Each token takes at least 10 ms to produce: 240 tokens outlast what the tests do meanwhile, on any machine. */
+    private static final fasttrack.text.Tokenizer PACED = ServeFixtures.paced(TOKENIZER, 10);
+
     private NDManager nd;
     private Gpt model;
 
@@ -70,13 +73,14 @@ class OverloadTest {
 
     @Test
     void atFourTimesCapacityTheRestAreRefusedWith503AndHealthStillAnswers() throws Exception {
-        try (CompletionServer server = CompletionServer.start(model, TOKENIZER, smallCapacity(), 0, line -> {})) {
+        try (CompletionServer server = CompletionServer.start(model, PACED, smallCapacity(), 0, line -> {})) {
             List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
-                sent.add(ServeFixtures.http().sendAsync(postRequest(server, KEY, body("And", 240, 1.0, (long) i, false)), HttpResponse.BodyHandlers.ofString()));
+                sent.add(ServeFixtures.http().sendAsync(postRequest(server, KEY, body("And", 60, 1.0, (long) i, false)), HttpResponse.BodyHandlers.ofString()));
             }
-            // Refusals come back at once; the accepted requests take a while (240 tokens of the slow model).
-            assertTrue(ServeFixtures.eventually(() -> sent.stream().filter(f -> f.isDone() && f.join().statusCode() != 200).count() >= 12), "12 refusals");
+            // Refusals come back at once; the accepted requests take a while (60 tokens of at least 10 ms each).
+            assertTrue(ServeFixtures.eventually(() -> sent.stream().filter(f -> f.isDone() && f.join().statusCode() != 200).count() >= 12
+                    && server.running() == 2 && server.metrics().snapshot().get("queue_length").equals(2.0)), "12 refusals, 2 decoding, 2 waiting");
             JsonObject full = health(server);
             List<HttpResponse<String>> refused = sent.stream().filter(f -> f.isDone() && f.join().statusCode() != 200).map(CompletableFuture::join).toList();
             assertEquals("ok", full.get("status").getAsString(), "health answers under full load: " + full);
@@ -137,10 +141,10 @@ class OverloadTest {
 
     @Test
     void aDrainFinishesWhatItCanByTheDeadlineAndEndsEveryOtherRequestWithAnError() throws Exception {
-        CompletionServer server = CompletionServer.start(model, TOKENIZER, smallCapacity(), 0, line -> {});
+        CompletionServer server = CompletionServer.start(model, PACED, smallCapacity(), 0, line -> {});
         int port = server.port();
         CompletableFuture<HttpResponse<String>> shortStream = ServeFixtures.http()
-                .sendAsync(postRequest(server, KEY, body("And", 30, 1.0, 1L, true)), HttpResponse.BodyHandlers.ofString());
+                .sendAsync(postRequest(server, KEY, body("And", 5, 1.0, 1L, true)), HttpResponse.BodyHandlers.ofString());
         CompletableFuture<HttpResponse<String>> longStream = ServeFixtures.http()
                 .sendAsync(postRequest(server, KEY, body("God", 240, 1.0, 2L, true)), HttpResponse.BodyHandlers.ofString());
         CompletableFuture<HttpResponse<String>> waiting = ServeFixtures.http()
@@ -149,7 +153,7 @@ class OverloadTest {
                 "two decoding, one waiting");
         ExecutorService drainer = Executors.newSingleThreadExecutor();
         try {
-            Future<?> drained = drainer.submit(() -> server.drain(Duration.ofMillis(800)));
+            Future<?> drained = drainer.submit(() -> server.drain(Duration.ofMillis(1000)));
             assertTrue(ServeFixtures.eventually(() -> {
                 try {
                     return ServeFixtures.get(server, "/health", null).statusCode() == 503;

@@ -109,6 +109,24 @@ class PrefixCacheAndChunkedPrefillTest {
         assertEquals(0, new PrefixCache(0, metrics).start(a, base).reused(), "capacity 0: off");
     }
 
+    /**
+     * Notebook 19's accounting still holds with the prefix cache and chunks on (the defaults): a prompt
+     * no longer than a chunk costs one forward pass, a step one more, whatever it carries.
+     */
+    @Test
+    void aShortPromptStillCostsOneForwardPassAndEachStepOne() throws Exception {
+        try (CompletionServer server = CompletionServer.start(model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)), 0, line -> {})) {
+            var sizes = server.metrics().registry().find("decode.batch_size").summary();
+            var passes = server.metrics().registry().find("model.forward_passes").functionCounter();
+            LoadTest.Result r = LoadTest.run(new CompletionClient(server.uri(), KEY), 4, 3, "And God said", 12, 0.8);
+            assertEquals(12, r.requests());
+            assertEquals(11L * r.requests(), (long) sizes.totalAmount(), "one decoded row per token after the first");
+            assertEquals(r.requests() + sizes.count(), (long) passes.count(), "one pass per prefill (the cache serves all but the last token) and one per step");
+            // The first prompts of the 4 clients may arrive together, before any is cached; every later one is a hit.
+            assertTrue(server.metrics().prefixHitRate() >= (r.requests() - 4.0) / r.requests(), "prompts started from the cache: " + server.metrics().prefixHitRate());
+        }
+    }
+
     /** The largest number of prompt tokens read between two steps while a request was generating, for a long prompt joining one. */
     private double largestPause(int prefillChunk) throws Exception {
         ServeMetrics metrics = new ServeMetrics();

@@ -12,6 +12,7 @@ import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;
 import fasttrack.text.CharTokenizer;
+import fasttrack.text.Tokenizer;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -177,6 +178,40 @@ final class ServeFixtures {
             if (i + 1 < count) logits = d.next(best);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code tokenizer}, taking {@code millis} to give each generated token's text (the scheduler asks
+     * once per token): a generation of n tokens then lasts at least n × millis on any machine, so a test
+     * can act while it is still running without depending on how fast the model decodes.
+     */
+    static Tokenizer paced(Tokenizer tokenizer, long millis) {
+        return new Tokenizer() {
+            @Override
+            public int[] encode(String text) {
+                return tokenizer.encode(text);
+            }
+
+            @Override
+            public String decode(int[] ids) {
+                return tokenizer.decode(ids);
+            }
+
+            @Override
+            public int vocabSize() {
+                return tokenizer.vocabSize();
+            }
+
+            @Override
+            public String token(int id) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return tokenizer.token(id);
+            }
+        };
     }
 
     /** Waits up to 5 s for {@code condition}. */
