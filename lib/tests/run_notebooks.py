@@ -14,15 +14,13 @@ Each notebook's kernel is watched: its peak resident memory must stay within the
 (fasttrack.memory_gb, default 3 GB). A table of every notebook's time, slowest cell and peak memory ends the run.
 
 Notebooks after 10 read notebook 10's model through KjvGpt.checkpoint(), which trains notebook 10's recipe when
-the checkpoint is missing. When the run includes notebook 10 and such a notebook, the first of them runs before
-notebook 10 on an empty checkpoint folder (as a learner who opens it directly would), and the model it trained
-must be notebook 10's, tensor for tensor.
+the checkpoint is missing (KjvGptTest proves that path gives notebook 10's weights, tensor for tensor); the run
+shares one scratch checkpoint folder, so notebook 10 trains the model once and the later notebooks read it.
 """
 import os
 import pathlib
 import re
 import shutil
-import struct
 import sys
 import tempfile
 import threading
@@ -43,7 +41,6 @@ NOTE_HEADING = re.compile(r"^### Q: ", re.M)
 # must hold three times that; a hung kernel is still caught.
 CELL_TIMEOUT = int(os.environ.get("FASTTRACK_CELL_TIMEOUT", "1800"))
 DEFAULT_MEMORY_GB = 3.0
-USES_NOTEBOOK_10 = "KjvGpt.checkpoint()"
 KERNEL = os.environ.get("FASTTRACK_KERNEL_NAME", "fasttrack-java")
 
 
@@ -166,28 +163,6 @@ def run(path):
     return Outcome(failures, checks, notes, len(ids), memory.peak_bytes, slowest_cell(nb))
 
 
-def checkpoint_tensors(path):
-    """The tensor section of a FastTrack checkpoint (weights and Adam moments): after the magic line and
-    the length-prefixed JSON header, before the SHA-256; everything that defines the model and its run."""
-    data = path.read_bytes()
-    start = data.index(b"\n") + 1
-    (header_length,) = struct.unpack(">i", data[start:start + 4])
-    return data[start + 4 + header_length:-32]
-
-
-def uses_notebook_10(path):
-    return USES_NOTEBOOK_10 in path.read_text(encoding="utf-8")
-
-
-def plan(paths):
-    """The notebooks in the order to run them, and the one (if any) to run first on its own, before notebook 10."""
-    ten = [p for p in paths if p.name.startswith("10-")]
-    later = [p for p in paths if ten and p.name > ten[0].name and uses_notebook_10(p)]
-    if not later:
-        return paths, None
-    return [later[0]] + [p for p in paths if p != later[0]], later[0]
-
-
 def report(outcome, path):
     status = "FAIL" if outcome.failures else "ok"
     print("%-4s %s  (%.1f s, %d checks, %d notes, %d exercises, peak memory %.2f GB)"
@@ -218,26 +193,12 @@ def main():
     if not paths:
         print("no notebooks found in %s" % NOTEBOOKS)
         sys.exit(1)
-    order, alone = plan(paths)
-    alone_checkpoints = pathlib.Path(tempfile.mkdtemp(prefix="checkpoints-alone-"))
+    os.environ["FASTTRACK_CHECKPOINT_DIR"] = str(checkpoints)
     outcomes = []
-    for path in order:
-        os.environ["FASTTRACK_CHECKPOINT_DIR"] = str(alone_checkpoints if path == alone else checkpoints)
-        if path == alone:
-            print("     (%s first, on its own: no checkpoint from notebook 10 yet)" % path.name, flush=True)
+    for path in paths:
         start = time.perf_counter()
         outcome = run(path)
         outcome.seconds = time.perf_counter() - start
-        if path.name.startswith("10-") and alone is not None:
-            ours, theirs = checkpoints / "gpt-kjv.ckpt", alone_checkpoints / "gpt-kjv.ckpt"
-            if not theirs.exists():
-                outcome.failures.append("%s, run first on its own, left no %s" % (alone.name, theirs.name))
-            elif not ours.exists():
-                outcome.failures.append("notebook 10 saved no %s" % ours.name)
-            elif checkpoint_tensors(ours) != checkpoint_tensors(theirs):
-                outcome.failures.append("the model %s trained on its own differs from notebook 10's: KjvGpt's recipe and the notebook's have drifted apart" % alone.name)
-            else:
-                print("     (notebook 10's model is, tensor for tensor, the one %s trained on its own)" % alone.name, flush=True)
         report(outcome, path)
         outcomes.append((path, outcome))
     table(sorted(outcomes, key=lambda po: po[0].name))

@@ -70,13 +70,17 @@ public final class KjvGpt {
      * {@link Setup#seed}, so the cells after this one draw the same numbers on both paths.
      */
     public static Checkpoint checkpoint() throws IOException {
-        Path path = checkpointPath();
+        return checkpoint(checkpointPath(), training());
+    }
+
+    /** {@link #checkpoint()} at {@code path}, trained with {@code training} when missing (tests run a short one). */
+    static Checkpoint checkpoint(Path path, GptTrainer.Config training) throws IOException {
         if (!Files.exists(path)) {
             System.out.println("No checkpoint from notebook 10 at " + path + ": training notebook 10's recipe here ("
-                    + training().totalSteps() + " steps), once; later notebooks will read it.");
+                    + training.totalSteps() + " steps), once; later notebooks will read it.");
             Data data = data();
             try (NDManager scope = Setup.manager().newSubManager();
-                 GptTrainer trainer = new GptTrainer(untrained(data.chars().vocabSize(), scope), data.train(), data.validation(), training(), scope)) {
+                 GptTrainer trainer = new GptTrainer(untrained(data.chars().vocabSize(), scope), data.train(), data.validation(), training, scope)) {
                 trainer.train(System.out::println);
                 trainer.save(path);
             }
