@@ -83,9 +83,9 @@ ensure_browser() {
   fi
 }
 
-# One serve test has a real Prometheus (Debian's prometheus, 2.42) scrape the server's /metrics over loopback.
-# Root on Debian/Ubuntu without it: install it (about 20 s; nothing is started as a service). When it is there,
-# FASTTRACK_REQUIRE_PROMETHEUS=1 makes that test fail instead of skip; when it cannot be installed, say it is skipped.
+# lib/bin/test's Prometheus stage has a real Prometheus (Debian's prometheus, 2.42) scrape the server's /metrics over
+# loopback. Root on Debian/Ubuntu without it: install it (about 20 s; nothing is started as a service); when it cannot
+# be installed, say so here, and that stage fails saying it again (the JUnit stage skips that one test).
 PROMETHEUS_PACKAGES="prometheus"
 ensure_prometheus() {
   if [ ! -x /usr/bin/prometheus ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -93,12 +93,8 @@ ensure_prometheus() {
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PROMETHEUS_PACKAGES; } >/dev/null 2>&1 \
       || warn "apt-get install $PROMETHEUS_PACKAGES failed; run it by hand to see why."
   fi
-  if [ -x /usr/bin/prometheus ]; then
-    export FASTTRACK_REQUIRE_PROMETHEUS=1
-  else
-    warn "no /usr/bin/prometheus: the test where Prometheus scrapes the server will be skipped." \
-      "To run it, as root on Debian/Ubuntu: apt-get install --no-install-recommends $PROMETHEUS_PACKAGES"
-  fi
+  [ -x /usr/bin/prometheus ] || warn "no /usr/bin/prometheus: the Prometheus stage of lib/bin/test will fail." \
+    "To run it, as root on Debian/Ubuntu: apt-get install --no-install-recommends $PROMETHEUS_PACKAGES"
 }
 
 # The book typesets its formulas with MathJax 2.7, which fasttrack.book.MathJax copies into it: Debian's libjs-mathjax

@@ -42,12 +42,24 @@ final class JsonBody {
         this.json = json;
     }
 
+    /**
+     * A body over the limit but no larger than this is read and dropped before the 413: a server that answers and
+     * closes while the client is still sending resets the connection, and the client may never see the answer.
+     */
+    private static final long DRAINED = 1 << 20;
+
     /** The body's bytes: 413 when {@code contentLength} or the bytes read pass {@code maxBytes}, 408 when it stops arriving. */
     static byte[] read(InputStream in, long contentLength, int maxBytes) {
-        if (contentLength > maxBytes) throw tooLarge("the body has " + contentLength + " bytes; the limit is " + maxBytes);
         try {
+            if (contentLength > maxBytes) {
+                if (contentLength <= DRAINED) drain(in, contentLength);
+                throw tooLarge("the body has " + contentLength + " bytes; the limit is " + maxBytes);
+            }
             byte[] bytes = in.readNBytes(maxBytes + 1);
-            if (bytes.length > maxBytes) throw tooLarge("the body is over the limit of " + maxBytes + " bytes");
+            if (bytes.length > maxBytes) {
+                drain(in, DRAINED);
+                throw tooLarge("the body is over the limit of " + maxBytes + " bytes");
+            }
             return bytes;
         } catch (IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
@@ -56,6 +68,16 @@ final class JsonBody {
                 }
             }
             throw new ApiException(400, "body_incomplete", "the connection ended before the whole body arrived");
+        }
+    }
+
+    /** Reads and drops at most {@code length} bytes, fewer when the body ends first. */
+    private static void drain(InputStream in, long length) throws IOException {
+        byte[] buffer = new byte[8192];
+        for (long left = length; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) return;
+            left -= n;
         }
     }
 

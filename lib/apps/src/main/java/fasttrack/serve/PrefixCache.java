@@ -56,7 +56,8 @@ final class PrefixCache {
             }
         }
         best = Math.min(best, prompt.length - 1);
-        if (capacity > 0) metrics.prefixLookup(best, prompt.length);
+        if (capacity > 0) metrics.prefixLookup(best > 0);
+        metrics.prefill(best, prompt.length);
         if (best == 0) return new Start(model.newSequence(), 0);
         return new Start(entries.get(bestKey).fork(best), best);   // get: marks it recently used
     }

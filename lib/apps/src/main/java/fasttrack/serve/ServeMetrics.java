@@ -40,6 +40,7 @@ public final class ServeMetrics {
     private final DistributionSummary batchSize;
     private final DistributionSummary prefillPause;
     private final long started = System.nanoTime();
+    private Supplier<Number> passes;
     private final ArrayDeque<Long> recentTokens = new ArrayDeque<>();   // times of the tokens of the last 10 s
 
     public ServeMetrics() {
@@ -66,7 +67,10 @@ public final class ServeMetrics {
 
     /** Reports the model's passes through its weights from {@code passes} (read when metrics are read). */
     public void forwardPasses(Supplier<Number> passes) {
-        FunctionCounter.builder("model.forward_passes", passes, p -> p.get().doubleValue()).register(registry);
+        this.passes = passes;
+        // Micrometer holds a function counter's object weakly: `this` lives as long as the server; a bare lambda would be
+        // collected by the next GC, and the counter would stop counting.
+        FunctionCounter.builder("model.forward_passes", this, m -> m.passes.get().doubleValue()).register(registry);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -114,10 +118,17 @@ public final class ServeMetrics {
         registry.counter("tokens.abandoned").increment(generated);
     }
 
-    /** A prompt of {@code promptTokens} started from {@code reused} tokens of the prefix cache (0: a miss). */
-    void prefixLookup(int reused, int promptTokens) {
+    /** A lookup in the prefix cache: a hit when the prompt started from a cached prefix. */
+    void prefixLookup(boolean hit) {
         registry.counter("prefix_cache.lookups").increment();
-        if (reused > 0) registry.counter("prefix_cache.hits").increment();
+        if (hit) registry.counter("prefix_cache.hits").increment();
+    }
+
+    /**
+     * A prompt of {@code promptTokens} whose first {@code reused} come from the prefix cache, the rest
+     * computed; counted with the cache off too (all computed), so the prefill work of both can be compared.
+     */
+    void prefill(int reused, int promptTokens) {
         registry.counter("prefill.tokens", "source", "cache").increment(reused);
         registry.counter("prefill.tokens", "source", "computed").increment(promptTokens - reused);
     }

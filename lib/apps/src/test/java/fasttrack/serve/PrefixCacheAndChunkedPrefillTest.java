@@ -69,13 +69,15 @@ class PrefixCacheAndChunkedPrefillTest {
                 body(PREAMBLE + "and darkness", 30, 0.0, 1L, false),      // shares all but its last token
                 body("And God said", 30, 0.9, 3L, false));                 // shares nothing
         List<List<String>> texts = new ArrayList<>();
-        JsonObject cached = null;
+        JsonObject cached = null, uncached = null;
         for (int entries : new int[] {16, 0}) {
             try (CompletionServer server = CompletionServer.start(model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)).withPrefixCache(entries), 0, line -> {})) {
                 List<String> out = new ArrayList<>();
                 for (String b : bodies) out.add(text(post(server, KEY, b)));
                 texts.add(out);
-                if (entries > 0) cached = ServeFixtures.metricsJson(server).getAsJsonObject("prefix_cache");
+                JsonObject prefix = ServeFixtures.metricsJson(server).getAsJsonObject("prefix_cache");
+                if (entries > 0) cached = prefix;
+                else uncached = prefix;
             }
         }
         assertEquals(texts.get(1), texts.get(0), "with and without the prefix cache, the same texts");
@@ -86,6 +88,10 @@ class PrefixCacheAndChunkedPrefillTest {
         assertEquals(0.5, cached.get("hit_rate").getAsDouble());
         assertEquals(preamble + 4 + (full - 1), cached.get("tokens_reused").getAsDouble(), 0.0,
                 "the preamble and 'and ' once, then all of the repeated prompt but its last token");
+        int promptTokens = 3 * full + "And God said".length();
+        assertEquals(promptTokens - cached.get("tokens_reused").getAsDouble(), cached.get("tokens_computed").getAsDouble(), 0.0, "the rest computed");
+        assertEquals(promptTokens, uncached.get("tokens_computed").getAsDouble(), 0.0, "without the cache every prompt token is computed, and counted");
+        assertEquals(0.0, uncached.get("lookups").getAsDouble(), "and nothing is looked up");
     }
 
     @Test

@@ -124,6 +124,16 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void theForwardPassCounterKeepsCountingAfterAGarbageCollection() {
+        ServeMetrics metrics = new ServeMetrics();
+        java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
+        metrics.forwardPasses(passes::get);   // a lambda no one else holds: Micrometer alone would keep it weakly
+        for (int i = 0; i < 3; i++) System.gc();
+        passes.set(7);
+        assertEquals(7.0, metrics.registry().find("model.forward_passes").functionCounter().count(), "the counter still reads its supplier");
+    }
+
+    @Test
     void aRealPrometheusServerScrapesIt() throws Exception {
         Path binary = Path.of("/usr/bin/prometheus");
         boolean required = "1".equals(System.getenv("FASTTRACK_REQUIRE_PROMETHEUS"));
