@@ -21,8 +21,8 @@ FASTTRACK_API_KEY_FILE and FASTTRACK_CHECKPOINT_DIR are taken from the line only
   lib/bin/test       with --list (added if missing: it cannot run itself): the stages are listed, and every
                      VAR=value on the line must change the listing (a variable nothing reads any more is a stale line)
 A lib/bin program with no smoke form here fails the stage: give it one in SMOKE. Processes run in their own process
-groups and are always stopped; a server is waited for while it prints (a first setup may encode notebook 14's vectors
-for many minutes), and fails after QUIET_S without output.
+groups and are always stopped; a server is waited for while it prints (a first setup downloads and builds for
+minutes), and fails after QUIET_S without output.
 
 usage: readme_commands.py [README]   (default: the repository's README.md; lib/tests/test_readme_commands.py passes
 fixtures)
@@ -199,7 +199,7 @@ def http(url, headers=None, body=None, timeout=60):
 
 def first_answer(process, url, headers, log):
     """The first answer from url, once the server listens. Fails when the command exits first, or prints nothing for
-    QUIET_S (a first setup encoding notebook 14's vectors prints progress, and may take half an hour on 2 cores)."""
+    QUIET_S (a first setup's Maven build is silent while it downloads and compiles: minutes on 2 busy cores)."""
     seen, quiet_since = 0, time.monotonic()
     while True:
         if process.poll() is not None:
@@ -218,12 +218,13 @@ def first_answer(process, url, headers, log):
 # ---- the smoke forms --------------------------------------------------------------------------------------------
 
 def notebook_10_checkpoint():
-    """Where notebook 10 saves its model: data/checkpoints/ and the name it passes to Course.checkpoints().resolve."""
+    """Where notebook 10 saves its model: it calls KjvGpt.checkpointPath(), data/checkpoints/ + KjvGpt.CHECKPOINT."""
     ten = next((REPO / "notebooks").glob("10-*.ipynb"))
     source = "".join("".join(c["source"]) for c in json.loads(ten.read_text(encoding="utf-8"))["cells"])
-    name = re.search(r'Course\.checkpoints\(\)\.resolve\("([^"]+)"\)', source)
-    if not name:
-        raise Failure(f"{ten.name} no longer saves to Course.checkpoints().resolve(NAME): update notebook_10_checkpoint()")
+    kjv = REPO / "lib/fasttrack/src/main/java/fasttrack/train/KjvGpt.java"
+    name = re.search(r'String CHECKPOINT = "([^"]+)"', kjv.read_text(encoding="utf-8")) if kjv.exists() else None
+    if "KjvGpt.checkpointPath()" not in source or not name:
+        raise Failure(f"{ten.name} no longer saves to KjvGpt.checkpointPath() (KjvGpt.CHECKPOINT): update notebook_10_checkpoint()")
     return REPO / "data" / "checkpoints" / name.group(1)
 
 

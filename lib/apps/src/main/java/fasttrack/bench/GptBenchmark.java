@@ -48,8 +48,9 @@ import java.util.function.Function;
  * measure the machine's packages, not this project.
  *
  * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] [--matmul-only] | --profile DIR
- * | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only]; --help prints the options. {@code --tokenizers}
- * runs {@link TokenizerBenchmark} instead, {@code --hub} {@link HubBenchmark}.
+ * | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only] | --recipes; --help prints the options.
+ * {@code --tokenizers} runs {@link TokenizerBenchmark} instead, {@code --hub} {@link HubBenchmark}, {@code --recipes}
+ * {@link RecipeComparison}.
  * <p>{@code --profile DIR} instead runs a few training steps (full and LoRA) and generations (with and
  * without the cache) under libtorch's profiler, writes the traces to DIR and prints the engine ops
  * per step and per token, and where their time goes ({@link EngineProfile}).
@@ -115,6 +116,13 @@ public final class GptBenchmark {
             }
             return;
         }
+        if (Arrays.asList(args).contains("--recipes")) {
+            if (args.length > 1 && !Arrays.asList(args).equals(List.of("--recipes", "--help"))) {
+                throw new IllegalArgumentException("--recipes takes no other option; " + USAGE);
+            }
+            if (args.length == 1) RecipeComparison.main(args); else System.out.println(HELP);
+            return;
+        }
         int steps = 60, memorySteps = 2000;
         boolean withReference = true, matmulOnly = false;
         Path profile = null;
@@ -164,7 +172,7 @@ public final class GptBenchmark {
     }
 
     private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR"
-            + " | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only]";
+            + " | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only] | --recipes";
     private static final String HELP = USAGE + """
 
               --steps N          training steps timed per configuration (default 60; medians over fewer than 50 are noisy)
@@ -178,6 +186,8 @@ public final class GptBenchmark {
                                  shape and GPT-2 small's (124 M, random weights, written under target/): next-token probabilities
                                  within 1e-4 and the same greedy tokens, then greedy decoding tokens/s of the course's CachedDecoder
                                  and of Jlama side by side (options: --hub --help)
+              --recipes          instead, notebook 10's recipe against dropout 0.1 and other schedules: validation loss every
+                                 100 steps for two initial seeds (losses, not timings; ten 600-step runs)
               --help             this text (after checking the other arguments)
             """;
 

@@ -27,17 +27,17 @@ public final class DpoTrainer extends PostTraining {
 
     private final Gpt reference;
     private final float beta;
-    private final List<EncodedExample[]> pairs;
+    private final List<PreferencePair.Encoded> pairs;
     private final ParameterStore parameters;
     private final List<Step> history = new ArrayList<>();
 
     /**
      * @param policy    the model trained (typically a copy of the SFT model)
      * @param reference the frozen reference, a different model object with the same configuration; frozen here
-     * @param pairs     encoded pairs {chosen, rejected}
+     * @param pairs     encoded pairs ({@link PreferencePair#encode})
      * @param beta      the strength of the pull towards the reference (0.1 is usual)
      */
-    public DpoTrainer(Gpt policy, Gpt reference, List<EncodedExample[]> pairs, float beta, Config config, NDManager parent) {
+    public DpoTrainer(Gpt policy, Gpt reference, List<PreferencePair.Encoded> pairs, float beta, Config config, NDManager parent) {
         super(policy, config, Unfreezing.full(), parent);
         try {
             if (policy == reference) throw new IllegalArgumentException("the reference must be a separate copy: the policy moves, the reference must not");
@@ -86,17 +86,17 @@ public final class DpoTrainer extends PostTraining {
     public Step trainStep() {
         int[] picked = batchIndices(pairs.size());
         List<EncodedExample> rows = new ArrayList<>();
-        for (int i : picked) rows.add(pairs.get(i)[0]);
-        for (int i : picked) rows.add(pairs.get(i)[1]);   // chosen rows first, then rejected: one forward for both
+        for (int i : picked) rows.add(pairs.get(i).chosen());
+        for (int i : picked) rows.add(pairs.get(i).rejected());   // chosen rows first, then rejected: one forward for both
         int b = picked.length;
         float[][] logProbs = new float[2][];                 // the policy's and the reference's, for the record
         TrainingHistory.Step done = runStep(scope -> {
-            NDArray[] batch = MaskedLoss.arrays(ResponseBatch.of(rows), scope);
+            MaskedLoss.Batch batch = MaskedLoss.arrays(ResponseBatch.of(rows), scope);
             // the reference runs before gradients are recorded: no graph
-            NDArray ref = MaskedLoss.sequenceLogProbs(reference.logits(parameters, batch[0], false), batch[1], batch[2]);
+            NDArray ref = MaskedLoss.sequenceLogProbs(reference.logits(parameters, batch.inputs(), false), batch.targets(), batch.mask());
             return () -> {
                 // dropout off for the policy too (as TRL does by default): both see the same network, so z = 0 at the start
-                NDArray policy = MaskedLoss.sequenceLogProbs(model.logits(parameters, batch[0], false), batch[1], batch[2]);
+                NDArray policy = MaskedLoss.sequenceLogProbs(model.logits(parameters, batch.inputs(), false), batch.targets(), batch.mask());
                 logProbs[0] = policy.toFloatArray();
                 logProbs[1] = ref.toFloatArray();
                 return loss(policy.get("0:" + b), policy.get(b + ":"), ref.get("0:" + b), ref.get(b + ":"), beta);
@@ -123,12 +123,12 @@ public final class DpoTrainer extends PostTraining {
         double sum = 0, tokens = 0;
         for (int from = 0; from < examples.size(); from += 32) {
             try (NDManager scope = manager.newSubManager()) {
-                NDArray[] a = MaskedLoss.arrays(ResponseBatch.of(examples.subList(from, Math.min(examples.size(), from + 32))), scope);
+                MaskedLoss.Batch a = MaskedLoss.arrays(ResponseBatch.of(examples.subList(from, Math.min(examples.size(), from + 32))), scope);
                 ParameterStore ps = new ParameterStore(scope, false);
-                NDArray logP = policy.logits(ps, a[0], false).logSoftmax(-1), logQ = reference.logits(ps, a[0], false).logSoftmax(-1);
+                NDArray logP = policy.logits(ps, a.inputs(), false).logSoftmax(-1), logQ = reference.logits(ps, a.inputs(), false).logSoftmax(-1);
                 NDArray perPosition = logP.exp().mul(logP.sub(logQ)).sum(new int[] {-1});
-                sum += perPosition.mul(a[2]).sum().getFloat();
-                tokens += a[2].sum().getFloat();
+                sum += perPosition.mul(a.mask()).sum().getFloat();
+                tokens += a.mask().sum().getFloat();
             }
         }
         return sum / tokens;

@@ -32,10 +32,19 @@ public final class MaskedLoss {
         return tokenLogProbs(logits, targets).mul(mask).sum(new int[] {1});
     }
 
-    /** The arrays of {@code batch} on {@code scope}: inputs, targets (B, T) and mask (B, T). */
-    public static NDArray[] arrays(ResponseBatch batch, NDManager scope) {
+    /**
+     * A {@link ResponseBatch} as arrays, each (B, T).
+     *
+     * @param inputs  the token ids the model reads
+     * @param targets the next token at every position
+     * @param mask    1 where the target is a response token (the loss counts it), 0 at prompt and padding positions
+     */
+    public record Batch(NDArray inputs, NDArray targets, NDArray mask) {}
+
+    /** The arrays of {@code batch} on {@code scope}: inputs, targets and mask. */
+    public static Batch arrays(ResponseBatch batch, NDManager scope) {
         Shape shape = new Shape(batch.batchSize(), batch.length());
-        return new NDArray[] {scope.create(batch.inputs(), shape), scope.create(batch.targets(), shape), scope.create(batch.mask(), shape)};
+        return new Batch(scope.create(batch.inputs(), shape), scope.create(batch.targets(), shape), scope.create(batch.mask(), shape));
     }
 
     /** log π(response | prompt) of each example under {@code model}, in batches of 32 (inference). */
@@ -44,8 +53,8 @@ public final class MaskedLoss {
         for (int from = 0; from < examples.size(); from += 32) {
             List<EncodedExample> chunk = examples.subList(from, Math.min(examples.size(), from + 32));
             try (NDManager scope = manager.newSubManager()) {
-                NDArray[] a = arrays(ResponseBatch.of(chunk), scope);
-                float[] values = sequenceLogProbs(model.logits(new ParameterStore(scope, false), a[0], false), a[1], a[2]).toFloatArray();
+                Batch a = arrays(ResponseBatch.of(chunk), scope);
+                float[] values = sequenceLogProbs(model.logits(new ParameterStore(scope, false), a.inputs(), false), a.targets(), a.mask()).toFloatArray();
                 for (int i = 0; i < values.length; i++) out[from + i] = values[i];
             }
         }

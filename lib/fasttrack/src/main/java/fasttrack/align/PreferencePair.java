@@ -13,9 +13,12 @@ public record PreferencePair(String task, String prompt, String chosen, String r
         }
     }
 
+    /** A pair's two answers, each encoded with the prompt: what {@link DpoTrainer} trains on. */
+    public record Encoded(EncodedExample chosen, EncodedExample rejected) {}
+
     /** Both answers encoded for a model with a context of {@code blockSize} tokens. */
-    public EncodedExample[] encode(Tokenizer tokenizer, int blockSize) {
-        return new EncodedExample[] {EncodedExample.of(new InstructionExample(task, prompt, chosen), tokenizer, blockSize),
-            EncodedExample.of(new InstructionExample(task, prompt, rejected), tokenizer, blockSize)};
+    public Encoded encode(Tokenizer tokenizer, int blockSize) {
+        return new Encoded(EncodedExample.of(new InstructionExample(task, prompt, chosen), tokenizer, blockSize),
+            EncodedExample.of(new InstructionExample(task, prompt, rejected), tokenizer, blockSize));
     }
 }

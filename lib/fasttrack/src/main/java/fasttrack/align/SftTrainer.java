@@ -52,8 +52,8 @@ public final class SftTrainer extends PostTraining {
     /** One step ({@link TrainingStep}) of the masked loss on a batch of examples; returns its batch loss. */
     public double trainStep() {
         double loss = runStep(scope -> {
-            NDArray[] batch = MaskedLoss.arrays(ResponseBatch.of(pick(examples, batchIndices(examples.size()))), scope);
-            return () -> MaskedLoss.loss(model.logits(parameters, batch[0], true), batch[1], batch[2]);
+            MaskedLoss.Batch batch = MaskedLoss.arrays(ResponseBatch.of(pick(examples, batchIndices(examples.size()))), scope);
+            return () -> MaskedLoss.loss(model.logits(parameters, batch.inputs(), true), batch.targets(), batch.mask());
         }).loss();
         losses.add(loss);
         return loss;

@@ -141,6 +141,46 @@ public final class Gpt extends AbstractBlock {
         return new NDList(logits(ps, inputs.singletonOrThrow(), training));
     }
 
+    /**
+     * Inference: logits (B, T, V) for token ids (B, T), training off (no dropout). The result lives
+     * in the ids' manager, and nothing else is left there: the intermediate arrays of the forward
+     * pass are freed before it returns. For training, pass a ParameterStore and {@code training =
+     * true} to {@link #logits(ParameterStore, NDArray, boolean)}.
+     */
+    public NDArray logits(NDArray ids) {
+        return inference(ids, null, false).get(0);
+    }
+
+    /** Inference, as {@link #logits(NDArray)}: the logits, then every layer's attention weights (B, heads, T, T). */
+    public NDList logitsWithAttention(NDArray ids) {
+        return inference(ids, null, true);
+    }
+
+    /**
+     * Inference, as {@link #logits(NDArray)}: logits (B, t, V) for new token ids (B, t) that follow
+     * the {@code cache.length()} cached tokens; extends the cache (whose arrays the cache owns).
+     */
+    public NDArray logitsCached(NDArray ids, KvCache cache) {
+        return inference(ids, cache, false).get(0);
+    }
+
+    /**
+     * The forward pass with training off, on a scope below the ids' manager (and a ParameterStore of
+     * its own there, which holds the weights themselves, no copies, when they live on the ids'
+     * device): the logits, and the attention maps if asked for, move to the ids' manager, and the
+     * scope frees everything else.
+     */
+    private NDList inference(NDArray ids, KvCache cache, boolean withMaps) {
+        NDManager caller = ids.getManager();
+        try (NDManager scope = caller.newSubManager(ids.getDevice())) {
+            scope.tempAttachAll(ids);   // ops on the ids put their results in the scope; the ids go back on close
+            NDList out = logits(new ParameterStore(scope, false), ids, false, cache);
+            if (!withMaps) out = new NDList(out.get(0));
+            out.attach(caller);
+            return out;
+        }
+    }
+
     /** Logits (B, T, V) for token ids (B, T). */
     public NDArray logits(ParameterStore ps, NDArray ids, boolean training) {
         return logits(ps, ids, training, null).get(0);

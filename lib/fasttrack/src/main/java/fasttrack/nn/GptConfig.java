@@ -50,6 +50,54 @@ public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int
         return new GptConfig(50257, 1024, 12, 12, 768, 0.1f, true, FeedForward.Activation.GELU_TANH);
     }
 
+    /**
+     * GPT-3 6.7B's shape (Brown et al. 2020, "Language Models are Few-Shot Learners", Table 2.1): 32
+     * layers of 32 heads, C = 4,096, context 2,048, GPT-2's 50,257 tokens, the output tied to the
+     * token embedding (the paper keeps GPT-2's architecture): 6,658,404,352 parameters by
+     * {@link #parameterCount}. For counting parameters, FLOPs and memory, not for training here:
+     * dropout 0 and the exact GELU (GPT-2's tanh form would change no count).
+     */
+    public static GptConfig gpt3_6_7B() {
+        return new GptConfig(50257, 2048, 32, 32, 4096, 0f, true);
+    }
+
+    /**
+     * Llama 2 7B's dimensions built as the course's GPT. The shape is LLaMA 7B's (Touvron et al.
+     * 2023, "LLaMA: Open and Efficient Foundation Language Models", Table 2: 32 layers of 32 heads,
+     * C = 4,096, 32,000 tokens, an output layer of its own); Llama 2 (Touvron et al. 2023) keeps it
+     * and doubles the context to 4,096. Learned positions and a 4C GELU feed-forward stand where
+     * Llama has RoPE and an 11,008-wide SwiGLU, so {@link #parameterCount} gives 6,723,084,288
+     * against Llama's 6,738,415,616. For memory arithmetic at 7B, not for training here: dropout 0.
+     */
+    public static GptConfig llama2_7B() {
+        return new GptConfig(32_000, 4096, 32, 32, 4096, 0f, false);
+    }
+
+    /** This shape with another context length, in tokens (the position table has one row per token). */
+    public GptConfig withBlockSize(int blockSize) {
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, dropout, tieWeights, activation);
+    }
+
+    /** This shape with another number of transformer blocks. */
+    public GptConfig withLayers(int layers) {
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, dropout, tieWeights, activation);
+    }
+
+    /**
+     * This shape with another number of attention heads per block, at the same width C, which must
+     * divide by it. Every wither checks the shape it makes, so when heads and width both change,
+     * order them so the shape in between is valid too: {@code cpu(v).withHeads(2).withEmbedDim(32)}
+     * (C = 128 divides by 2 heads, then 32 does).
+     */
+    public GptConfig withHeads(int heads) {
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, dropout, tieWeights, activation);
+    }
+
+    /** This shape with another width C of every token vector, which must divide by the heads. */
+    public GptConfig withEmbedDim(int embedDim) {
+        return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, dropout, tieWeights, activation);
+    }
+
     /** This shape with another dropout rate. */
     public GptConfig withDropout(float rate) {
         return new GptConfig(vocabSize, blockSize, layers, heads, embedDim, rate, tieWeights, activation);

@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * The course's collections encoded by a sentence encoder, cached under {@code data/vectors/} (ignored
- * by git). Setup builds them once (about three minutes for all 33,002 texts with MiniLM on two
- * cores); afterwards a notebook reads them in a second. A changed corpus or another encoder makes
- * {@link VectorCache} rebuild the file.
+ * by git). They are built when first needed, not by setup: encoding all 33,002 texts with MiniLM takes
+ * minutes on two cores, and a learner opening notebook 00 should not wait for notebook 14. So the first
+ * run of notebook 14 encodes them, with a live progress bar; afterwards a notebook reads them in a
+ * second. A changed corpus or another encoder makes {@link VectorCache} rebuild the file.
  */
 public final class CourseVectors {
 
@@ -41,7 +42,10 @@ public final class CourseVectors {
         return VectorCache.loadOrBuild(file(collection, encoder), encoder, texts, log);
     }
 
-    /** Setup's step: build whatever is missing or stale; quiet when everything is cached. */
+    /**
+     * Builds whatever is missing or stale; quiet when everything is cached. {@code lib/bin/test} runs it
+     * before the notebooks, so notebook 14's time is the notebook's, not the encoding's.
+     */
     public static void main(String[] args) {
         try (MiniLmEncoder encoder = new MiniLmEncoder()) {
             devilsDictionary(encoder, System.out);

@@ -1,6 +1,7 @@
 package fasttrack.retrieval;
 
 import fasttrack.io.AtomicFiles;
+import fasttrack.show.ProgressBar;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Document vectors saved on disk, so a collection is encoded once. The file names the encoder and
@@ -107,23 +109,21 @@ public final class VectorCache {
 
     /**
      * The cached vectors, or (when the file is missing, stale or corrupt: {@code log} says which)
-     * the documents encoded afresh, with progress on {@code log}, and saved for next time.
+     * the documents encoded afresh and saved for next time. Encoding a large collection takes minutes,
+     * so a {@link ProgressBar} shows how far it is and how long it will take: live in a notebook, as
+     * lines on {@code log} elsewhere.
      */
     public static float[][] loadOrBuild(Path file, TextEncoder encoder, List<String> documents, PrintStream log) {
         try {
             return load(file, encoder, documents);
         } catch (Refused refused) {
-            log.println(Files.exists(file) ? "Rebuilding: " + refused.getMessage().replaceFirst("\\. Delete it.*", ".") : "No cached vectors at " + file + ": encoding " + documents.size() + " documents with " + encoder.name() + ".");
+            log.println(Files.exists(file) ? "Rebuilding: " + refused.getMessage().replaceFirst("\\. Delete it.*", ".") : String.format(Locale.ROOT, "No cached vectors at %s: encoding %,d documents with %s, saved there for next time.", file, documents.size(), encoder.name()));
         }
         float[][] vectors = new float[documents.size()][];
-        long start = System.nanoTime();
-        int step = Math.max(1, documents.size() / 10);
+        ProgressBar progress = ProgressBar.start("Encoding with " + encoder.name(), vectors.length, log);
         for (int i = 0; i < vectors.length; i++) {
             vectors[i] = encoder.encode(documents.get(i));
-            if ((i + 1) % step == 0 || i + 1 == vectors.length) {
-                double seconds = (System.nanoTime() - start) / 1e9;
-                log.printf("  %,d / %,d documents, %.0f s (%.1f ms each)%n", i + 1, vectors.length, seconds, 1000 * seconds / (i + 1));
-            }
+            progress.advance();
         }
         save(file, encoder, documents, vectors);
         return vectors;

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import fasttrack.nn.Gpt;
+import fasttrack.show.ProgressBar;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,14 +96,9 @@ public final class GptTrainer implements AutoCloseable {
         @Override
         public String toString() {
             String line = String.format(Locale.ROOT, "step %5d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s",
-                    step, totalSteps, loss, learningRate, tokensPerSecond, format(eta));
+                    step, totalSteps, loss, learningRate, tokensPerSecond, ProgressBar.duration(eta));
             return evaluation == null ? line : line + String.format(Locale.ROOT, "  | eval train %.4f  val %.4f",
                     evaluation.trainLoss(), evaluation.validationLoss()) + (skipped > 0 ? "  (" + skipped + " steps skipped)" : "");
-        }
-
-        private static String format(Duration d) {
-            return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
-                    : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
         }
     }
 

@@ -31,7 +31,7 @@ class DpoTrainerTest {
     private NDManager nd;
     private CharTokenizer tokenizer;
     private GptConfig config;
-    private List<EncodedExample[]> pairs;
+    private List<PreferencePair.Encoded> pairs;
 
     @BeforeEach
     void setUp() {
@@ -122,9 +122,9 @@ class DpoTrainerTest {
     /** The mean of β·((log π_w − log ref_w) − (log π_l − log ref_l)) over every training pair. */
     private double meanMargin(Gpt policy, Gpt reference) {
         List<EncodedExample> chosen = new ArrayList<>(), rejected = new ArrayList<>();
-        for (EncodedExample[] p : pairs) {
-            chosen.add(p[0]);
-            rejected.add(p[1]);
+        for (PreferencePair.Encoded p : pairs) {
+            chosen.add(p.chosen());
+            rejected.add(p.rejected());
         }
         double[] pw = MaskedLoss.logLikelihoods(policy, chosen, nd), pl = MaskedLoss.logLikelihoods(policy, rejected, nd);
         double[] rw = MaskedLoss.logLikelihoods(reference, chosen, nd), rl = MaskedLoss.logLikelihoods(reference, rejected, nd);
@@ -168,9 +168,9 @@ class DpoTrainerTest {
         assertTrue(DpoTrainer.frozen(reference));
         double margin = meanMargin(policy, reference);
         assertTrue(margin > 0.5, "the mean margin on the training pairs grew from 0 to " + margin);
-        double kl = DpoTrainer.klDivergence(policy, reference, List.of(pairs.get(0)[0], pairs.get(1)[1]), nd);
+        double kl = DpoTrainer.klDivergence(policy, reference, List.of(pairs.get(0).chosen(), pairs.get(1).rejected()), nd);
         assertTrue(kl > 0, "the policy moved away from the reference: KL " + kl);
-        assertEquals(0, DpoTrainer.klDivergence(reference, reference, List.of(pairs.get(0)[0]), nd), 1e-6, "KL of a model to itself");
+        assertEquals(0, DpoTrainer.klDivergence(reference, reference, List.of(pairs.get(0).chosen()), nd), 1e-6, "KL of a model to itself");
     }
 
     @Test

@@ -40,15 +40,14 @@ class InstructionDataTest {
     }
 
     @Test
-    void aPairEncodesItsChosenAnswerFirstWithTheSamePrompt() {
+    void aPairEncodesBothAnswersWithTheSamePrompt() {
         PreferencePair pair = new PreferencePair("define", "define cat", "a feline", "a dog");
         CharTokenizer tokenizer = CharTokenizer.fit("Q: define cat\nA: a feline dog");
-        EncodedExample[] encoded = pair.encode(tokenizer, 64);
-        assertEquals(2, encoded.length);
-        assertEquals("a feline\n", tokenizer.decode(encoded[0].response()));
-        assertEquals("a dog\n", tokenizer.decode(encoded[1].response()));
-        assertEquals("Q: define cat\nA: ", tokenizer.decode(encoded[0].prompt()));
-        assertEquals(encoded[0].promptLength(), encoded[1].promptLength());
+        PreferencePair.Encoded encoded = pair.encode(tokenizer, 64);
+        assertEquals("a feline\n", tokenizer.decode(encoded.chosen().response()));
+        assertEquals("a dog\n", tokenizer.decode(encoded.rejected().response()));
+        assertEquals("Q: define cat\nA: ", tokenizer.decode(encoded.chosen().prompt()));
+        assertEquals(encoded.chosen().promptLength(), encoded.rejected().promptLength());
     }
 
     @Test

@@ -129,14 +129,14 @@ class ResponseBatchTest {
             }
         }
         expected /= count;
-        NDArray[] a = MaskedLoss.arrays(b, nd);
+        MaskedLoss.Batch a = MaskedLoss.arrays(b, nd);
         NDArray logits = nd.create(values, new Shape(b.batchSize(), b.length(), vocab));
-        double loss = MaskedLoss.loss(logits, a[1], a[2]).getFloat();
+        double loss = MaskedLoss.loss(logits, a.targets(), a.mask()).getFloat();
         assertEquals(expected, loss, 1e-5);
         assertTrue(Math.abs(allPositions - expected) > 1e-3, "the unmasked mean differs, so the check tells them apart: " + allPositions + " vs " + expected);
 
         // Per sequence: the masked sum of log-probabilities, log π(response | prompt).
-        float[] perSequence = MaskedLoss.sequenceLogProbs(logits, a[1], a[2]).toFloatArray();
+        float[] perSequence = MaskedLoss.sequenceLogProbs(logits, a.targets(), a.mask()).toFloatArray();
         assertEquals(2, perSequence.length);
         for (int row = 0; row < 2; row++) {
             double s = 0;
@@ -147,7 +147,7 @@ class ResponseBatchTest {
             assertEquals(s, perSequence[row], 1e-5, "row " + row);
         }
         // Every position's log p(target).
-        float[] tokenLogProbs = MaskedLoss.tokenLogProbs(logits, a[1]).toFloatArray();
+        float[] tokenLogProbs = MaskedLoss.tokenLogProbs(logits, a.targets()).toFloatArray();
         for (int p = 0; p < positions; p++) assertEquals(logProb(values, p, vocab, b.targets()[p]), tokenLogProbs[p], 1e-5, "position " + p);
     }
 
@@ -156,11 +156,11 @@ class ResponseBatchTest {
         ResponseBatch b = batch();
         int positions = b.batchSize() * b.length(), vocab = tokenizer.vocabSize();
         float[] values = randomLogits(positions);
-        NDArray[] a = MaskedLoss.arrays(b, nd);
+        MaskedLoss.Batch a = MaskedLoss.arrays(b, nd);
         NDArray logits = nd.create(values, new Shape(b.batchSize(), b.length(), vocab));
         logits.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            collector.backward(MaskedLoss.loss(logits, a[1], a[2]));
+            collector.backward(MaskedLoss.loss(logits, a.targets(), a.mask()));
         }
         float[] gradient = logits.getGradient().toFloatArray();
         int responsePositions = (int) sum(b.mask());

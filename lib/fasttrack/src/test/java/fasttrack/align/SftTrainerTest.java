@@ -108,8 +108,8 @@ class SftTrainerTest {
         Gpt model = model();
         double mean = MaskedLoss.meanLoss(model, examples, nd);
         try (NDManager scope = nd.newSubManager()) {
-            NDArray[] a = MaskedLoss.arrays(ResponseBatch.of(examples), scope);
-            double direct = MaskedLoss.loss(model.logits(new ParameterStore(scope, false), a[0], false), a[1], a[2]).getFloat();
+            MaskedLoss.Batch a = MaskedLoss.arrays(ResponseBatch.of(examples), scope);
+            double direct = MaskedLoss.loss(model.logits(new ParameterStore(scope, false), a.inputs(), false), a.targets(), a.mask()).getFloat();
             assertEquals(direct, mean, 1e-5);
         }
         // log π(response | prompt) is the sum over the response tokens: negative, and the same one example at a time.

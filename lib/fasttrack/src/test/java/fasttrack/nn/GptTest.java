@@ -2,6 +2,7 @@ package fasttrack.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,110 @@ class GptTest {
     void theGpuAndCpuConfigsAreValid() {
         assertEquals(6, GptConfig.gpu(64).layers());
         assertTrue(GptConfig.gpu(64).parameterCount() > 10_000_000);
+    }
+
+    /** The notebooks' shapes as a preset plus named changes: each equals the seven numbers it replaced. */
+    @Test
+    void namedChangesBuildTheSameConfigAsAllSevenNumbers() {
+        assertEquals(new GptConfig(65, 32, 2, 2, 32, 0f, false), GptConfig.cpu(65).withBlockSize(32).withLayers(2).withHeads(2).withEmbedDim(32).withDropout(0f));
+        assertEquals(new GptConfig(500, 32, 1, 2, 32, 0f, false), GptConfig.cpu(500).withBlockSize(32).withLayers(1).withHeads(2).withEmbedDim(32).withDropout(0f));
+        assertEquals(new GptConfig(300, 64, 2, 4, 128, 0.1f, false), GptConfig.cpu(300).withBlockSize(64).withLayers(2));
+        assertEquals(new GptConfig(65, 64, 2, 4, 64, 0.1f, false), GptConfig.cpu(65).withBlockSize(64).withLayers(2).withEmbedDim(64));
+        assertEquals(new GptConfig(65, 64, 2, 4, 64, 0f, false), GptConfig.cpu(65).withBlockSize(64).withLayers(2).withEmbedDim(64).withDropout(0f));
+        assertEquals(new GptConfig(65, 32, 1, 2, 16, 0f, false), GptConfig.cpu(65).withBlockSize(32).withLayers(1).withHeads(2).withEmbedDim(16).withDropout(0f));
+        assertEquals(new GptConfig(65, 8, 1, 1, 8, 0f, false), GptConfig.cpu(65).withBlockSize(8).withLayers(1).withHeads(1).withEmbedDim(8).withDropout(0f));
+        GptConfig kjv = GptConfig.cpu(65).withDropout(0f);
+        assertEquals(new GptConfig(65, 128, 2, 4, 128, 0f, false), kjv.withLayers(2));
+        for (int[] s : new int[][] {{1, 16}, {1, 24}, {1, 32}, {2, 32}, {2, 48}, {2, 64}, {3, 64}, {3, 96}, {4, 128}}) {
+            int heads = s[1] >= 48 ? 4 : 2;
+            assertEquals(new GptConfig(65, 32, s[0], heads, s[1], 0f, false),
+                    GptConfig.cpu(65).withBlockSize(32).withLayers(s[0]).withHeads(heads).withEmbedDim(s[1]).withDropout(0f));
+        }
+        assertEquals(new GptConfig(50257, 2048, 32, 32, 4096, 0f, true), GptConfig.gpt3_6_7B());
+        assertEquals(6_658_404_352L, GptConfig.gpt3_6_7B().parameterCount(), "GPT-3 6.7B's shape");
+        assertEquals(new GptConfig(32_000, 4096, 32, 32, 4096, 0f, false), GptConfig.llama2_7B());
+        assertEquals(6_723_084_288L, GptConfig.llama2_7B().parameterCount(), "Llama 2 7B's dimensions as a GPT");
+        assertEquals(FeedForward.Activation.GELU_TANH, GptConfig.gpt2Small().withLayers(2).withHeads(4).withEmbedDim(64).withBlockSize(64).activation(),
+                "a change keeps everything else, the activation included");
+        var notDivisible = assertThrows(IllegalArgumentException.class, () -> GptConfig.cpu(65).withEmbedDim(30));
+        assertTrue(notDivisible.getMessage().contains("embedDim 30 is not divisible by heads 4"), notDivisible.getMessage());
+    }
+
+    /**
+     * The inference calls give exactly what the ParameterStore calls give with training off (dropout
+     * 0.1 here, so training on would differ), and leave nothing in the caller's manager but the
+     * arrays they return, call after call; the model's own manager gains nothing either.
+     */
+    @Test
+    void inferenceCallsEqualTheParameterStoreCallsAndLeaveOnlyTheirResults() {
+        for (boolean tied : new boolean[] {false, true}) {
+            Gpt model = new Gpt(new GptConfig(20, 16, 2, 2, 16, 0.1f, tied)).initialize(nd);
+            try (NDManager caller = nd.newSubManager()) {
+                NDArray ids = caller.create(new int[] {1, 5, 7, 3, 9, 2, 0, 19, 4, 4}, new Shape(2, 5));   // int32: the forward casts them
+                NDArray expected = model.logits(ps, ids, false);
+                NDList expectedMaps = model.logitsWithAttention(ps, ids);
+                expected.attach(nd);
+                expectedMaps.attach(nd);
+                caller.getManagedArrays().stream().filter(a -> a != ids).forEach(NDArray::close);   // what the ParameterStore calls left behind
+                assertEquals(1, caller.getManagedArrays().size(), "only the ids are left");
+                int inModel = nd.getManagedArrays().size() - 1;
+
+                for (int call = 1; call <= 3; call++) {
+                    NDArray logits = model.logits(ids);
+                    assertArrayEquals(expected.toFloatArray(), logits.toFloatArray(), "tied " + tied + ", call " + call);   // no arrays made
+                    assertSame(caller, logits.getManager(), "the logits belong to the ids' manager");
+                    assertEquals(1 + call, caller.getManagedArrays().size(), "call " + call + " left the logits and nothing else");
+                    assertTrue(caller.getManagedArrays().contains(logits));
+                    assertSame(caller, ids.getManager(), "the ids stay where they were");
+                }
+                assertEquals(inModel + 1 + 3, nd.getManagedArrays().size(), "nothing new in the model's manager beyond the caller's arrays");
+
+                int before = caller.getManagedArrays().size();
+                NDList maps = model.logitsWithAttention(ids);
+                assertEquals(3, maps.size(), "logits and one map per layer");
+                for (int i = 0; i < maps.size(); i++) assertArrayEquals(expectedMaps.get(i).toFloatArray(), maps.get(i).toFloatArray(), "output " + i);
+                assertEquals(before + maps.size(), caller.getManagedArrays().size(), "only the logits and the maps are left");
+            }
+        }
+    }
+
+    /** Ids lent to a scope (tempAttach, as a timing loop does) stay lent: they go back to their owner when that scope closes. */
+    @Test
+    void idsLentToAScopeStillGoBackToTheirOwner() {
+        Gpt model = new Gpt(new GptConfig(20, 16, 1, 2, 16, 0f, false)).initialize(nd);
+        NDArray ids = nd.create(new long[] {1, 2, 3}, new Shape(1, 3));
+        try (NDManager scope = nd.newSubManager()) {
+            scope.tempAttachAll(ids);
+            NDArray logits = model.logits(ids);
+            assertSame(scope, logits.getManager(), "the logits belong to the scope the ids are in");
+            assertSame(scope, ids.getManager());
+        }
+        assertSame(nd, ids.getManager(), "the scope gave the ids back");
+        assertFalse(ids.isReleased());
+        assertArrayEquals(new long[] {1, 2, 3}, ids.toLongArray());
+    }
+
+    /** The cached inference call equals the ParameterStore one; the cache owns its arrays, the caller gets only the logits. */
+    @Test
+    void theCachedInferenceCallLeavesOnlyTheLogits() {
+        Gpt model = new Gpt(new GptConfig(20, 16, 2, 2, 16, 0f, false)).initialize(nd);
+        long[] tokens = {3, 1, 4, 1, 5, 9};
+        try (NDManager caller = nd.newSubManager(); KvCache cache = new KvCache(nd, 2); KvCache reference = new KvCache(nd, 2)) {
+            NDArray prompt = caller.create(new long[] {3, 1, 4}, new Shape(1, 3));
+            int before = caller.getManagedArrays().size();
+            NDArray prefill = model.logitsCached(prompt, cache);
+            assertEquals(before + 1, caller.getManagedArrays().size(), "the prefill left its logits only");
+            assertArrayEquals(model.logitsCached(ps, prompt, reference).toFloatArray(), prefill.toFloatArray(), "the prefill");
+            for (int t = 3; t < tokens.length; t++) {
+                NDArray id = caller.create(new long[] {tokens[t]}, new Shape(1, 1));
+                before = caller.getManagedArrays().size();
+                NDArray step = model.logitsCached(id, cache);
+                assertEquals(before + 1, caller.getManagedArrays().size(), "position " + t + " left its logits only");
+                assertArrayEquals(model.logitsCached(ps, id, reference).toFloatArray(), step.toFloatArray(), "position " + t);
+            }
+            assertEquals(tokens.length, cache.length());
+            assertEquals(reference.bytes(), cache.bytes());
+        }
     }
 
     @Test

@@ -123,7 +123,10 @@ class VectorCacheTest {
         float[][] built = VectorCache.loadOrBuild(file, encoder, DOCS, out);
         assertEquals(DOCS.size(), encoder.calls, "one encode per document");
         assertTrue(Files.exists(file));
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("No cached vectors at"), log.toString(StandardCharsets.UTF_8));
+        String first = log.toString(StandardCharsets.UTF_8);
+        assertTrue(first.startsWith("No cached vectors at " + file + ": encoding 3 documents with fake-3d, saved there for next time.\n"), first);
+        assertTrue(first.contains("\nEncoding with fake-3d  [####################] 3 / 3 (100%)"), "progress, as lines outside a kernel: " + first);
+        assertTrue(first.strip().endsWith(" done in 0m00s"), "the last line says how long it took: " + first);
         for (int i = 0; i < DOCS.size(); i++) assertArrayEquals(new FakeEncoder("x").encode(DOCS.get(i)), built[i], 0f);
 
         log.reset();

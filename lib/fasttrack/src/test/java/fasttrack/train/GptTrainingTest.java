@@ -13,6 +13,7 @@ import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +171,13 @@ class GptTrainingTest {
             assertTrue(diverged.getMessage().contains("6 steps in a row"), diverged.getMessage());
             assertEquals(1, trainer.optimizer().steps(), "only the finite step updated anything");
         }
+    }
+
+    @Test
+    void theProgressLineWritesTheTimeLeftAsEveryProgressLineDoes() {
+        var progress = new GptTrainer.Progress(100, 600, 2.3456, 1e-3f, 12_345, Duration.ofSeconds(185), null, 0);
+        assertEquals("step   100/600  loss 2.3456  lr 1.00e-03  12,345 tokens/s  ETA 3m05s", progress.toString());
+        assertTrue(new GptTrainer.Progress(1, 600, 4, 1e-4f, 100, Duration.ofSeconds(3_700), null, 0).toString().endsWith("ETA 1h01m"));
     }
 
     @Test
