@@ -48,8 +48,9 @@ import java.util.function.Function;
  * measure the machine's packages, not this project.
  *
  * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] [--matmul-only] | --profile DIR
- * | --tokenizers [--rounds N] [--no-reference] | --recipes; --help prints the options. {@code --tokenizers} runs
- * {@link TokenizerBenchmark} instead, {@code --recipes} {@link RecipeComparison}.
+ * | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only] | --recipes; --help prints the options.
+ * {@code --tokenizers} runs {@link TokenizerBenchmark} instead, {@code --hub} {@link HubBenchmark}, {@code --recipes}
+ * {@link RecipeComparison}.
  * <p>{@code --profile DIR} instead runs a few training steps (full and LoRA) and generations (with and
  * without the cache) under libtorch's profiler, writes the traces to DIR and prints the engine ops
  * per step and per token, and where their time goes ({@link EngineProfile}).
@@ -104,6 +105,15 @@ public final class GptBenchmark {
     private static void run(String[] args) throws IOException {
         if (Arrays.asList(args).contains("--tokenizers")) {   // the tokenizer benchmark instead, with the other arguments
             TokenizerBenchmark.run(Arrays.stream(args).filter(a -> !a.equals("--tokenizers")).toArray(String[]::new));
+            return;
+        }
+        if (Arrays.asList(args).contains("--hub")) {          // the GPT-2 export against Jlama instead, with the other arguments
+            try {
+                HubBenchmark.run(Arrays.stream(args).filter(a -> !a.equals("--hub")).toArray(String[]::new));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while Jlama ran", e);
+            }
             return;
         }
         if (Arrays.asList(args).contains("--recipes")) {
@@ -162,7 +172,7 @@ public final class GptBenchmark {
     }
 
     private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR"
-            + " | --tokenizers [--rounds N] [--no-reference] | --recipes";
+            + " | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only] | --recipes";
     private static final String HELP = USAGE + """
 
               --steps N          training steps timed per configuration (default 60; medians over fewer than 50 are noisy)
@@ -172,6 +182,10 @@ public final class GptBenchmark {
               --profile DIR      instead, steps and generations under libtorch's profiler: ops, where time goes, traces in DIR
               --tokenizers       instead, the course's BPE encoder on OpenAI's rank tables vs js-tiktoken (node) on the KJV:
                                  GPT-2, cl100k_base, o200k_base, best of 3 rounds each side (options: --tokenizers --help)
+              --hub              instead, the course GPT exported as a GPT-2 folder and run by Jlama (Java 21+) at notebook 10's
+                                 shape and GPT-2 small's (124 M, random weights, written under target/): next-token probabilities
+                                 within 1e-4 and the same greedy tokens, then greedy decoding tokens/s of the course's CachedDecoder
+                                 and of Jlama side by side (options: --hub --help)
               --recipes          instead, notebook 10's recipe against dropout 0.1 and other schedules: validation loss every
                                  100 steps for two initial seeds (losses, not timings; ten 600-step runs)
               --help             this text (after checking the other arguments)

@@ -85,16 +85,60 @@ public final class JlamaReference {
      */
     public List<Prompt> run(Path folder, List<int[]> prompts, int greedySteps) throws IOException, InterruptedException {
         requireComparable(Gpt2Folder.readConfig(folder), folder);
+        List<String> arguments = new ArrayList<>(List.of(folder.toAbsolutePath().toString(), Integer.toString(greedySteps)));
+        List<String> ids = prompts.stream().map(JlamaReference::ids).toList();
+        return launch(folder, arguments, ids, Output.class).prompts();
+    }
+
+    /**
+     * How fast Jlama decodes greedily at batch 1, measured inside its own process: each round starts
+     * from an empty KV cache, feeds {@code prompt} a token at a time, then picks {@code tokens} tokens
+     * with Jlama's own greedy path (the output layer and an argmax), each fed back. {@code warmups}
+     * untimed rounds first (while the JIT compiles Jlama's kernels), then the best of {@code rounds}.
+     *
+     * @throws IllegalStateException with Jlama's output, when it fails
+     */
+    public Speed time(Path folder, int[] prompt, int tokens, int warmups, int rounds) throws IOException, InterruptedException {
+        requireComparable(Gpt2Folder.readConfig(folder), folder);
+        if (tokens < 1 || rounds < 1 || warmups < 0) {
+            throw new IllegalArgumentException("tokens and rounds must be >= 1 and warmups >= 0, got " + tokens + ", " + rounds + ", " + warmups);
+        }
+        List<String> arguments = new ArrayList<>(List.of("--time", folder.toAbsolutePath().toString(), Integer.toString(tokens),
+                Integer.toString(warmups), Integer.toString(rounds)));
+        return launch(folder, arguments, List.of(ids(prompt)), Speed.class);
+    }
+
+    /**
+     * Jlama's greedy decoding speed, from {@link #time}.
+     *
+     * @param threads         the threads Jlama's matrix products ran on (its choice: half the processors, at least 2)
+     * @param operations      the tensor operations Jlama picked (its Vector API kernels, or native ones)
+     * @param seconds         each timed round, wall clock
+     * @param cpuSeconds      each timed round's CPU time, summed over all of Jlama's threads (what the work cost,
+     *                        whatever else the machine was running)
+     * @param tokensPerSecond tokens / the fastest round
+     * @param greedy          the tokens chosen (the same in every round)
+     */
+    public record Speed(String engine, int threads, String operations, int tokens, int warmups, List<Double> seconds, List<Double> cpuSeconds,
+                        double tokensPerSecond, int[] greedy) {
+
+        /** CPU milliseconds per token in the cheapest round. */
+        public double cpuMillisPerToken() {
+            return cpuSeconds.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN) * 1000 / tokens;
+        }
+    }
+
+    /** Runs JlamaCheck with {@code arguments}, the output file, then {@code prompts}; reads its JSON as {@code type}. */
+    private <T> T launch(Path folder, List<String> arguments, List<String> prompts, Class<T> type) throws IOException, InterruptedException {
         Path out = Files.createTempFile("jlama-", ".json");
         try {
             List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-preview", "--source", Integer.toString(javaVersion),
                     "--add-modules", "jdk.incubator.vector", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Xss4m",
                     "-cp", checkDir.resolve("target/lib").toAbsolutePath() + "/*",
-                    checkDir.resolve("src/main/java/JlamaCheck.java").toAbsolutePath().toString(),
-                    folder.toAbsolutePath().toString(), Integer.toString(greedySteps), out.toString()));
-            for (int[] ids : prompts) {
-                command.add(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")));
-            }
+                    checkDir.resolve("src/main/java/JlamaCheck.java").toAbsolutePath().toString()));
+            command.addAll(arguments);
+            command.add(out.toString());
+            command.addAll(prompts);
             Path log = Files.createTempFile("jlama-", ".log");
             try {
                 Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -108,11 +152,14 @@ public final class JlamaReference {
             } finally {
                 Files.deleteIfExists(log);
             }
-            Output output = new Gson().fromJson(Files.readString(out, StandardCharsets.UTF_8), Output.class);
-            return output.prompts();
+            return new Gson().fromJson(Files.readString(out, StandardCharsets.UTF_8), type);
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    private static String ids(int[] ids) {
+        return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 
     /**

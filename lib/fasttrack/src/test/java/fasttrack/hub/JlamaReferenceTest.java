@@ -76,6 +76,24 @@ class JlamaReferenceTest {
     }
 
     @Test
+    void jlamasTimedGreedyDecodingChoosesTheCourseModelsTokens() throws Exception {
+        JlamaReference jlama = jlama();
+        CharTokenizer chars = CharTokenizer.fit(TEXT);
+        GptConfig config = new GptConfig(chars.vocabSize(), 64, 2, 2, 64, 0f, true, FeedForward.Activation.GELU_TANH);
+        Gpt model = HubFixtures.model(config, nd, 11, 0.3f);
+        Path folder = Gpt2Folder.save(model, chars, dir.resolve("timed"));
+        int[] prompt = chars.encode("In the beginning");
+        JlamaReference.Speed speed = jlama.time(folder, prompt, 20, 1, 3);
+        assertEquals(3, speed.seconds().size(), "one time per timed round");
+        assertEquals(20, speed.tokens());
+        assertTrue(speed.tokensPerSecond() > 0 && speed.threads() >= 1, speed.toString());
+        assertEquals(speed.tokensPerSecond(), 20 / speed.seconds().stream().mapToDouble(Double::doubleValue).min().orElseThrow(), 1e-6 * speed.tokensPerSecond(),
+                "the rate is the fastest round's");
+        assertArrayEquals(greedy(model, prompt, 20), speed.greedy(), "Jlama's own greedy path picks the course model's tokens");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> jlama.time(folder, prompt, 0, 1, 3));
+    }
+
+    @Test
     void foldersJlamaWouldComputeDifferentlyAreRefusedBeforeItRuns() {
         GptConfig ok = new GptConfig(50, 16, 1, 4, 64, 0f, true, FeedForward.Activation.GELU_TANH);
         JlamaReference.requireComparable(ok, dir);

@@ -55,6 +55,16 @@ class CheckTest {
     }
 
     @Test
+    void skippedChecksAreDeclaredWithTheirCountAndWhy() {
+        Check.skipped(3, "no Java 21+ here (install openjdk-21-jdk-headless)");
+        Check.skipped(1, "no GPU");
+        assertEquals("\u2298 3 checks skipped: no Java 21+ here (install openjdk-21-jdk-headless)\n\u2298 1 check skipped: no GPU\n",
+                printed().replace(System.lineSeparator(), "\n"));
+        assertThrows(IllegalArgumentException.class, () -> Check.skipped(0, "nothing"));
+        assertThrows(IllegalArgumentException.class, () -> Check.skipped(2, " "));
+    }
+
+    @Test
     void aClaimMustBeStated() {
         assertThrows(IllegalArgumentException.class, () -> Check.that(true, " "));
         assertThrows(IllegalArgumentException.class, () -> Check.close(1, 1, -1, "negative tolerance"));
