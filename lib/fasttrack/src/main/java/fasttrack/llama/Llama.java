@@ -44,7 +44,7 @@ public final class Llama extends AbstractBlock {
     private final LlamaConfig config;
     private final Parameter tokenEmbedding;
     private final List<LlamaBlock> blocks = new ArrayList<>();
-    private final RmsNorm finalNorm;
+    private final AbstractBlock finalNorm;
     private final Linear head;
 
     public Llama(LlamaConfig config) {
@@ -52,7 +52,7 @@ public final class Llama extends AbstractBlock {
         tokenEmbedding = addParameter(Parameter.builder().setName("tokens").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(config.vocabSize(), config.embedDim())).optInitializer(new NormalInitializer(0.02f)).build());
         for (int i = 0; i < config.layers(); i++) blocks.add(addChildBlock("block" + i, new LlamaBlock(config)));
-        finalNorm = addChildBlock("finalNorm", new RmsNorm(config.embedDim(), config.normEpsilon()));
+        finalNorm = addChildBlock("finalNorm", LlamaBlock.norm(config));
         head = config.tieWeights() ? null : addChildBlock("head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
     }
 
@@ -76,7 +76,7 @@ public final class Llama extends AbstractBlock {
     }
 
     public RmsNorm finalNorm() {
-        return finalNorm;
+        return LlamaBlock.rms(finalNorm);
     }
 
     /** The output weights (V, C): the head's, or the token embedding when tied. */

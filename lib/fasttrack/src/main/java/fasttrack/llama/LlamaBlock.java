@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import fasttrack.nn.KvCache;
@@ -21,16 +22,16 @@ import fasttrack.nn.KvCache;
  */
 public final class LlamaBlock extends AbstractBlock {
 
-    private final RmsNorm attentionNorm;
+    private final AbstractBlock attentionNorm;      // an RmsNorm, or a LayerNorm for the comparison
     private final GroupedQueryAttention attention;
-    private final RmsNorm feedForwardNorm;
+    private final AbstractBlock feedForwardNorm;
     private final SwiGlu feedForward;                // null in a mixture
     private final MixtureOfExperts mixture;          // null when dense
 
     public LlamaBlock(LlamaConfig config) {
-        attentionNorm = addChildBlock("attentionNorm", new RmsNorm(config.embedDim(), config.normEpsilon()));
+        attentionNorm = addChildBlock("attentionNorm", norm(config));
         attention = addChildBlock("attention", new GroupedQueryAttention(config.embedDim(), config.heads(), config.kvHeads(), config.rope()));
-        feedForwardNorm = addChildBlock("feedForwardNorm", new RmsNorm(config.embedDim(), config.normEpsilon()));
+        feedForwardNorm = addChildBlock("feedForwardNorm", norm(config));
         if (config.isMixture()) {
             feedForward = null;
             mixture = addChildBlock("mixture", new MixtureOfExperts(config.embedDim(), config.hidden(), config.experts(), config.expertsPerToken()));
@@ -40,8 +41,19 @@ public final class LlamaBlock extends AbstractBlock {
         }
     }
 
+    /** The norm {@code config.norm()} names: an {@link RmsNorm}, or DJL's LayerNorm over the channels. */
+    static AbstractBlock norm(LlamaConfig config) {
+        return config.norm() == LlamaConfig.Norm.RMS ? new RmsNorm(config.embedDim(), config.normEpsilon())
+                : LayerNorm.builder().axis(2).optEpsilon(config.normEpsilon()).build();
+    }
+
+    static RmsNorm rms(AbstractBlock norm) {
+        if (norm instanceof RmsNorm rms) return rms;
+        throw new IllegalStateException("this model uses LayerNorm (LlamaConfig.Norm.LAYER), not RMSNorm");
+    }
+
     public RmsNorm attentionNorm() {
-        return attentionNorm;
+        return rms(attentionNorm);
     }
 
     public GroupedQueryAttention attention() {
@@ -49,7 +61,7 @@ public final class LlamaBlock extends AbstractBlock {
     }
 
     public RmsNorm feedForwardNorm() {
-        return feedForwardNorm;
+        return rms(feedForwardNorm);
     }
 
     /** The dense feed-forward network (null when the block holds a mixture). */
@@ -84,7 +96,7 @@ public final class LlamaBlock extends AbstractBlock {
         return out;
     }
 
-    private static NDArray norm(RmsNorm norm, ParameterStore ps, NDArray x, boolean training) {
+    private static NDArray norm(AbstractBlock norm, ParameterStore ps, NDArray x, boolean training) {
         return norm.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 

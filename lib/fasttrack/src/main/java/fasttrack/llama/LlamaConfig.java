@@ -17,11 +17,27 @@ package fasttrack.llama;
  * @param tieWeights      whether the output layer reuses the token embedding
  * @param experts         0 for a dense feed-forward, else the experts per block E (at least 2)
  * @param expertsPerToken k, the experts each token uses (0 when dense)
+ * @param norm            RMS (Llama's) or LAYER (GPT's LayerNorm with its shift, for the comparison of notebook 20 §1)
  */
 public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, int kvHeads, int embedDim, int hidden,
-                          double ropeBase, float normEpsilon, Rope.Layout ropeLayout, boolean tieWeights, int experts, int expertsPerToken) {
+                          double ropeBase, float normEpsilon, Rope.Layout ropeLayout, boolean tieWeights, int experts, int expertsPerToken, Norm norm) {
+
+    /** Which normalisation the blocks and the final norm use. */
+    public enum Norm {
+        /** {@link RmsNorm}: Llama's. */
+        RMS,
+        /** DJL's LayerNorm over the channels (mean and variance, a scale and a shift): GPT's, for comparison. */
+        LAYER
+    }
+
+    /** With Llama's RMSNorm. */
+    public LlamaConfig(int vocabSize, int blockSize, int layers, int heads, int kvHeads, int embedDim, int hidden,
+                       double ropeBase, float normEpsilon, Rope.Layout ropeLayout, boolean tieWeights, int experts, int expertsPerToken) {
+        this(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, Norm.RMS);
+    }
 
     public LlamaConfig {
+        require(norm != null, "norm must be RMS or LAYER, not null");
         require(vocabSize >= 2, "vocabSize must be at least 2, got " + vocabSize);
         require(blockSize >= 1, "blockSize must be at least 1, got " + blockSize);
         require(layers >= 1, "layers must be at least 1, got " + layers);
@@ -80,7 +96,7 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
     }
 
     public LlamaConfig withKvHeads(int kvHeads) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     /**
@@ -89,41 +105,46 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
      */
     public LlamaConfig withHeads(int heads) {
         int kv = kvHeads == this.heads ? heads : kvHeads;
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kv, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kv, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     public LlamaConfig withEmbedDim(int embedDim) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     public LlamaConfig withLayers(int layers) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     public LlamaConfig withBlockSize(int blockSize) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     /** Another feed-forward width (each expert's, in a mixture). */
     public LlamaConfig withHidden(int hidden) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     public LlamaConfig withRopeLayout(Rope.Layout layout) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, layout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, layout, tieWeights, experts, expertsPerToken, norm);
     }
 
     public LlamaConfig withRopeBase(double base) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, base, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, base, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     public LlamaConfig withTiedWeights(boolean tied) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tied, experts, expertsPerToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tied, experts, expertsPerToken, norm);
     }
 
     /** A mixture of {@code experts} SwiGLU experts of width {@link #hidden} per block, {@code perToken} used per token. */
     public LlamaConfig withExperts(int experts, int perToken) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, perToken);
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, perToken, norm);
+    }
+
+    /** The same model with {@code norm} (RMS or LAYER) in every block and before the output. */
+    public LlamaConfig withNorm(Norm norm) {
+        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
     }
 
     /** The dense feed-forward again. */
@@ -134,13 +155,14 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
     /**
      * Parameters by hand: token embedding V·C; per block attention 2C² + 2C·K·d, the feed-forward 3·C·H
      * (a mixture: E·C for the router and E experts), two RMSNorms C each; the final RMSNorm C; the output
-     * layer C·V unless tied. No position table and no biases.
+     * layer C·V unless tied. No position table and no biases. (With {@code Norm.LAYER}, 2C per norm.)
      */
     public long parameterCount() {
         long c = embedDim;
         long ff = isMixture() ? MixtureOfExperts.parameterCount(embedDim, hidden, experts) : SwiGlu.parameterCount(embedDim, hidden);
-        long block = GroupedQueryAttention.parameterCount(embedDim, heads, kvHeads) + ff + 2 * RmsNorm.parameterCount(embedDim);
-        return vocabSize * c + layers * block + c + (tieWeights ? 0 : c * vocabSize);
+        long normParameters = norm == Norm.RMS ? RmsNorm.parameterCount(embedDim) : 2 * c;   // LayerNorm: a scale and a shift
+        long block = GroupedQueryAttention.parameterCount(embedDim, heads, kvHeads) + ff + 2 * normParameters;
+        return vocabSize * c + layers * block + normParameters + (tieWeights ? 0 : c * vocabSize);
     }
 
     /** The parameters one token uses: as {@link #parameterCount}, with only k experts per block. */

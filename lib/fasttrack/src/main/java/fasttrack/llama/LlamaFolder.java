@@ -76,6 +76,7 @@ public final class LlamaFolder {
      */
     public static Map<String, Safetensors.Tensor> tensors(Llama model) {
         LlamaConfig c = model.config();
+        if (c.norm() != LlamaConfig.Norm.RMS) throw new IllegalArgumentException("a LlamaForCausalLM has RMSNorms; this model uses LayerNorm (LlamaConfig.Norm.LAYER)");
         int[] perm = c.ropeLayout() == Rope.Layout.INTERLEAVED ? Rope.interleavedToHalf(c.headDim()) : null;
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
         for (Slot s : slots(c, model)) {

@@ -21,8 +21,8 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Which dimensions make a pair is a convention, and checkpoints depend on it ({@link Layout}):
  * Meta's original Llama code rotates neighbours (0, 1), (2, 3), …; Hugging Face's
- * {@code LlamaForCausalLM} (and every engine that reads its folders: Jlama, llama.cpp's converter,
- * vLLM) rotates dimension i with i + d/2 ("rotate half"). The two compute the same model once the
+ * {@code LlamaForCausalLM} rotates dimension i with i + d/2 ("rotate half"), and so does Jlama
+ * when it reads such a folder. The two compute the same model once the
  * query and key weights' rows are reordered ({@link #interleavedToHalf}), which is what Hugging
  * Face's conversion script does.
  */

@@ -39,7 +39,7 @@ class LlamaTest {
 
     @Test
     void parameterCountsByHandMatchTheBuiltModels() {
-        for (LlamaConfig c : List.of(SMALL, SMALL.withTiedWeights(true), SMALL.withExperts(4, 2), SMALL.withKvHeads(1), LlamaConfig.kjv(65))) {
+        for (LlamaConfig c : List.of(SMALL, SMALL.withTiedWeights(true), SMALL.withExperts(4, 2), SMALL.withKvHeads(1), SMALL.withNorm(LlamaConfig.Norm.LAYER), LlamaConfig.kjv(65))) {
             assertEquals(c.parameterCount(), new Llama(c).initialize(nd).parameterCount(), c.toString());
         }
     }
@@ -91,6 +91,15 @@ class LlamaTest {
         NDArray ids = nd.create(new int[] {1, 2, 3, 4}, new Shape(1, 4));
         assertTrue(LlamaFixtures.maxAbsDiff(model.logits(ids).toFloatArray(), same.logits(ids).toFloatArray()) < 1e-6, "pooling groups of one changes nothing");
         assertThrows(IllegalArgumentException.class, () -> model.poolKeyValueHeads(3, nd));
+    }
+
+    @Test
+    void aLayerNormModelRunsButHasNoRmsNormsToExport() {
+        Llama layer = LlamaFixtures.model(SMALL.withNorm(LlamaConfig.Norm.LAYER), nd, 6, 0.2f);
+        assertEquals(new Shape(1, 3, 20), layer.logits(nd.create(new int[] {1, 2, 3}, new Shape(1, 3))).getShape());
+        assertEquals(SMALL.parameterCount() + 5L * 32, layer.parameterCount(), "a shift of C per norm, 5 norms");
+        assertTrue(assertThrows(IllegalStateException.class, () -> layer.blocks().get(0).attentionNorm()).getMessage().contains("LayerNorm"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LlamaFolder.tensors(layer)).getMessage().contains("RMSNorm"));
     }
 
     @Test
