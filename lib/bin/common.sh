@@ -83,6 +83,24 @@ ensure_browser() {
   fi
 }
 
+# One serve test has a real Prometheus (Debian's prometheus, 2.42) scrape the server's /metrics over loopback.
+# Root on Debian/Ubuntu without it: install it (about 20 s; nothing is started as a service). When it is there,
+# FASTTRACK_REQUIRE_PROMETHEUS=1 makes that test fail instead of skip; when it cannot be installed, say it is skipped.
+PROMETHEUS_PACKAGES="prometheus"
+ensure_prometheus() {
+  if [ ! -x /usr/bin/prometheus ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Installing Debian packages: $PROMETHEUS_PACKAGES (for the scrape test of the server's /metrics)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PROMETHEUS_PACKAGES; } >/dev/null 2>&1 \
+      || warn "apt-get install $PROMETHEUS_PACKAGES failed; run it by hand to see why."
+  fi
+  if [ -x /usr/bin/prometheus ]; then
+    export FASTTRACK_REQUIRE_PROMETHEUS=1
+  else
+    warn "no /usr/bin/prometheus: the test where Prometheus scrapes the server will be skipped." \
+      "To run it, as root on Debian/Ubuntu: apt-get install --no-install-recommends $PROMETHEUS_PACKAGES"
+  fi
+}
+
 # The book typesets its formulas with MathJax 2.7, which fasttrack.book.MathJax copies into it: Debian's libjs-mathjax
 # and fonts-mathjax (Debian's Jupyter Notebook depends on them, so setup has usually installed them), or the MathJax 2.7
 # folder FASTTRACK_MATHJAX names. Root on Debian/Ubuntu without them: install them; anywhere else: say how.
@@ -106,33 +124,34 @@ ensure_mathjax() {
 # makes the tests that compare with it fail instead of skip.
 ensure_js_tiktoken() {
   local dir="$REPO/lib/tiktoken"
-  local skipped="the tests that compare the course's BPE with OpenAI's tokenizers are skipped, RankedBpe.openAi(...) cannot load their rank tables, and lib/bin/benchmark --tokenizers has no js-tiktoken side"
+  # Notebook 05 compares the learner's encoder with OpenAI's tokenizers and reads their rank tables from this package:
+  # node and npm are part of the course's setup, like Jupyter. Root on Debian/Ubuntu without them: install them.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    warn "no node and npm on the PATH: js-tiktoken (OpenAI's tokenizers) is not installed, so $skipped." \
-      "To have them: install Node.js 18+ with npm (Debian: apt-get install --no-install-recommends nodejs npm), then run this command again."
-    return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt_install nodejs npm
+    else
+      die "no node and npm on the PATH: notebook 05 runs OpenAI's tokenizers (js-tiktoken) under node." \
+        "Install Node.js 18+ with npm (Debian: sudo apt-get install --no-install-recommends nodejs npm;" \
+        "conda: environment.yml includes nodejs), then run this command again."
+    fi
   fi
   local major; major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-  if [ "${major:-0}" -lt 18 ] 2>/dev/null; then
-    warn "node $(node --version 2>/dev/null) is older than 18: js-tiktoken is not installed, so $skipped." "Install Node.js 18 or newer, then run this command again."
-    return 0
-  fi
+  [ "${major:-0}" -ge 18 ] 2>/dev/null || die "node $(node --version 2>/dev/null) is older than 18, which js-tiktoken needs." \
+    "Install Node.js 18 or newer (https://nodejs.org, or conda's nodejs), then run this command again."
+  export FASTTRACK_REQUIRE_JS_TIKTOKEN=1
   # Installed and the version the lock pins: nothing to do (no network).
   if (cd "$dir" && node -e 'const want = require("./package-lock.json").packages["node_modules/js-tiktoken"].version;
         process.exit(require("./node_modules/js-tiktoken/package.json").version === want ? 0 : 1)') >/dev/null 2>&1; then
-    export FASTTRACK_REQUIRE_JS_TIKTOKEN=1
     return 0
   fi
   say "Installing js-tiktoken (OpenAI's tokenizers, pinned by lib/tiktoken/package-lock.json) with npm"
   local log; log="$(mktemp)"
-  if (cd "$dir" && npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
-    rm -f "$log"
-    export FASTTRACK_REQUIRE_JS_TIKTOKEN=1
-  else
+  (cd "$dir" && npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error) >"$log" 2>&1 || {
     tail -n 15 "$log" >&2
-    warn "npm ci in $dir failed (full log: $log), so $skipped." \
+    die "npm ci in $dir failed (full log: $log)." \
       "npm needs its registry (https://registry.npmjs.org, or the one in ~/.npmrc) this once; check the network, then run this command again."
-  fi
+  }
+  rm -f "$log"
 }
 
 find_maven() {

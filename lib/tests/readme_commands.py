@@ -218,12 +218,13 @@ def first_answer(process, url, headers, log):
 # ---- the smoke forms --------------------------------------------------------------------------------------------
 
 def notebook_10_checkpoint():
-    """Where notebook 10 saves its model: data/checkpoints/ and the name it passes to Course.checkpoints().resolve."""
+    """Where notebook 10 saves its model: it calls KjvGpt.checkpointPath(), data/checkpoints/ + KjvGpt.CHECKPOINT."""
     ten = next((REPO / "notebooks").glob("10-*.ipynb"))
     source = "".join("".join(c["source"]) for c in json.loads(ten.read_text(encoding="utf-8"))["cells"])
-    name = re.search(r'Course\.checkpoints\(\)\.resolve\("([^"]+)"\)', source)
-    if not name:
-        raise Failure(f"{ten.name} no longer saves to Course.checkpoints().resolve(NAME): update notebook_10_checkpoint()")
+    kjv = REPO / "lib/fasttrack/src/main/java/fasttrack/train/KjvGpt.java"
+    name = re.search(r'String CHECKPOINT = "([^"]+)"', kjv.read_text(encoding="utf-8")) if kjv.exists() else None
+    if "KjvGpt.checkpointPath()" not in source or not name:
+        raise Failure(f"{ten.name} no longer saves to KjvGpt.checkpointPath() (KjvGpt.CHECKPOINT): update notebook_10_checkpoint()")
     return REPO / "data" / "checkpoints" / name.group(1)
 
 

@@ -48,7 +48,8 @@ import java.util.function.Function;
  * measure the machine's packages, not this project.
  *
  * <p>usage: GptBenchmark [--steps N (60)] [--memory-steps N (2000)] [--no-reference] [--matmul-only] | --profile DIR
- * | --tokenizers [--rounds N] [--no-reference]; --help prints the options. {@code --tokenizers} runs {@link TokenizerBenchmark} instead.
+ * | --tokenizers [--rounds N] [--no-reference] | --recipes; --help prints the options. {@code --tokenizers} runs
+ * {@link TokenizerBenchmark} instead, {@code --recipes} {@link RecipeComparison}.
  * <p>{@code --profile DIR} instead runs a few training steps (full and LoRA) and generations (with and
  * without the cache) under libtorch's profiler, writes the traces to DIR and prints the engine ops
  * per step and per token, and where their time goes ({@link EngineProfile}).
@@ -105,6 +106,13 @@ public final class GptBenchmark {
             TokenizerBenchmark.run(Arrays.stream(args).filter(a -> !a.equals("--tokenizers")).toArray(String[]::new));
             return;
         }
+        if (Arrays.asList(args).contains("--recipes")) {
+            if (args.length > 1 && !Arrays.asList(args).equals(List.of("--recipes", "--help"))) {
+                throw new IllegalArgumentException("--recipes takes no other option; " + USAGE);
+            }
+            if (args.length == 1) RecipeComparison.main(args); else System.out.println(HELP);
+            return;
+        }
         int steps = 60, memorySteps = 2000;
         boolean withReference = true, matmulOnly = false;
         Path profile = null;
@@ -154,7 +162,7 @@ public final class GptBenchmark {
     }
 
     private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR"
-            + " | --tokenizers [--rounds N] [--no-reference]";
+            + " | --tokenizers [--rounds N] [--no-reference] | --recipes";
     private static final String HELP = USAGE + """
 
               --steps N          training steps timed per configuration (default 60; medians over fewer than 50 are noisy)
@@ -164,6 +172,8 @@ public final class GptBenchmark {
               --profile DIR      instead, steps and generations under libtorch's profiler: ops, where time goes, traces in DIR
               --tokenizers       instead, the course's BPE encoder on OpenAI's rank tables vs js-tiktoken (node) on the KJV:
                                  GPT-2, cl100k_base, o200k_base, best of 3 rounds each side (options: --tokenizers --help)
+              --recipes          instead, notebook 10's recipe against dropout 0.1 and other schedules: validation loss every
+                                 100 steps for two initial seeds (losses, not timings; ten 600-step runs)
               --help             this text (after checking the other arguments)
             """;
 

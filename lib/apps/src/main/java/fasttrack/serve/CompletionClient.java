@@ -74,8 +74,9 @@ public final class CompletionClient {
         return new Response(r.statusCode(), r.body(), r.headers().map());
     }
 
+    /** A GET that accepts JSON: {@code get("metrics")} is the metrics as one JSON object, where Prometheus gets its text format. */
     public Response get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(request(path).GET().header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body(), r.headers().map());
     }
 

@@ -8,12 +8,15 @@ import fasttrack.text.Corpus;
 import fasttrack.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code lib/bin/serve CHECKPOINT [--port N] [--batch N]}: serves a KJV character GPT's checkpoint
- * (notebook 10 writes {@code data/checkpoints/gpt-kjv.ckpt}) until stopped with Ctrl-C. Keys come from
- * FASTTRACK_API_KEYS or FASTTRACK_API_KEY_FILE; logs go to stderr, one JSON line per request.
+ * {@code lib/bin/serve CHECKPOINT [--port N] [--batch N] [--drain SECONDS]}: serves a KJV character
+ * GPT's checkpoint (notebook 10 writes {@code data/checkpoints/gpt-kjv.ckpt}) until stopped with Ctrl-C
+ * or SIGTERM, which drain it: new requests are refused, those in flight get up to {@code --drain}
+ * seconds (10) to finish, then end with an error event. Keys come from FASTTRACK_API_KEYS or
+ * FASTTRACK_API_KEY_FILE; logs go to stderr, one JSON line per request.
  */
 public final class ServeMain {
 
@@ -30,12 +33,13 @@ public final class ServeMain {
     private static void serve(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("-")) usage("give the checkpoint to serve");
         Path checkpointPath = Path.of(args[0]);
-        int port = 8080, batch = 16;
+        int port = 8080, batch = 16, drain = 10;
         for (int i = 1; i < args.length; i++) {
             if (i + 1 >= args.length) usage("option " + args[i] + " needs a value");
             switch (args[i]) {
                 case "--port" -> port = parse(args[++i], "--port");
                 case "--batch" -> batch = parse(args[++i], "--batch");
+                case "--drain" -> drain = parse(args[++i], "--drain");
                 default -> usage("unknown option " + args[i]);
             }
         }
@@ -51,8 +55,10 @@ public final class ServeMain {
         checkpoint.loadWeights(model);
         CompletionServer server = CompletionServer.start(model, chars, config, port, System.err::println);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { server.close(); manager.close(); stopped.countDown(); }));
-        System.out.println("serving " + checkpointPath + " at " + server.uri() + " (chat page there; API at " + server.uri() + "v1/completions); Ctrl-C stops");
+        Duration grace = Duration.ofSeconds(Math.max(0, drain));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { server.drain(grace); manager.close(); stopped.countDown(); }));
+        System.out.println("serving " + checkpointPath + " as " + server.modelName() + " at " + server.uri() + " (chat page there; OpenAI's chat API at "
+                + server.uri() + "v1/chat/completions, completions at " + server.uri() + "v1/completions); Ctrl-C or SIGTERM drains and stops it");
         stopped.await();
     }
 
@@ -67,7 +73,7 @@ public final class ServeMain {
 
     private static void usage(String problem) {
         System.err.println("lib/bin/serve: " + problem);
-        System.err.println("usage: lib/bin/serve CHECKPOINT [--port 8080] [--batch 16]   (API keys from FASTTRACK_API_KEYS or FASTTRACK_API_KEY_FILE)");
+        System.err.println("usage: lib/bin/serve CHECKPOINT [--port 8080] [--batch 16] [--drain 10]   (API keys from FASTTRACK_API_KEYS or FASTTRACK_API_KEY_FILE)");
         System.exit(2);
     }
 }

@@ -81,7 +81,7 @@ class AuthAndRateLimitTest {
         // /metrics needs a key; /health does not.
         assertEquals(401, get(server, "/metrics", null).statusCode());
         assertEquals(401, get(server, "/metrics", OTHER_KEY).statusCode());
-        var metrics = get(server, "/metrics", KEY);
+        var metrics = ServeFixtures.get(server, "/metrics", KEY, "application/json");
         assertEquals(200, metrics.statusCode());
         assertTrue(json(metrics.body()).has("mean_batch_size"), metrics.body());
         var health = get(server, "/health", null);

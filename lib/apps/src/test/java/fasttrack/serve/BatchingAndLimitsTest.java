@@ -109,8 +109,8 @@ class BatchingAndLimitsTest {
         for (int i = 0; i < lengths.length; i++) assertEquals(lengths[i], TOKENIZER.encode(fromBatched.get(i)).length, "request " + i);
         assertEquals(ServeFixtures.greedy(model, "And God said", 40), fromBatched.get(0), "the greedy request, against greedy decoding alone");
 
-        JsonObject batchedMetrics = json(get(batched, "/metrics", KEY).body());
-        JsonObject singleMetrics = json(get(single, "/metrics", KEY).body());
+        JsonObject batchedMetrics = ServeFixtures.metricsJson(batched);
+        JsonObject singleMetrics = ServeFixtures.metricsJson(single);
         double meanBatched = batchedMetrics.get("mean_batch_size").getAsDouble();
         assertTrue(meanBatched > 1, "requests decoded together: mean batch " + meanBatched + "; " + batchedMetrics);
         assertTrue(meanBatched <= 7, "never more than the 7 requests there were: " + meanBatched);
@@ -154,7 +154,7 @@ class BatchingAndLimitsTest {
         int before = logLines.size();
         var response = post(server, KEY, body("And God said", 50, 1.0, 1L, false));
         String message = errorMessage(response, 504);
-        assertEquals("timeout", json(response.body()).getAsJsonObject("error").get("type").getAsString());
+        assertEquals("timeout_error", json(response.body()).getAsJsonObject("error").get("type").getAsString(), "OpenAI's error class for a 504");
         assertTrue(message.contains("timeout"), message);
         // Streamed, the 200 has gone out already: the stream ends with the error, then [DONE], and no finish.
         var streamed = post(server, KEY, body("And God said", 50, 1.0, 1L, true));
@@ -162,7 +162,7 @@ class BatchingAndLimitsTest {
         List<String> events = events(streamed.body());
         assertEquals("[DONE]", events.get(events.size() - 1));
         JsonObject last = json(events.get(events.size() - 2));
-        assertEquals("timeout", last.getAsJsonObject("error").get("type").getAsString(), streamed.body());
+        assertEquals("timeout_error", last.getAsJsonObject("error").get("type").getAsString(), streamed.body());
         assertTrue(events.size() - 2 < 50, "fewer than the 50 tokens asked for: " + events.size());
         assertFalse(streamed.body().contains("finish_reason"), streamed.body());
         assertTrue(ServeFixtures.eventually(() -> logLines.size() >= before + 2));

@@ -169,7 +169,7 @@ class CompletionApiTest {
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             HttpResponse<String> response = post(server, KEY, c.getKey());
             String message = errorMessage(response, 400);
-            assertEquals("invalid_request", json(response.body()).getAsJsonObject("error").get("type").getAsString());
+            assertEquals("invalid_request_error", json(response.body()).getAsJsonObject("error").get("type").getAsString());
             for (String piece : c.getValue()) assertTrue(message.contains(piece), "body " + c.getKey() + ": message '" + message + "' lacks '" + piece + "'");
             assertGoodRequestStillServed();
         }

@@ -12,6 +12,7 @@ import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Setup;
 import fasttrack.text.CharTokenizer;
+import fasttrack.text.Tokenizer;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,8 @@ final class ServeFixtures {
     static final String TEXT = "In the beginning God created the heaven and the earth. And the earth was without form, and void;"
             + " and darkness was upon the face of the deep.";
     static final CharTokenizer TOKENIZER = CharTokenizer.fit(TEXT);
+    /** The text plus the chat template's characters ('Q', ':', the newline) and a question mark: what a chat model reads. */
+    static final CharTokenizer CHAT_TOKENIZER = CharTokenizer.fit(TEXT + "Q:?\n");
     static final String KEY = "test-key-0123456789abcdef";
     static final String OTHER_KEY = "other-key-fedcba9876543210";
 
@@ -43,6 +46,12 @@ final class ServeFixtures {
     static Gpt smallModel(NDManager nd, long seed) {
         Setup.seed(seed);
         return new Gpt(new GptConfig(TOKENIZER.vocabSize(), 64, 2, 2, 32, 0f, false)).initialize(nd);
+    }
+
+    /** {@link #smallModel}'s shape over the chat tokenizer's vocabulary, with the context of notebook 10's GPT (128): room for a conversation. */
+    static Gpt chatModel(NDManager nd, long seed) {
+        Setup.seed(seed);
+        return new Gpt(new GptConfig(CHAT_TOKENIZER.vocabSize(), 128, 2, 2, 32, 0f, false)).initialize(nd);
     }
 
     /** GptConfig.cpu's shape with context 256: a few milliseconds a token, slow enough to see streaming and batching happen. */
@@ -68,9 +77,22 @@ final class ServeFixtures {
     }
 
     static HttpResponse<String> get(CompletionServer server, String path, String key) throws IOException, InterruptedException {
+        return get(server, path, key, null);
+    }
+
+    /** A GET with an Accept header ({@code accept} null: none, as Java's client sends by default). */
+    static HttpResponse<String> get(CompletionServer server, String path, String key, String accept) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(30)).GET();
         if (key != null) b.header("Authorization", "Bearer " + key);
+        if (accept != null) b.header("Accept", accept);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** /metrics as JSON (what a request that accepts application/json gets). */
+    static JsonObject metricsJson(CompletionServer server) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(server, "/metrics", KEY, "application/json");
+        assertEquals(200, r.statusCode(), r.body());
+        return json(r.body());
     }
 
     static JsonObject json(String body) {
@@ -79,13 +101,14 @@ final class ServeFixtures {
         return e.getAsJsonObject();
     }
 
-    /** The error of a refused request: its status is {@code status}, its body {"error": {"type", "message"}}; returns the message. */
+    /** The error of a refused request: its status is {@code status}, its body OpenAI's {"error": {"message", "type", "param", "code"}}; returns the message. */
     static String errorMessage(HttpResponse<String> response, int status) {
         assertEquals(status, response.statusCode(), "status; body: " + response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "an error is JSON: " + response.headers().firstValue("Content-Type"));
         JsonObject error = json(response.body()).getAsJsonObject("error");
-        assertTrue(error != null && error.has("type") && error.has("message"), "no error object: " + response.body());
+        assertTrue(error != null && error.has("type") && error.has("message") && error.has("param") && error.has("code"), "not OpenAI's error object: " + response.body());
+        assertTrue(response.headers().firstValue("X-Request-Id").isPresent(), "an error names its request, as its log line does");
         return error.get("message").getAsString();
     }
 
@@ -133,6 +156,62 @@ final class ServeFixtures {
             if (i + 1 < count) logits = d.next(best);
         }
         return out.toString();
+    }
+
+    /**
+     * Greedy decoding of {@code prompt} by the chat tokenizer, written out again here: at most
+     * {@code count} tokens, cut before the first of {@code stops} (the text a greedy chat request returns).
+     */
+    static String greedyChat(Gpt model, String prompt, int count, String... stops) {
+        CachedDecoder d = CachedDecoder.of(model);
+        float[] logits = null;
+        for (int t : CHAT_TOKENIZER.encode(prompt)) logits = d.next(t);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            int best = 0;
+            for (int v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
+            out.append(CHAT_TOKENIZER.token(best));
+            for (String stop : stops) {
+                int at = out.indexOf(stop);
+                if (at >= 0) return out.substring(0, at);
+            }
+            if (i + 1 < count) logits = d.next(best);
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code tokenizer}, taking {@code millis} to give each generated token's text (the scheduler asks
+     * once per token): a generation of n tokens then lasts at least n × millis on any machine, so a test
+     * can act while it is still running without depending on how fast the model decodes.
+     */
+    static Tokenizer paced(Tokenizer tokenizer, long millis) {
+        return new Tokenizer() {
+            @Override
+            public int[] encode(String text) {
+                return tokenizer.encode(text);
+            }
+
+            @Override
+            public String decode(int[] ids) {
+                return tokenizer.decode(ids);
+            }
+
+            @Override
+            public int vocabSize() {
+                return tokenizer.vocabSize();
+            }
+
+            @Override
+            public String token(int id) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return tokenizer.token(id);
+            }
+        };
     }
 
     /** Waits up to 5 s for {@code condition}. */

@@ -194,6 +194,23 @@ public final class CachedDecoder {
     }
 
     /**
+     * A new sequence of the same model whose cache starts as a copy of this one's first {@code length}
+     * tokens: what a server reuses when prompts share a prefix. A position's key and value depend only
+     * on the tokens up to it, and each row is computed the same way however many rows a pass carries, so
+     * decoding on from the copy gives bit-for-bit what reading the whole prefix again would.
+     */
+    public CachedDecoder fork(int length) {
+        if (length < 0 || length > this.length) throw new IllegalArgumentException("can fork 0.." + this.length + " cached tokens, not " + length);
+        CachedDecoder copy = new CachedDecoder(weights);
+        for (int l = 0; l < layers.length; l++) {
+            System.arraycopy(keys[l], 0, copy.keys[l], 0, length * embed);
+            System.arraycopy(values[l], 0, copy.values[l], 0, length * embed);
+        }
+        copy.length = length;
+        return copy;
+    }
+
+    /**
      * One new token for each of several sequences of the same model, in one pass: the logits after
      * each (fresh arrays). Every weight is read once for the whole group (dynamic batching), while
      * each sequence attends over its own cache, whatever its length. Each row is computed exactly as

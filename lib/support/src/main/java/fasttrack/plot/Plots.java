@@ -72,6 +72,29 @@ public final class Plots {
         return Figure.of(chart);
     }
 
+    /**
+     * Grouped bars: one group per category, one bar in each group per series, the map's order the legend's
+     * (bytes per token of several tokenizers on two texts, say).
+     */
+    public static Figure bar(String title, String xLabel, String yLabel, List<String> categories, Map<String, double[]> series) {
+        if (series == null || series.isEmpty()) throw new IllegalArgumentException("give at least one series of bars");
+        if (categories == null || categories.isEmpty()) throw new IllegalArgumentException("give at least one category");
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        for (Map.Entry<String, double[]> s : new LinkedHashMap<>(series).entrySet()) {
+            double[] values = s.getValue();
+            requireValues(s.getKey(), values);
+            if (values.length != categories.size()) {
+                throw new IllegalArgumentException("series '" + s.getKey() + "' has " + values.length + " values but there are "
+                        + categories.size() + " categories; give one value per category");
+            }
+            chart.addSeries(s.getKey(), categories, Arrays.stream(values).boxed().toList());
+        }
+        return Figure.of(chart);
+    }
+
     private static Figure xy(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> ys,
                              XYSeriesRenderStyle style) {
         requireValues("x", x);

@@ -56,6 +56,23 @@ class PlotsTest {
     }
 
     @Test
+    void groupedBarsNeedOneValuePerCategoryInEverySeries() {
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("KJV", new double[] {3.0, 4.1, 4.2});
+        series.put("Devil's Dictionary", new double[] {2.0, 3.3, 4.1});
+        assertNotNull(Plots.bar("bytes per token", "tokenizer", "bytes", List.of("course", "gpt2", "o200k"), series).png());
+        series.put("short", new double[] {1, 2});
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Plots.bar("bytes per token", "tokenizer", "bytes", List.of("course", "gpt2", "o200k"), series));
+        assertTrue(e.getMessage().contains("series 'short' has 2 values but there are 3 categories"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Plots.bar("t", "x", "y", List.of("a"), new LinkedHashMap<String, double[]>()));
+        var nan = assertThrows(IllegalArgumentException.class,
+                () -> Plots.bar("t", "x", "y", List.of("a"), Map.of("s", new double[] {Double.NaN})));
+        assertTrue(nan.getMessage().contains("s[0] is NaN"), nan.getMessage());
+    }
+
+    @Test
     void badDataIsExplained() {
         var mismatch = assertThrows(IllegalArgumentException.class,
                 () -> Plots.line("t", "x", "y", new double[] {1, 2, 3}, new double[] {1, 2}));
