@@ -1,6 +1,8 @@
 package fasttrack.hub;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import fasttrack.nn.FeedForward;
 import fasttrack.nn.GptConfig;
 import java.io.IOException;
@@ -84,7 +86,11 @@ public final class JlamaReference {
      * @throws IllegalStateException with Jlama's output, when it fails
      */
     public List<Prompt> run(Path folder, List<int[]> prompts, int greedySteps) throws IOException, InterruptedException {
-        requireComparable(Gpt2Folder.readConfig(folder), folder);
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        String type = modelType(folder);
+        if (type.equals("gpt2")) requireComparable(Gpt2Folder.readConfig(folder), folder);
+        else if (type.equals("llama") || type.equals("mixtral")) requireComparableLlama(folder, longest + greedySteps);
+        else throw new IllegalArgumentException(folder + " holds a " + type + " model: this check compares gpt2, llama and mixtral folders");
         List<String> arguments = new ArrayList<>(List.of(folder.toAbsolutePath().toString(), Integer.toString(greedySteps)));
         List<String> ids = prompts.stream().map(JlamaReference::ids).toList();
         return launch(folder, arguments, ids, Output.class).prompts();
@@ -178,6 +184,44 @@ public final class JlamaReference {
         if (headDim % 16 != 0) {
             throw new IllegalArgumentException(folder + " has heads of " + headDim + " dimensions (n_embd / n_head): Jlama's vector kernels need a multiple of 16"
                     + " (e.g. n_embd 64 with 4 heads)");
+        }
+    }
+
+    /** The folder's config.json model_type. */
+    static String modelType(Path folder) throws IOException {
+        JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json"))).getAsJsonObject();
+        if (!json.has("model_type")) throw new IllegalArgumentException(folder.resolve("config.json") + " has no model_type");
+        return json.get("model_type").getAsString();
+    }
+
+    /**
+     * What Jlama 0.8.4 computes for a Llama or Mixtral folder, so that a difference means a real one:
+     * its vector kernels read whole SIMD registers of each head (a head size that is a multiple of 16),
+     * and its RoPE table is read at index (position + 2·head)·d/2 + i for head h (query head h's group,
+     * key head h): the offset cancels between queries and keys, so the scores are right, but the
+     * table, of max_position_embeddings rows, must reach position + 2·(heads − 1). Prompts plus
+     * continuations that would run past it are refused here rather than failing inside Jlama.
+     */
+    static void requireComparableLlama(Path folder, int tokens) throws IOException {
+        JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json"))).getAsJsonObject();
+        int embed = json.get("hidden_size").getAsInt(), heads = json.get("num_attention_heads").getAsInt();
+        int kv = json.has("num_key_value_heads") ? json.get("num_key_value_heads").getAsInt() : heads;
+        int context = json.get("max_position_embeddings").getAsInt(), headDim = embed / heads;
+        if (headDim % 16 != 0) {
+            throw new IllegalArgumentException(folder + " has heads of " + headDim + " dimensions (hidden_size / num_attention_heads): Jlama's vector kernels need a multiple of 16");
+        }
+        if (json.has("rope_scaling") && !json.get("rope_scaling").isJsonNull()) {
+            throw new IllegalArgumentException(folder + " has rope_scaling: Jlama 0.8.4 reads only linear scaling, the course none; export without it");
+        }
+        int shift = 2 * ((kv < heads ? kv : heads) - 1);
+        if (tokens + shift > context) {
+            throw new IllegalArgumentException(tokens + " prompt and continuation tokens need Jlama 0.8.4's RoPE table to reach position " + (tokens - 1 + shift)
+                    + " (it reads head h at position + 2h), beyond max_position_embeddings " + context + ": keep prompt plus continuation within " + (context - shift) + " tokens");
+        }
+        for (String key : List.of("bos_token_id", "eos_token_id")) {
+            if (!json.has(key) || !json.get(key).isJsonPrimitive()) {
+                throw new IllegalArgumentException(folder + " has no numeric " + key + ": Jlama 0.8.4's LlamaConfig needs one (a null fails inside Jlama)");
+            }
         }
     }
 

@@ -19,8 +19,12 @@ public final class KvCache implements AutoCloseable {
         private NDArray keys;
         private NDArray values;
 
-        /** Appends new keys and values (B, heads, t, d) along time; returns everything cached. */
-        NDList append(NDArray newKeys, NDArray newValues) {
+        /**
+         * Appends new keys and values (B, heads, t, d) along time; returns everything cached. The
+         * heads are whatever the attention caches: all of them for multi-head attention, only the
+         * key/value heads for grouped-query attention ({@code fasttrack.llama}).
+         */
+        public NDList append(NDArray newKeys, NDArray newValues) {
             NDArray k = keys == null ? newKeys.duplicate() : NDArrays.concat(new NDList(keys, newKeys), 2);
             NDArray v = values == null ? newValues.duplicate() : NDArrays.concat(new NDList(values, newValues), 2);
             k.attach(manager);
@@ -31,7 +35,8 @@ public final class KvCache implements AutoCloseable {
             return new NDList(k, v);
         }
 
-        long length() {
+        /** Positions cached in this layer. */
+        public long length() {
             return keys == null ? 0 : keys.getShape().get(2);
         }
     }

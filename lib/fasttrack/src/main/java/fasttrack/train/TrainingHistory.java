@@ -31,11 +31,13 @@ public final class TrainingHistory {
     private final List<Step> steps = new ArrayList<>();
     private final List<Evaluation> evaluations = new ArrayList<>();
 
-    void add(Step step) {
+    /** Records a step (trainers outside this package, e.g. {@code fasttrack.llama.LlamaTrainer}, record theirs too). */
+    public void add(Step step) {
         steps.add(step);
     }
 
-    void add(Evaluation evaluation) {
+    /** Records an evaluation. */
+    public void add(Evaluation evaluation) {
         evaluations.add(evaluation);
     }
 
