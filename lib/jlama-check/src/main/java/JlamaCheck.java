@@ -48,7 +48,8 @@ public class JlamaCheck {
             return;
         }
         if (args.length < 4) {
-            System.err.println("usage: JlamaCheck FOLDER GREEDY_STEPS OUT.json IDS [IDS ...]   (IDS: comma-separated token ids)");
+            System.err.println(
+                    "usage: JlamaCheck FOLDER GREEDY_STEPS OUT.json IDS [IDS ...]   (IDS: comma-separated token ids)");
             System.exit(2);
         }
         File folder = new File(args[0]);
@@ -58,12 +59,17 @@ public class JlamaCheck {
         AbstractModel model = ModelSupport.loadModel(folder, DType.F32, DType.F32);
         int context = model.getConfig().contextLength;
         StringBuilder json = new StringBuilder();
-        json.append("{\"engine\":\"").append(engine())
-            .append("\",\"vocab\":").append(model.getConfig().vocabularySize).append(",\"prompts\":[");
+        json.append("{\"engine\":\"")
+                .append(engine())
+                .append("\",\"vocab\":")
+                .append(model.getConfig().vocabularySize)
+                .append(",\"prompts\":[");
         try (KvBufferCache caches = new KvBufferCache(model)) {
             for (int p = 3; p < args.length; p++) {
                 int[] ids = parse(args[p]);
-                if (ids.length + greedySteps > context) throw new IllegalArgumentException("prompt " + args[p] + " plus " + greedySteps + " steps exceed the context of " + context);
+                if (ids.length + greedySteps > context)
+                    throw new IllegalArgumentException(
+                            "prompt " + args[p] + " plus " + greedySteps + " steps exceed the context of " + context);
                 List<float[]> probabilities = new ArrayList<>();
                 List<Integer> greedy = new ArrayList<>();
                 try (KvBufferCache.KvBuffer kv = caches.getKvBuffer(UUID.randomUUID())) {
@@ -89,13 +95,14 @@ public class JlamaCheck {
         }
         json.append("]}\n");
         Files.writeString(out, json, StandardCharsets.UTF_8);
-        System.exit(0);   // Jlama's worker threads would keep the JVM alive
+        System.exit(0); // Jlama's worker threads would keep the JVM alive
     }
 
     /** {@code --time FOLDER TOKENS WARMUPS ROUNDS OUT.json IDS}: greedy decoding speed, best of ROUNDS after WARMUPS untimed rounds. */
     private static void time(String[] args) throws Exception {
         if (args.length != 7) {
-            System.err.println("usage: JlamaCheck --time FOLDER TOKENS WARMUPS ROUNDS OUT.json IDS   (IDS: comma-separated token ids)");
+            System.err.println(
+                    "usage: JlamaCheck --time FOLDER TOKENS WARMUPS ROUNDS OUT.json IDS   (IDS: comma-separated token ids)");
             System.exit(2);
         }
         File folder = new File(args[1]);
@@ -104,15 +111,18 @@ public class JlamaCheck {
         int[] prompt = parse(args[6]);
         AbstractModel model = ModelSupport.loadModel(folder, DType.F32, DType.F32);
         int context = model.getConfig().contextLength;
-        if (tokens < 1 || rounds < 1 || warmups < 0) throw new IllegalArgumentException("TOKENS and ROUNDS must be >= 1, WARMUPS >= 0");
+        if (tokens < 1 || rounds < 1 || warmups < 0)
+            throw new IllegalArgumentException("TOKENS and ROUNDS must be >= 1, WARMUPS >= 0");
         if (prompt.length + tokens - 1 > context) {
-            throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens plus " + tokens + " new ones exceed the context of " + context);
+            throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens plus " + tokens
+                    + " new ones exceed the context of " + context);
         }
         List<Double> seconds = new ArrayList<>(), cpuSeconds = new ArrayList<>();
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         int[] greedy = null;
         try (KvBufferCache caches = new KvBufferCache(model);
-             AbstractTensor logits = model.makeDenseTensor(model.getConfig().vocabularySize)) {
+                AbstractTensor logits = model.makeDenseTensor(model.getConfig().vocabularySize)) {
             for (int round = 0; round < warmups + rounds; round++) {
                 int[] chosen = new int[tokens];
                 long cpuStart = os.getProcessCpuTime(), start = System.nanoTime();
@@ -123,9 +133,11 @@ public class JlamaCheck {
                         hidden = model.forward(prompt[pos], pos, kv, Optional.empty());
                     }
                     for (int s = 0; s < tokens; s++) {
-                        chosen[s] = model.sample(hidden, 0f, 0f, logits);   // temperature 0: the argmax of the logits
+                        chosen[s] = model.sample(hidden, 0f, 0f, logits); // temperature 0: the argmax of the logits
                         hidden.close();
-                        hidden = s + 1 < tokens ? model.forward(chosen[s], prompt.length + s, kv, Optional.empty()) : null;
+                        hidden = s + 1 < tokens
+                                ? model.forward(chosen[s], prompt.length + s, kv, Optional.empty())
+                                : null;
                     }
                 }
                 double elapsed = (System.nanoTime() - start) / 1e9, cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
@@ -134,7 +146,8 @@ public class JlamaCheck {
                     cpuSeconds.add(cpu);
                 }
                 if (greedy == null) greedy = chosen;
-                else if (!java.util.Arrays.equals(greedy, chosen)) throw new IllegalStateException("round " + round + " chose other tokens than round 0");
+                else if (!java.util.Arrays.equals(greedy, chosen))
+                    throw new IllegalStateException("round " + round + " chose other tokens than round 0");
             }
         }
         double best = seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
@@ -142,7 +155,8 @@ public class JlamaCheck {
                 + ",\"threads\":" + PhysicalCoreExecutor.instance.get().getCoreCount()
                 + ",\"operations\":\"" + TensorOperationsProvider.get().name() + "\""
                 + ",\"tokens\":" + tokens + ",\"warmups\":" + warmups
-                + ",\"seconds\":" + seconds + ",\"cpuSeconds\":" + cpuSeconds + ",\"tokensPerSecond\":" + (tokens / best)
+                + ",\"seconds\":" + seconds + ",\"cpuSeconds\":" + cpuSeconds + ",\"tokensPerSecond\":"
+                + (tokens / best)
                 + ",\"greedy\":" + list(greedy) + "}\n";
         Files.writeString(out, json, StandardCharsets.UTF_8);
         System.exit(0);
@@ -157,8 +171,13 @@ public class JlamaCheck {
 
     /** "jlama-core 0.8.4": the version from the jar Jlama was loaded from (its manifest does not say). */
     private static String engine() {
-        String jar = AbstractModel.class.getProtectionDomain().getCodeSource().getLocation().getPath();
-        java.util.regex.Matcher version = java.util.regex.Pattern.compile("jlama-core-([^/]+)\\.jar$").matcher(jar);
+        String jar = AbstractModel.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
+        java.util.regex.Matcher version =
+                java.util.regex.Pattern.compile("jlama-core-([^/]+)\\.jar$").matcher(jar);
         return "jlama-core " + (version.find() ? version.group(1) : "(version unknown)");
     }
 

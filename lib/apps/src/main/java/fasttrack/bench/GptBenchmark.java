@@ -61,19 +61,20 @@ public final class GptBenchmark {
     private static final int[] MATMUL_SIZES = {512, 1024, 2048};
     /** The memory run's first measurement: after the allocator and the JIT have settled, so growth after it is a leak. */
     private static final int MEMORY_SETTLED_STEP = 200;
+
     private static final String PROMPT = "And God said";
 
     private final int steps;
     private final int threads;
     private final Optional<PyTorchReference> reference;
-    private final boolean comparable;   // a reference on the pinned BLAS: ratios and targets against it mean something
+    private final boolean comparable; // a reference on the pinned BLAS: ratios and targets against it mean something
     private final int[] train;
     private final int[] validation;
     private final CharTokenizer chars;
     private final Path tokenFile;
     private final List<String[]> rows = new ArrayList<>();
-    private double ceilingOurs;       // GFLOP/s
-    private Double ceilingTheirs;     // GFLOP/s, null without the reference
+    private double ceilingOurs; // GFLOP/s
+    private Double ceilingTheirs; // GFLOP/s, null without the reference
     private final List<String> targets = new ArrayList<>();
 
     private GptBenchmark(int steps, Optional<PyTorchReference> reference) throws IOException {
@@ -99,17 +100,19 @@ public final class GptBenchmark {
             System.err.println(e.getMessage());
             System.exit(2);
         }
-        System.exit(0);   // DJL leaves non-daemon threads behind
+        System.exit(0); // DJL leaves non-daemon threads behind
     }
 
     private static void run(String[] args) throws IOException {
-        if (Arrays.asList(args).contains("--tokenizers")) {   // the tokenizer benchmark instead, with the other arguments
-            TokenizerBenchmark.run(Arrays.stream(args).filter(a -> !a.equals("--tokenizers")).toArray(String[]::new));
+        if (Arrays.asList(args).contains("--tokenizers")) { // the tokenizer benchmark instead, with the other arguments
+            TokenizerBenchmark.run(
+                    Arrays.stream(args).filter(a -> !a.equals("--tokenizers")).toArray(String[]::new));
             return;
         }
-        if (Arrays.asList(args).contains("--hub")) {          // the GPT-2 export against Jlama instead, with the other arguments
+        if (Arrays.asList(args).contains("--hub")) { // the GPT-2 export against Jlama instead, with the other arguments
             try {
-                HubBenchmark.run(Arrays.stream(args).filter(a -> !a.equals("--hub")).toArray(String[]::new));
+                HubBenchmark.run(
+                        Arrays.stream(args).filter(a -> !a.equals("--hub")).toArray(String[]::new));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while Jlama ran", e);
@@ -120,7 +123,8 @@ public final class GptBenchmark {
             if (args.length > 1 && !Arrays.asList(args).equals(List.of("--recipes", "--help"))) {
                 throw new IllegalArgumentException("--recipes takes no other option; " + USAGE);
             }
-            if (args.length == 1) RecipeComparison.main(args); else System.out.println(HELP);
+            if (args.length == 1) RecipeComparison.main(args);
+            else System.out.println(HELP);
             return;
         }
         int steps = 60, memorySteps = 2000;
@@ -134,7 +138,8 @@ public final class GptBenchmark {
                 case "--no-reference" -> withReference = false;
                 case "--matmul-only" -> matmulOnly = true;
                 case "--profile" -> {
-                    if (++i >= args.length) throw new IllegalArgumentException("--profile needs a folder for the traces; " + USAGE);
+                    if (++i >= args.length)
+                        throw new IllegalArgumentException("--profile needs a folder for the traces; " + USAGE);
                     profile = Path.of(args[i]);
                 }
                 case "--help" -> help = true;
@@ -142,8 +147,8 @@ public final class GptBenchmark {
             }
         }
         if (memorySteps <= MEMORY_SETTLED_STEP) {
-            throw new IllegalArgumentException("--memory-steps must exceed " + MEMORY_SETTLED_STEP + ", the step of its first measurement; got "
-                    + memorySteps + "; " + USAGE);
+            throw new IllegalArgumentException("--memory-steps must exceed " + MEMORY_SETTLED_STEP
+                    + ", the step of its first measurement; got " + memorySteps + "; " + USAGE);
         }
         if (help) {
             System.out.print(HELP);
@@ -156,10 +161,13 @@ public final class GptBenchmark {
         if (steps < 50 && !matmulOnly) System.out.println("note: medians over fewer than 50 steps are noisy");
         List<String> whyNot = new ArrayList<>();
         Optional<PyTorchReference> reference = withReference
-                ? PyTorchReference.find(Path.of("").toAbsolutePath(), engineThreads(), whyNot) : Optional.empty();
+                ? PyTorchReference.find(Path.of("").toAbsolutePath(), engineThreads(), whyNot)
+                : Optional.empty();
         GptBenchmark bench = new GptBenchmark(steps, reference);
-        bench.header(withReference ? "not found (" + String.join("; ", whyNot) + "). Install it with: " + PyTorchReference.INSTALL
-                : "skipped (--no-reference)");
+        bench.header(
+                withReference
+                        ? "not found (" + String.join("; ", whyNot) + "). Install it with: " + PyTorchReference.INSTALL
+                        : "skipped (--no-reference)");
         bench.matmul();
         if (!matmulOnly) {
             bench.training(0f);
@@ -171,8 +179,9 @@ public final class GptBenchmark {
         bench.print();
     }
 
-    private static final String USAGE = "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR"
-            + " | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only] | --recipes";
+    private static final String USAGE =
+            "usage: lib/bin/benchmark [--steps N] [--memory-steps N] [--no-reference] [--matmul-only] | --profile DIR"
+                    + " | --tokenizers [--rounds N] [--no-reference] | --hub [--rounds N] [--small-only] | --recipes";
     private static final String HELP = USAGE + """
 
               --steps N          training steps timed per configuration (default 60; medians over fewer than 50 are noisy)
@@ -198,7 +207,8 @@ public final class GptBenchmark {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(option + " needs a whole number >= 1, got " + (i < args.length ? "'" + args[i] + "'" : "nothing") + "; " + USAGE);
+        throw new IllegalArgumentException(option + " needs a whole number >= 1, got "
+                + (i < args.length ? "'" + args[i] + "'" : "nothing") + "; " + USAGE);
     }
 
     /** The engine's intra-op threads (loading the engine first: the count is read from it). */
@@ -215,27 +225,51 @@ public final class GptBenchmark {
     private void header(String noReference) throws IOException {
         try (NDManager scope = Setup.manager().newSubManager()) {
             NDArray a = scope.randomNormal(new Shape(64, 64));
-            a.matMul(a).close();   // maps the BLAS the engine's matrix products use
+            a.matMul(a).close(); // maps the BLAS the engine's matrix products use
         }
         LoadedLibraries ours = LoadedLibraries.ofThisProcess();
         Banner banner = Setup.banner();
-        System.out.printf("device %s, %d cores%n%n", Setup.device(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "device %s, %d cores%n%n", Setup.device(), Runtime.getRuntime().availableProcessors());
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"", "DJL (this project)", "PyTorch reference"});
-        table.add(new String[] {"engine", banner.engine() + " through DJL " + banner.facts().get("DJL"),
-                reference.map(r -> "torch " + r.version() + " (" + r.python() + ")").orElse("-")});
-        table.add(new String[] {"threads", threads + " intra-op",
-                reference.map(r -> r.threads() + ", ATen parallel backend " + r.parallelBackend()).orElse("-")});
-        table.add(new String[] {"BLAS (mapped after a matmul)", engineBlas(ours, JniUtils.getFeatures()),
-                reference.map(r -> listOrNone(r.libraries().blas())).orElse("-")});
-        table.add(new String[] {"OpenMP runtime", listOrNone(ours.openMp()), reference.map(r -> listOrNone(r.libraries().openMp())).orElse("-")});
-        table.add(new String[] {"first on LD_LIBRARY_PATH", "-", reference.map(r -> r.openBlasFolder().toString()).orElse("-")});
+        table.add(new String[] {
+            "engine",
+            banner.engine() + " through DJL " + banner.facts().get("DJL"),
+            reference.map(r -> "torch " + r.version() + " (" + r.python() + ")").orElse("-")
+        });
+        table.add(new String[] {
+            "threads",
+            threads + " intra-op",
+            reference
+                    .map(r -> r.threads() + ", ATen parallel backend " + r.parallelBackend())
+                    .orElse("-")
+        });
+        table.add(new String[] {
+            "BLAS (mapped after a matmul)",
+            engineBlas(ours, JniUtils.getFeatures()),
+            reference.map(r -> listOrNone(r.libraries().blas())).orElse("-")
+        });
+        table.add(new String[] {
+            "OpenMP runtime",
+            listOrNone(ours.openMp()),
+            reference.map(r -> listOrNone(r.libraries().openMp())).orElse("-")
+        });
+        table.add(new String[] {
+            "first on LD_LIBRARY_PATH",
+            "-",
+            reference.map(r -> r.openBlasFolder().toString()).orElse("-")
+        });
         System.out.println(markdown(table));
         if (reference.isEmpty()) {
             System.out.println("PyTorch reference: " + noReference);
         } else {
-            System.out.println(reference.get().unpinnedWarning()
-                    .orElse("The reference runs on OpenBLAS's OpenMP build, as pinned: the ratios below compare like with like."));
+            System.out.println(
+                    reference
+                            .get()
+                            .unpinnedWarning()
+                            .orElse(
+                                    "The reference runs on OpenBLAS's OpenMP build, as pinned: the ratios below compare like with like."));
         }
         System.out.println();
     }
@@ -246,7 +280,10 @@ public final class GptBenchmark {
      */
     static String engineBlas(LoadedLibraries libraries, Set<String> engineFeatures) {
         List<String> mapped = libraries.blas();
-        if (!engineFeatures.contains("MKL")) return mapped.isEmpty() ? "none mapped (engine features " + engineFeatures + ")" : String.join(", ", mapped);
+        if (!engineFeatures.contains("MKL"))
+            return mapped.isEmpty()
+                    ? "none mapped (engine features " + engineFeatures + ")"
+                    : String.join(", ", mapped);
         String mkl = "MKL, linked into " + libraries.find("libtorch_cpu").orElse("libtorch");
         return mapped.isEmpty() ? mkl : mkl + "; also mapped: " + String.join(", ", mapped);
     }
@@ -261,7 +298,10 @@ public final class GptBenchmark {
         for (String[] row : rows) for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
         StringBuilder out = new StringBuilder();
         for (int r = 0; r < rows.size(); r++) {
-            for (int i = 0; i < widths.length; i++) out.append("| ").append(String.format("%-" + widths[i] + "s", rows.get(r)[i])).append(' ');
+            for (int i = 0; i < widths.length; i++)
+                out.append("| ")
+                        .append(String.format("%-" + widths[i] + "s", rows.get(r)[i]))
+                        .append(' ');
             out.append("|\n");
             if (r == 0) {
                 for (int width : widths) out.append('|').append("-".repeat(width + 2));
@@ -278,10 +318,15 @@ public final class GptBenchmark {
             Setup.seed(1337);
             Gpt model = new Gpt(config).initialize(Setup.manager());
             if (lora) LoraAdapters.attach(model, LoraConfig.attention(4, 8));
-            try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
+            try (GptTrainer trainer =
+                    new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
                 trainer.train(WARMUP_STEPS, null);
                 String name = lora ? "LoRA r=4 training step (dropout 0.1)" : "full training step (dropout 0.1)";
-                System.out.println(EngineProfile.of(name, 3, "step", dir.resolve(lora ? "train-lora.json" : "train-full.json"),
+                System.out.println(EngineProfile.of(
+                        name,
+                        3,
+                        "step",
+                        dir.resolve(lora ? "train-lora.json" : "train-full.json"),
                         () -> trainer.train(3, null)));
             }
         }
@@ -289,8 +334,11 @@ public final class GptBenchmark {
         Generator generator = new Generator(new Gpt(config).initialize(Setup.manager()), Setup.manager());
         int[] prompt = chars.encode(PROMPT);
         for (boolean cache : new boolean[] {false, true}) {
-            for (int i = 0; i < 3; i++) generator.generate(prompt, NEW_TOKENS, Sampling.greedy(), cache);   // JIT warm-up
-            System.out.println(EngineProfile.of("generation " + (cache ? "with" : "without") + " KV cache", NEW_TOKENS, "token",
+            for (int i = 0; i < 3; i++) generator.generate(prompt, NEW_TOKENS, Sampling.greedy(), cache); // JIT warm-up
+            System.out.println(EngineProfile.of(
+                    "generation " + (cache ? "with" : "without") + " KV cache",
+                    NEW_TOKENS,
+                    "token",
                     dir.resolve(cache ? "generate-cached.json" : "generate-plain.json"),
                     () -> generator.generate(prompt, NEW_TOKENS, Sampling.greedy(), cache)));
         }
@@ -315,22 +363,38 @@ public final class GptBenchmark {
         }
         ceilingOurs = best;
         ceilingTheirs = referenceNumber("matmul", Map.of(), r -> r.get("gflops").getAsDouble());
-        row(String.format("matmul ceiling: float32 n x n, n in %s, best of %d, GFLOP/s (%d threads)", Arrays.toString(MATMUL_SIZES),
-                MATMUL_ROUNDS, threads), ceilingOurs, ceilingTheirs);
+        row(
+                String.format(
+                        "matmul ceiling: float32 n x n, n in %s, best of %d, GFLOP/s (%d threads)",
+                        Arrays.toString(MATMUL_SIZES), MATMUL_ROUNDS, threads),
+                ceilingOurs,
+                ceilingTheirs);
     }
 
     private void training(float dropout) {
         GptConfig config = new GptConfig(chars.vocabSize(), 128, 4, 4, 128, dropout, false);
         double ms = medianStepMs(config, null);
-        Double theirs = referenceNumber("train", Map.of("dropout", dropout), r -> r.get("ms_per_step").getAsDouble());
+        Double theirs = referenceNumber(
+                "train", Map.of("dropout", dropout), r -> r.get("ms_per_step").getAsDouble());
         double tokens = BATCH * 128.0;
-        String name = String.format(Locale.ROOT, "training, dropout %.1f: tokens/s (batch %d x 128, median of %d steps)", dropout, BATCH, steps);
+        String name = String.format(
+                Locale.ROOT,
+                "training, dropout %.1f: tokens/s (batch %d x 128, median of %d steps)",
+                dropout,
+                BATCH,
+                steps);
         row(name, tokens / ms * 1000, theirs == null ? null : tokens / theirs * 1000);
-        double flops = TransformerFlops.trainingStep(config, BATCH), ofCeiling = flops / (ms / 1000) / 1e9 / ceilingOurs;
-        rows.add(new String[] {String.format(Locale.ROOT, "  same, %% of own matmul ceiling (%.2f GFLOP/step)", flops / 1e9),
-                percent(ofCeiling), theirs == null || ceilingTheirs == null ? "-" : percent(flops / (theirs / 1000) / 1e9 / ceilingTheirs), ""});
+        double flops = TransformerFlops.trainingStep(config, BATCH),
+                ofCeiling = flops / (ms / 1000) / 1e9 / ceilingOurs;
+        rows.add(new String[] {
+            String.format(Locale.ROOT, "  same, %% of own matmul ceiling (%.2f GFLOP/step)", flops / 1e9),
+            percent(ofCeiling),
+            theirs == null || ceilingTheirs == null ? "-" : percent(flops / (theirs / 1000) / 1e9 / ceilingTheirs),
+            ""
+        });
         String which = String.format(Locale.ROOT, "training, dropout %.1f", dropout);
-        if (theirs != null && comparable) target(which + ": tokens/s >= 1.2x PyTorch's", theirs / ms, 1.2, true, "%.2fx");
+        if (theirs != null && comparable)
+            target(which + ": tokens/s >= 1.2x PyTorch's", theirs / ms, 1.2, true, "%.2fx");
         target(which + ": >= 50% of the matmul ceiling", ofCeiling * 100, 50, true, "%.0f%%");
     }
 
@@ -339,7 +403,8 @@ public final class GptBenchmark {
         Setup.seed(1337);
         Gpt model = new Gpt(config).initialize(Setup.manager());
         if (lora != null) LoraAdapters.attach(model, lora);
-        try (GptTrainer trainer = new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
+        try (GptTrainer trainer =
+                new GptTrainer(model, train, validation, GptTrainer.Config.defaults(10_000), Setup.manager())) {
             trainer.train(WARMUP_STEPS, null);
             double[] times = new double[steps];
             for (int i = 0; i < steps; i++) {
@@ -370,23 +435,47 @@ public final class GptBenchmark {
                 cached = Math.max(cached, tokensPerSecond(generator, prompt, true));
             }
             JsonObject ref = theirs == null ? null : theirs.getAsJsonObject("threads_" + t);
-            row(String.format("generation tokens/s, batch 1, %d new tokens, no KV cache, %d thread%s", NEW_TOKENS, t, t > 1 ? "s" : ""),
-                    plain, ref == null ? null : ref.get("plain").getAsDouble());
-            row(String.format("generation tokens/s, batch 1, %d new tokens, KV cache, %d thread%s", NEW_TOKENS, t, t > 1 ? "s" : ""),
-                    cached, ref == null ? null : ref.get("cached").getAsDouble());
-            if (t == threads) { ourPlain = plain; ourCached = cached; }
+            row(
+                    String.format(
+                            "generation tokens/s, batch 1, %d new tokens, no KV cache, %d thread%s",
+                            NEW_TOKENS, t, t > 1 ? "s" : ""),
+                    plain,
+                    ref == null ? null : ref.get("plain").getAsDouble());
+            row(
+                    String.format(
+                            "generation tokens/s, batch 1, %d new tokens, KV cache, %d thread%s",
+                            NEW_TOKENS, t, t > 1 ? "s" : ""),
+                    cached,
+                    ref == null ? null : ref.get("cached").getAsDouble());
+            if (t == threads) {
+                ourPlain = plain;
+                ourCached = cached;
+            }
         }
         JniUtils.setNumThreads(threads);
         if (theirs != null && comparable) {
-            // Ours at the engine's default threads (what a learner's Generator runs with) against PyTorch's best setting.
+            // Ours at the engine's default threads (what a learner's Generator runs with) against PyTorch's best
+            // setting.
             double bestPlain = 0, bestCached = 0;
             for (String key : theirs.keySet()) {
                 if (!key.startsWith("threads_")) continue;
-                bestPlain = Math.max(bestPlain, theirs.getAsJsonObject(key).get("plain").getAsDouble());
-                bestCached = Math.max(bestCached, theirs.getAsJsonObject(key).get("cached").getAsDouble());
+                bestPlain = Math.max(
+                        bestPlain, theirs.getAsJsonObject(key).get("plain").getAsDouble());
+                bestCached = Math.max(
+                        bestCached, theirs.getAsJsonObject(key).get("cached").getAsDouble());
             }
-            target("generation without cache: >= 1.2x PyTorch's best thread setting", ourPlain / bestPlain, 1.2, true, "%.2fx");
-            target("generation with KV cache: >= 1.2x PyTorch's best thread setting", ourCached / bestCached, 1.2, true, "%.2fx");
+            target(
+                    "generation without cache: >= 1.2x PyTorch's best thread setting",
+                    ourPlain / bestPlain,
+                    1.2,
+                    true,
+                    "%.2fx");
+            target(
+                    "generation with KV cache: >= 1.2x PyTorch's best thread setting",
+                    ourCached / bestCached,
+                    1.2,
+                    true,
+                    "%.2fx");
         }
     }
 
@@ -394,25 +483,47 @@ public final class GptBenchmark {
     private void lora() {
         GptConfig config = GptConfig.cpu(chars.vocabSize());
         double full = medianStepMs(config, null), adapted = medianStepMs(config, LoraConfig.attention(4, 8));
-        rows.add(new String[] {"LoRA r=4 on attention, dropout 0.1: ms/step / a full step's ms",
-                fmt(adapted) + " / " + fmt(full) + " = " + String.format(Locale.ROOT, "%.2f", adapted / full), "-", ""});
+        rows.add(new String[] {
+            "LoRA r=4 on attention, dropout 0.1: ms/step / a full step's ms",
+            fmt(adapted) + " / " + fmt(full) + " = " + String.format(Locale.ROOT, "%.2f", adapted / full),
+            "-",
+            ""
+        });
         target("LoRA r=4 step <= 0.75x a full step", adapted / full, 0.75, false, "%.2f");
     }
 
     private void memory(int memorySteps) {
         Setup.seed(1);
         Gpt small = new Gpt(new GptConfig(chars.vocabSize(), 64, 2, 4, 64, 0.1f, false)).initialize(Setup.manager());
-        try (GptTrainer trainer = new GptTrainer(small, train, validation,
-                GptTrainer.Config.defaults(memorySteps).withBatchSize(16).withWarmup(50).withEvaluation(memorySteps, 2).withSeed(1), Setup.manager())) {
+        try (GptTrainer trainer = new GptTrainer(
+                small,
+                train,
+                validation,
+                GptTrainer.Config.defaults(memorySteps)
+                        .withBatchSize(16)
+                        .withWarmup(50)
+                        .withEvaluation(memorySteps, 2)
+                        .withSeed(1),
+                Setup.manager())) {
             trainer.train(MEMORY_SETTLED_STEP, null);
-            System.gc();   // measure native memory, not Java garbage waiting for collection
+            System.gc(); // measure native memory, not Java garbage waiting for collection
             double early = ProcessMemory.residentMiB();
             trainer.train(null);
             System.gc();
             double late = ProcessMemory.residentMiB();
-            rows.add(new String[] {"resident memory after " + MEMORY_SETTLED_STEP + " / " + memorySteps + " steps (2 layers, C 64, batch 16 x 64), MiB",
-                    fmt(early) + " / " + fmt(late), "-", ""});
-            target("resident memory flat: growth from step " + MEMORY_SETTLED_STEP + " to " + memorySteps + " <= 5%", 100 * (late - early) / early, 5, false, "%+.1f%%");
+            rows.add(new String[] {
+                "resident memory after " + MEMORY_SETTLED_STEP + " / " + memorySteps
+                        + " steps (2 layers, C 64, batch 16 x 64), MiB",
+                fmt(early) + " / " + fmt(late),
+                "-",
+                ""
+            });
+            target(
+                    "resident memory flat: growth from step " + MEMORY_SETTLED_STEP + " to " + memorySteps + " <= 5%",
+                    100 * (late - early) / early,
+                    5,
+                    false,
+                    "%+.1f%%");
         }
     }
 
@@ -464,25 +575,37 @@ public final class GptBenchmark {
     }
 
     private void row(String name, double ours, Double theirs) {
-        rows.add(new String[] {name, fmt(ours), theirs == null ? "-" : fmt(theirs),
-                theirs == null ? "" : comparable ? String.format(Locale.ROOT, "%.2fx", ours / theirs) : "unpinned"});
+        rows.add(new String[] {
+            name,
+            fmt(ours),
+            theirs == null ? "-" : fmt(theirs),
+            theirs == null ? "" : comparable ? String.format(Locale.ROOT, "%.2fx", ours / theirs) : "unpinned"
+        });
         System.out.printf("  %s: %s%s%n", name, fmt(ours), theirs == null ? "" : " vs PyTorch " + fmt(theirs));
     }
 
     private void print() {
-        System.out.printf("%n| %-88s | %16s | %12s | %10s |%n", "measurement", "DJL (this project)", "PyTorch", "ours/theirs");
+        System.out.printf(
+                "%n| %-88s | %16s | %12s | %10s |%n", "measurement", "DJL (this project)", "PyTorch", "ours/theirs");
         System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(90), "-".repeat(20), "-".repeat(14), "-".repeat(13));
         for (String[] r : rows) System.out.printf("| %-88s | %18s | %12s | %11s |%n", r[0], r[1], r[2], r[3]);
-        if (targets.isEmpty()) return;   // --matmul-only
+        if (targets.isEmpty()) return; // --matmul-only
         System.out.println("\ntargets (issue 14), from the numbers above:");
         targets.forEach(t -> System.out.println("  " + t));
-        reference.flatMap(PyTorchReference::unpinnedWarning).ifPresent(w -> System.out.println("  none against PyTorch: " + w));
+        reference
+                .flatMap(PyTorchReference::unpinnedWarning)
+                .ifPresent(w -> System.out.println("  none against PyTorch: " + w));
     }
 
     /** Records whether a target is met: {@code value} at least (or at most) {@code bound}. */
     private void target(String what, double value, double bound, boolean atLeast, String format) {
         boolean met = atLeast ? value >= bound : value <= bound;
-        targets.add(String.format(Locale.ROOT, "%-72s %10s  %s", what, String.format(Locale.ROOT, format, value), met ? "met" : "MISSED"));
+        targets.add(String.format(
+                Locale.ROOT,
+                "%-72s %10s  %s",
+                what,
+                String.format(Locale.ROOT, format, value),
+                met ? "met" : "MISSED"));
     }
 
     private static double median(double[] values) {

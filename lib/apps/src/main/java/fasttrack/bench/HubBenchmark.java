@@ -66,12 +66,28 @@ public final class HubBenchmark {
     private static final int PROMPTS = 5;
 
     /** One size: its shape, the scale of its random weights, the folder, and how long each measurement runs. */
-    private record Size(String name, GptConfig config, float scale, Path folder, int[] promptLengths, int greedySteps,
-                        int timedTokens, int warmups) {}
+    private record Size(
+            String name,
+            GptConfig config,
+            float scale,
+            Path folder,
+            int[] promptLengths,
+            int greedySteps,
+            int timedTokens,
+            int warmups) {}
 
     /** One size's results, a row of the table. */
-    private record Row(String name, long parameters, double maxDifference, int positions, double meanTop, int sameGreedy,
-                       double course, double courseCpuMillis, JlamaReference.Speed jlama, boolean sameTimedTokens) {}
+    private record Row(
+            String name,
+            long parameters,
+            double maxDifference,
+            int positions,
+            double meanTop,
+            int sameGreedy,
+            double course,
+            double courseCpuMillis,
+            JlamaReference.Speed jlama,
+            boolean sameTimedTokens) {}
 
     private HubBenchmark() {}
 
@@ -82,7 +98,7 @@ public final class HubBenchmark {
             System.err.println(e.getMessage());
             System.exit(2);
         }
-        System.exit(0);   // DJL leaves non-daemon threads behind
+        System.exit(0); // DJL leaves non-daemon threads behind
     }
 
     /** Runs the benchmark with these arguments (the ones after --hub). */
@@ -98,7 +114,9 @@ public final class HubBenchmark {
                     } catch (NumberFormatException e) {
                         rounds = 0;
                     }
-                    if (rounds < 1) throw new IllegalArgumentException("--rounds needs a whole number >= 1, got '" + value + "'; " + USAGE);
+                    if (rounds < 1)
+                        throw new IllegalArgumentException(
+                                "--rounds needs a whole number >= 1, got '" + value + "'; " + USAGE);
                 }
                 case "--small-only" -> smallOnly = true;
                 case "--help" -> help = true;
@@ -111,45 +129,75 @@ public final class HubBenchmark {
         }
         Optional<JlamaReference> found = JlamaReference.find();
         if (found.isEmpty()) {
-            throw new IllegalArgumentException("no Java 21+ runtime (FASTTRACK_JAVA21_HOME, JAVA_HOME, this JVM, /usr/lib/jvm/*): Jlama, the other side"
-                    + " of this comparison, needs one. Install one (e.g. openjdk-21-jdk-headless), or point FASTTRACK_JAVA21_HOME at it");
+            throw new IllegalArgumentException(
+                    "no Java 21+ runtime (FASTTRACK_JAVA21_HOME, JAVA_HOME, this JVM, /usr/lib/jvm/*): Jlama, the other side"
+                            + " of this comparison, needs one. Install one (e.g. openjdk-21-jdk-headless), or point FASTTRACK_JAVA21_HOME at it");
         }
         JlamaReference jlama = found.get();
         Path target = Course.home().resolve("target");
         CharTokenizer chars = CharTokenizer.fit(Corpus.kjv().split(0.9).train());
         List<Size> sizes = new ArrayList<>();
-        sizes.add(new Size("notebook 10's shape (KjvGpt.config)", KjvGpt.config(chars.vocabSize()), 0.3f, target.resolve("bench-kjv-shaped"),
-                new int[] {1, 7, 14, 21, 28}, 100, 100, 5));
+        sizes.add(new Size(
+                "notebook 10's shape (KjvGpt.config)",
+                KjvGpt.config(chars.vocabSize()),
+                0.3f,
+                target.resolve("bench-kjv-shaped"),
+                new int[] {1, 7, 14, 21, 28},
+                100,
+                100,
+                5));
         if (!smallOnly) {
-            sizes.add(new Size("GPT-2 small's shape (GptConfig.gpt2Small)", GptConfig.gpt2Small(), 0.2f, target.resolve("bench-gpt2-small"),
-                    new int[] {1, 4, 8, 12, 16}, 16, 32, 1));
+            sizes.add(new Size(
+                    "GPT-2 small's shape (GptConfig.gpt2Small)",
+                    GptConfig.gpt2Small(),
+                    0.2f,
+                    target.resolve("bench-gpt2-small"),
+                    new int[] {1, 4, 8, 12, 16},
+                    16,
+                    32,
+                    1));
         }
-        System.out.printf(Locale.ROOT, "%d cores; the course on Java %s, %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version(), jlama);
-        System.out.printf("Each side decodes greedily at batch 1: untimed warm-up rounds, then the best of %d; tokens/s are this machine's, as loaded now.%n%n", rounds);
+        System.out.printf(
+                Locale.ROOT,
+                "%d cores; the course on Java %s, %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                jlama);
+        System.out.printf(
+                "Each side decodes greedily at batch 1: untimed warm-up rounds, then the best of %d; tokens/s are this machine's, as loaded now.%n%n",
+                rounds);
 
         List<Row> rows = new ArrayList<>();
         for (Size size : sizes) rows.add(measure(size, chars, jlama, rounds));
         print(rows);
     }
 
-    private static Row measure(Size size, CharTokenizer chars, JlamaReference jlama, int rounds) throws IOException, InterruptedException {
+    private static Row measure(Size size, CharTokenizer chars, JlamaReference jlama, int rounds)
+            throws IOException, InterruptedException {
         System.out.printf("%s: %s%n", size.name(), size.config());
         try (NDManager nd = Setup.manager().newSubManager()) {
             long started = System.nanoTime();
             Gpt model = randomModel(size.config(), nd, 31, size.scale());
             Path folder = Gpt2Folder.save(model, chars, size.folder(), Safetensors.DType.F32, null);
-            System.out.printf(Locale.ROOT, "  %,d parameters, written to %s (%.1f s)%n", model.parameterCount(), folder, (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %,d parameters, written to %s (%.1f s)%n",
+                    model.parameterCount(),
+                    folder,
+                    (System.nanoTime() - started) / 1e9);
 
             Random random = new Random(5);
             List<int[]> prompts = new ArrayList<>();
-            for (int length : size.promptLengths()) prompts.add(random.ints(length, 0, size.config().vocabSize()).toArray());
+            for (int length : size.promptLengths())
+                prompts.add(random.ints(length, 0, size.config().vocabSize()).toArray());
             List<JlamaReference.Prompt> answers = jlama.run(folder, prompts, size.greedySteps());
             double worst = 0, topSum = 0;
             int positions = 0, same = 0;
-            CachedDecoder decoder = CachedDecoder.of(model);   // the weights copied once, for every greedy run below
+            CachedDecoder decoder = CachedDecoder.of(model); // the weights copied once, for every greedy run below
             for (int p = 0; p < prompts.size(); p++) {
                 int[] ids = prompts.get(p);
-                float[][] ours = probabilities(model, nd, ids), theirs = answers.get(p).probabilities();
+                float[][] ours = probabilities(model, nd, ids),
+                        theirs = answers.get(p).probabilities();
                 for (int t = 0; t < ids.length; t++) {
                     float top = 0;
                     for (int v = 0; v < ours[t].length; v++) {
@@ -159,10 +207,19 @@ public final class HubBenchmark {
                     topSum += top;
                     positions++;
                 }
-                if (Arrays.equals(greedy(decoder, ids, size.greedySteps()), answers.get(p).greedy())) same++;
+                if (Arrays.equals(
+                        greedy(decoder, ids, size.greedySteps()), answers.get(p).greedy())) same++;
             }
-            System.out.printf(Locale.ROOT, "  against Jlama: largest |p_course - p_jlama| %.2e over %d positions; mean top probability %.3f; greedy continuations"
-                    + " of %d tokens identical for %d of %d prompts%n", worst, positions, topSum / positions, size.greedySteps(), same, prompts.size());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  against Jlama: largest |p_course - p_jlama| %.2e over %d positions; mean top probability %.3f; greedy continuations"
+                            + " of %d tokens identical for %d of %d prompts%n",
+                    worst,
+                    positions,
+                    topSum / positions,
+                    size.greedySteps(),
+                    same,
+                    prompts.size());
 
             int[] prompt = prompts.get(prompts.size() - 1);
             int[] courseTokens = null;
@@ -171,7 +228,8 @@ public final class HubBenchmark {
             for (int round = 0; round < size.warmups() + rounds; round++) {
                 long cpuStart = threads.getCurrentThreadCpuTime(), start = System.nanoTime();
                 int[] chosen = greedy(decoder, prompt, size.timedTokens());
-                double seconds = (System.nanoTime() - start) / 1e9, cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+                double seconds = (System.nanoTime() - start) / 1e9,
+                        cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
                 if (round >= size.warmups()) {
                     best = Math.min(best, seconds);
                     bestCpu = Math.min(bestCpu, cpu);
@@ -181,10 +239,27 @@ public final class HubBenchmark {
             double course = size.timedTokens() / best;
             JlamaReference.Speed speed = jlama.time(folder, prompt, size.timedTokens(), size.warmups(), rounds);
             double courseCpuMillis = bestCpu * 1000 / size.timedTokens();
-            System.out.printf(Locale.ROOT, "  greedy decoding of %d tokens after a %d-token prompt: course %,.1f tokens/s (1 thread, %.3f CPU ms/token),"
-                    + " Jlama %,.1f tokens/s (%d threads, %.3f CPU ms/token)%n%n", size.timedTokens(), prompt.length, course, courseCpuMillis,
-                    speed.tokensPerSecond(), speed.threads(), speed.cpuMillisPerToken());
-            return new Row(size.name(), model.parameterCount(), worst, positions, topSum / positions, same, course, courseCpuMillis, speed,
+            System.out.printf(
+                    Locale.ROOT,
+                    "  greedy decoding of %d tokens after a %d-token prompt: course %,.1f tokens/s (1 thread, %.3f CPU ms/token),"
+                            + " Jlama %,.1f tokens/s (%d threads, %.3f CPU ms/token)%n%n",
+                    size.timedTokens(),
+                    prompt.length,
+                    course,
+                    courseCpuMillis,
+                    speed.tokensPerSecond(),
+                    speed.threads(),
+                    speed.cpuMillisPerToken());
+            return new Row(
+                    size.name(),
+                    model.parameterCount(),
+                    worst,
+                    positions,
+                    topSum / positions,
+                    same,
+                    course,
+                    courseCpuMillis,
+                    speed,
                     Arrays.equals(courseTokens, speed.greedy()));
         }
     }
@@ -219,7 +294,8 @@ public final class HubBenchmark {
             NDArray w = p.getValue().getArray();
             float[] values = new float[Math.toIntExact(w.size())];
             boolean gamma = p.getKey().endsWith("gamma");
-            for (int i = 0; i < values.length; i++) values[i] = (float) ((gamma ? 1 : 0) + random.nextGaussian() * (gamma ? 0.2 : scale));
+            for (int i = 0; i < values.length; i++)
+                values[i] = (float) ((gamma ? 1 : 0) + random.nextGaussian() * (gamma ? 0.2 : scale));
             Tensors.overwrite(w, values);
         }
         return model;
@@ -229,7 +305,9 @@ public final class HubBenchmark {
     private static float[][] probabilities(Gpt model, NDManager nd, int[] ids) {
         try (NDManager scope = nd.newSubManager()) {
             NDArray x = scope.create(Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
-            float[] flat = model.logits(new ParameterStore(scope, false), x, false).softmax(-1).toFloatArray();
+            float[] flat = model.logits(new ParameterStore(scope, false), x, false)
+                    .softmax(-1)
+                    .toFloatArray();
             int v = model.config().vocabSize();
             float[][] out = new float[ids.length][];
             for (int t = 0; t < ids.length; t++) out[t] = Arrays.copyOfRange(flat, t * v, (t + 1) * v);
@@ -239,34 +317,77 @@ public final class HubBenchmark {
 
     private static void print(List<Row> rows) {
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"model", "parameters", "max |Δp| (positions)", "mean top p", "greedy identical", "course tokens/s (1 thread)",
-                "Jlama tokens/s (threads)", "course / Jlama", "CPU ms/token course, Jlama", "timed tokens equal"});
+        table.add(new String[] {
+            "model",
+            "parameters",
+            "max |Δp| (positions)",
+            "mean top p",
+            "greedy identical",
+            "course tokens/s (1 thread)",
+            "Jlama tokens/s (threads)",
+            "course / Jlama",
+            "CPU ms/token course, Jlama",
+            "timed tokens equal"
+        });
         for (Row r : rows) {
-            table.add(new String[] {r.name(), String.format(Locale.ROOT, "%,d", r.parameters()),
-                    String.format(Locale.ROOT, "%.2e (%d)", r.maxDifference(), r.positions()), String.format(Locale.ROOT, "%.3f", r.meanTop()),
-                    r.sameGreedy() + " of " + PROMPTS, String.format(Locale.ROOT, "%,.1f", r.course()),
-                    String.format(Locale.ROOT, "%,.1f (%d)", r.jlama().tokensPerSecond(), r.jlama().threads()),
-                    String.format(Locale.ROOT, "%.2fx", r.course() / r.jlama().tokensPerSecond()),
-                    String.format(Locale.ROOT, "%.3f, %.3f", r.courseCpuMillis(), r.jlama().cpuMillisPerToken()), r.sameTimedTokens() ? "yes" : "NO"});
+            table.add(new String[] {
+                r.name(),
+                String.format(Locale.ROOT, "%,d", r.parameters()),
+                String.format(Locale.ROOT, "%.2e (%d)", r.maxDifference(), r.positions()),
+                String.format(Locale.ROOT, "%.3f", r.meanTop()),
+                r.sameGreedy() + " of " + PROMPTS,
+                String.format(Locale.ROOT, "%,.1f", r.course()),
+                String.format(
+                        Locale.ROOT,
+                        "%,.1f (%d)",
+                        r.jlama().tokensPerSecond(),
+                        r.jlama().threads()),
+                String.format(Locale.ROOT, "%.2fx", r.course() / r.jlama().tokensPerSecond()),
+                String.format(
+                        Locale.ROOT,
+                        "%.3f, %.3f",
+                        r.courseCpuMillis(),
+                        r.jlama().cpuMillisPerToken()),
+                r.sameTimedTokens() ? "yes" : "NO"
+            });
         }
         System.out.println(GptBenchmark.markdown(table));
-        System.out.println("Jlama's kernels: " + rows.get(0).jlama().operations() + "; " + rows.get(0).jlama().engine()
-                + ". CPU ms/token: the cheapest timed round's CPU time (the course's decoding thread; all of Jlama's process) per token.");
+        System.out.println(
+                "Jlama's kernels: " + rows.get(0).jlama().operations() + "; "
+                        + rows.get(0).jlama().engine()
+                        + ". CPU ms/token: the cheapest timed round's CPU time (the course's decoding thread; all of Jlama's process) per token.");
         System.out.println("\nchecks and targets (issue 31), from the numbers above:");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "  %-72s %10s  %s%n", r.name() + ": next-token probabilities within 1e-4 of Jlama's",
-                    String.format(Locale.ROOT, "%.2e", r.maxDifference()), r.maxDifference() <= TOLERANCE ? "met" : "MISSED");
-            System.out.printf(Locale.ROOT, "  %-72s %10s  %s%n", r.name() + ": greedy continuations identical to Jlama's",
-                    r.sameGreedy() + "/" + PROMPTS, r.sameGreedy() == PROMPTS && r.sameTimedTokens() ? "met" : "MISSED");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-72s %10s  %s%n",
+                    r.name() + ": next-token probabilities within 1e-4 of Jlama's",
+                    String.format(Locale.ROOT, "%.2e", r.maxDifference()),
+                    r.maxDifference() <= TOLERANCE ? "met" : "MISSED");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-72s %10s  %s%n",
+                    r.name() + ": greedy continuations identical to Jlama's",
+                    r.sameGreedy() + "/" + PROMPTS,
+                    r.sameGreedy() == PROMPTS && r.sameTimedTokens() ? "met" : "MISSED");
         }
         Row notebook = rows.get(0);
         double ratio = notebook.course() / notebook.jlama().tokensPerSecond();
-        System.out.printf(Locale.ROOT, "  %-72s %10s  %s%n", "course decoder >= 1.0x Jlama at notebook 10's size", String.format(Locale.ROOT, "%.2fx", ratio),
+        System.out.printf(
+                Locale.ROOT,
+                "  %-72s %10s  %s%n",
+                "course decoder >= 1.0x Jlama at notebook 10's size",
+                String.format(Locale.ROOT, "%.2fx", ratio),
                 ratio >= 1 ? "met" : "MISSED");
         if (rows.size() > 1) {
             Row large = rows.get(1);
-            System.out.printf(Locale.ROOT, "  %-72s %10s  %s%n", "at GPT-2 small's size (reported, no target)",
-                    String.format(Locale.ROOT, "%.2fx", large.course() / large.jlama().tokensPerSecond()), "");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-72s %10s  %s%n",
+                    "at GPT-2 small's size (reported, no target)",
+                    String.format(
+                            Locale.ROOT, "%.2fx", large.course() / large.jlama().tokensPerSecond()),
+                    "");
         }
     }
 }

@@ -37,7 +37,9 @@ record LoadedLibraries(List<String> paths) {
     static LoadedLibraries fromMaps(Collection<String> lines) {
         return new LoadedLibraries(lines.stream()
                 .map(line -> line.trim().split("\\s+", 6))
-                .filter(fields -> fields.length == 6 && fields[5].startsWith("/") && fileName(fields[5]).contains(".so"))
+                .filter(fields -> fields.length == 6
+                        && fields[5].startsWith("/")
+                        && fileName(fields[5]).contains(".so"))
                 .map(fields -> fields[5])
                 .distinct()
                 .toList());
@@ -45,19 +47,26 @@ record LoadedLibraries(List<String> paths) {
 
     /** The BLAS implementations mapped: reference BLAS, OpenBLAS, MKL, BLIS (LAPACK, which only calls them, left out). */
     List<String> blas() {
-        return paths.stream().filter(p -> {
-            String name = fileName(p);
-            return name.startsWith("libblas.") || name.startsWith("libcblas.") || name.startsWith("libopenblas")
-                    || name.startsWith("libmkl_") || name.startsWith("libblis");
-        }).toList();
+        return paths.stream()
+                .filter(p -> {
+                    String name = fileName(p);
+                    return name.startsWith("libblas.")
+                            || name.startsWith("libcblas.")
+                            || name.startsWith("libopenblas")
+                            || name.startsWith("libmkl_")
+                            || name.startsWith("libblis");
+                })
+                .toList();
     }
 
     /** The OpenMP runtimes mapped: GNU (libgomp, DJL's renamed copy included), Intel (libiomp5), LLVM (libomp). */
     List<String> openMp() {
-        return paths.stream().filter(p -> {
-            String name = fileName(p);
-            return name.startsWith("libgomp") || name.startsWith("libiomp") || name.startsWith("libomp.");
-        }).toList();
+        return paths.stream()
+                .filter(p -> {
+                    String name = fileName(p);
+                    return name.startsWith("libgomp") || name.startsWith("libiomp") || name.startsWith("libomp.");
+                })
+                .toList();
     }
 
     /** The first mapped library whose file name starts with {@code prefix}, e.g. libtorch_cpu. */

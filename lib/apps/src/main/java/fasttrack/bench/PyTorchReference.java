@@ -46,7 +46,8 @@ final class PyTorchReference {
     private final String parallelBackend;
     private final LoadedLibraries libraries;
 
-    private PyTorchReference(String python, Path script, Map<String, String> environment, Path openBlasFolder, JsonObject probe) {
+    private PyTorchReference(
+            String python, Path script, Map<String, String> environment, Path openBlasFolder, JsonObject probe) {
         this.python = python;
         this.script = script;
         this.environment = environment;
@@ -79,10 +80,14 @@ final class PyTorchReference {
         candidates.add("python3");
         for (String python : candidates) {
             try {
-                JsonObject probe = lastJson(run(List.of(python, script.toString(), "probe", "{\"threads\": " + threads + "}"), environment, 120));
+                JsonObject probe = lastJson(run(
+                        List.of(python, script.toString(), "probe", "{\"threads\": " + threads + "}"),
+                        environment,
+                        120));
                 return Optional.of(new PyTorchReference(python, script, environment, folder, probe));
             } catch (IOException e) {
-                whyNot.add(python + ": " + e.getMessage().lines().reduce((a, b) -> b).orElse(""));
+                whyNot.add(python + ": "
+                        + e.getMessage().lines().reduce((a, b) -> b).orElse(""));
             }
         }
         return Optional.empty();
@@ -95,7 +100,8 @@ final class PyTorchReference {
     static Path openBlasFolder(Map<String, String> environment, String osArch) {
         String chosen = environment.get(OPENBLAS_FOLDER_VARIABLE);
         if (chosen != null && !chosen.isBlank()) return Path.of(chosen);
-        String multiarch = ("amd64".equals(osArch) ? "x86_64" : osArch) + "-linux-gnu";   // Java says amd64, Debian x86_64
+        String multiarch =
+                ("amd64".equals(osArch) ? "x86_64" : osArch) + "-linux-gnu"; // Java says amd64, Debian x86_64
         return Path.of("/usr/lib", multiarch, LoadedLibraries.OPENBLAS_OPENMP);
     }
 
@@ -103,7 +109,9 @@ final class PyTorchReference {
     static Map<String, String> childEnvironment(Map<String, String> parent, Path openBlasFolder) {
         Map<String, String> child = new HashMap<>(parent);
         String before = parent.get("LD_LIBRARY_PATH");
-        child.put("LD_LIBRARY_PATH", before == null || before.isEmpty() ? openBlasFolder.toString() : openBlasFolder + ":" + before);
+        child.put(
+                "LD_LIBRARY_PATH",
+                before == null || before.isEmpty() ? openBlasFolder.toString() : openBlasFolder + ":" + before);
         return child;
     }
 
@@ -155,12 +163,15 @@ final class PyTorchReference {
         String folder = Files.isRegularFile(openBlasFolder.resolve("libblas.so.3"))
                 ? openBlasFolder + " was first on its LD_LIBRARY_PATH"
                 : openBlasFolder + ", first on its LD_LIBRARY_PATH, holds no libblas.so.3";
-        return Optional.of("The PyTorch reference is not on OpenBLAS's OpenMP build: it loaded " + loaded + " (" + folder + ")."
-                + " Another BLAS changes its speed (on one machine Debian's pthread build made a training step 2.5x slower), so its numbers"
-                + " are printed but no ratio or target is judged against them. To pin it, "
-                + (overridden ? "unset $" + OPENBLAS_FOLDER_VARIABLE + ", which chose " + openBlasFolder + ", so Debian's "
-                        + LoadedLibraries.OPENBLAS_OPENMP + " folder is used (installed, as root, by: " + INSTALL_OPENMP_BLAS + ")."
-                        : "as root: " + INSTALL_OPENMP_BLAS));
+        return Optional.of(
+                "The PyTorch reference is not on OpenBLAS's OpenMP build: it loaded " + loaded + " (" + folder + ")."
+                        + " Another BLAS changes its speed (on one machine Debian's pthread build made a training step 2.5x slower), so its numbers"
+                        + " are printed but no ratio or target is judged against them. To pin it, "
+                        + (overridden
+                                ? "unset $" + OPENBLAS_FOLDER_VARIABLE + ", which chose " + openBlasFolder
+                                        + ", so Debian's " + LoadedLibraries.OPENBLAS_OPENMP
+                                        + " folder is used (installed, as root, by: " + INSTALL_OPENMP_BLAS + ")."
+                                : "as root: " + INSTALL_OPENMP_BLAS));
     }
 
     /** Runs one phase ("matmul", "train", "generate") with {@code config}; its JSON result. */
@@ -169,12 +180,15 @@ final class PyTorchReference {
     }
 
     private static JsonObject lastJson(String out) throws IOException {
-        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+        String last = out.lines()
+                .filter(l -> l.startsWith("{"))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new IOException("the PyTorch reference printed no result:\n" + out));
         return JsonParser.parseString(last).getAsJsonObject();
     }
 
-    private static String run(List<String> command, Map<String, String> environment, long timeoutSeconds) throws IOException {
+    private static String run(List<String> command, Map<String, String> environment, long timeoutSeconds)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(environment);

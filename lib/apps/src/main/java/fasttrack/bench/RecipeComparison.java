@@ -36,16 +36,20 @@ public final class RecipeComparison {
 
     public static void main(String[] args) {
         KjvGpt.Data data = KjvGpt.data();
-        System.out.println("validation loss at each evaluation, " + KjvGpt.training().totalSteps() + " steps, initial weights from seeds "
-                + KjvGpt.INIT_SEED + " (notebook 10's) and 7, the same batches");
+        System.out.println("validation loss at each evaluation, "
+                + KjvGpt.training().totalSteps() + " steps, initial weights from seeds " + KjvGpt.INIT_SEED
+                + " (notebook 10's) and 7, the same batches");
         for (Variant v : VARIANTS) {
             for (int seed : new int[] {KjvGpt.INIT_SEED, 7}) {
                 try (NDManager scope = NDManager.newBaseManager()) {
                     Engine.getInstance().setRandomSeed(seed);
-                    Gpt model = new Gpt(KjvGpt.config(data.chars().vocabSize()).withDropout(v.dropout())).initialize(scope);
-                    try (GptTrainer trainer = new GptTrainer(model, data.train(), data.validation(), v.training(), scope)) {
+                    Gpt model =
+                            new Gpt(KjvGpt.config(data.chars().vocabSize()).withDropout(v.dropout())).initialize(scope);
+                    try (GptTrainer trainer =
+                            new GptTrainer(model, data.train(), data.validation(), v.training(), scope)) {
                         TrainingHistory history = trainer.train(null);
-                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-46s seed %2d:", v.name(), seed));
+                        StringBuilder line =
+                                new StringBuilder(String.format(Locale.ROOT, "%-46s seed %2d:", v.name(), seed));
                         for (TrainingHistory.Evaluation e : history.evaluations()) {
                             line.append(String.format(Locale.ROOT, "  %d: %.3f", e.step(), e.validationLoss()));
                         }

@@ -56,7 +56,9 @@ public final class TokenizerBenchmark {
                     } catch (NumberFormatException e) {
                         rounds = 0;
                     }
-                    if (rounds < 1) throw new IllegalArgumentException("--rounds needs a whole number >= 1, got '" + value + "'; " + USAGE);
+                    if (rounds < 1)
+                        throw new IllegalArgumentException(
+                                "--rounds needs a whole number >= 1, got '" + value + "'; " + USAGE);
                 }
                 case "--no-reference" -> withReference = false;
                 case "--help" -> help = true;
@@ -67,38 +69,67 @@ public final class TokenizerBenchmark {
             System.out.print(HELP);
             return;
         }
-        Optional<String> whyNoReference = withReference ? JsTiktoken.unavailable() : Optional.of("skipped (--no-reference)");
+        Optional<String> whyNoReference =
+                withReference ? JsTiktoken.unavailable() : Optional.of("skipped (--no-reference)");
         String text = Corpus.kjv().text();
         double megabytes = text.getBytes(StandardCharsets.UTF_8).length / 1e6;
-        System.out.printf(Locale.ROOT, "The KJV: %,d characters, %.2f MB of UTF-8; %d cores; Java %s; js-tiktoken %s%n",
-                text.length(), megabytes, Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                whyNoReference.map(why -> "not run: " + why).orElse(JsTiktoken.VERSION + " under node " + nodeVersion()));
-        System.out.printf("Best of %d rounds after a warm-up, wall clock, on this machine as loaded now: compare the sides within one run only.%n%n", rounds);
+        System.out.printf(
+                Locale.ROOT,
+                "The KJV: %,d characters, %.2f MB of UTF-8; %d cores; Java %s; js-tiktoken %s%n",
+                text.length(),
+                megabytes,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                whyNoReference
+                        .map(why -> "not run: " + why)
+                        .orElse(JsTiktoken.VERSION + " under node " + nodeVersion()));
+        System.out.printf(
+                "Best of %d rounds after a warm-up, wall clock, on this machine as loaded now: compare the sides within one run only.%n%n",
+                rounds);
 
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"encoding", "tokens", "load ranks (ours)", "js-tiktoken", "ours, no chunk cache", "ours, chunk cache warm",
-                                "js-tiktoken / ours (no cache)", "ids"});
+        table.add(new String[] {
+            "encoding",
+            "tokens",
+            "load ranks (ours)",
+            "js-tiktoken",
+            "ours, no chunk cache",
+            "ours, chunk cache warm",
+            "js-tiktoken / ours (no cache)",
+            "ids"
+        });
         for (String encoding : ENCODINGS) {
             long start = System.nanoTime();
             RankedBpe cached = RankedBpe.openAi(encoding);
             double loadMs = (System.nanoTime() - start) / 1e6;
             RankedBpe uncached = cached.withoutCache();
-            int[] ids = uncached.encode(text);   // also the uncached warm-up
+            int[] ids = uncached.encode(text); // also the uncached warm-up
             double plain = best(rounds, () -> uncached.encode(text));
-            cached.encode(text);                 // fills the cache
+            cached.encode(text); // fills the cache
             double warm = best(rounds, () -> cached.encode(text));
             String theirs = "-", ratio = "-", same = "-";
             if (whyNoReference.isEmpty()) {
                 JsTiktoken.Timed js = JsTiktoken.time(encoding, List.of(text), rounds);
                 theirs = speed(js.best(), megabytes);
                 ratio = String.format(Locale.ROOT, "%.2f", js.best() / plain);
-                same = Arrays.equals(js.ids().get(0), ids) ? "identical" : "DIFFERENT at token " + Arrays.mismatch(js.ids().get(0), ids);
+                same = Arrays.equals(js.ids().get(0), ids)
+                        ? "identical"
+                        : "DIFFERENT at token " + Arrays.mismatch(js.ids().get(0), ids);
             }
-            table.add(new String[] {encoding, String.format("%,d", ids.length), String.format(Locale.ROOT, "%.0f ms", loadMs), theirs,
-                                    speed(plain, megabytes), speed(warm, megabytes), ratio, same});
+            table.add(new String[] {
+                encoding,
+                String.format("%,d", ids.length),
+                String.format(Locale.ROOT, "%.0f ms", loadMs),
+                theirs,
+                speed(plain, megabytes),
+                speed(warm, megabytes),
+                ratio,
+                same
+            });
         }
         System.out.print(GptBenchmark.markdown(table));
-        if (whyNoReference.isEmpty()) System.out.println("\n(a ratio above 1: the course's encoder was faster than js-tiktoken in this run)");
+        if (whyNoReference.isEmpty())
+            System.out.println("\n(a ratio above 1: the course's encoder was faster than js-tiktoken in this run)");
     }
 
     /** The best of {@code rounds} timings of {@code work}, in milliseconds. */
@@ -118,7 +149,9 @@ public final class TokenizerBenchmark {
 
     private static String nodeVersion() {
         try {
-            Process p = new ProcessBuilder(JsTiktoken.node().orElseThrow().toString(), "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(JsTiktoken.node().orElseThrow().toString(), "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             p.waitFor();
             return version;

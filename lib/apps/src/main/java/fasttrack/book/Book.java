@@ -75,7 +75,8 @@ public final class Book {
                     .toList();
         }
         for (Path page : stale) {
-            if (Files.isRegularFile(page) && Files.readString(page, StandardCharsets.UTF_8).contains(Layout.GENERATOR)) {
+            if (Files.isRegularFile(page)
+                    && Files.readString(page, StandardCharsets.UTF_8).contains(Layout.GENERATOR)) {
                 Files.delete(page);
             }
         }
@@ -87,14 +88,18 @@ public final class Book {
      */
     public static void main(String[] args) throws IOException {
         if (args.length > 2) {
-            System.err.println("usage: Book [NOTEBOOKS_DIR] [OUT_DIR] (defaults " + DEFAULT_NOTEBOOKS + " and " + DEFAULT_OUT + ")");
+            System.err.println("usage: Book [NOTEBOOKS_DIR] [OUT_DIR] (defaults " + DEFAULT_NOTEBOOKS + " and "
+                    + DEFAULT_OUT + ")");
             System.exit(2);
         }
         Path notebooks = args.length > 0 ? Path.of(args[0]) : DEFAULT_NOTEBOOKS;
         Path out = args.length > 1 ? Path.of(args[1]) : DEFAULT_OUT;
         try {
             List<Path> written = render(notebooks, out, MathJax.installedFolder());
-            long pages = written.stream().filter(f -> f.getFileName().toString().endsWith(".html")).count() - 1;
+            long pages = written.stream()
+                            .filter(f -> f.getFileName().toString().endsWith(".html"))
+                            .count()
+                    - 1;
             System.out.println("Rendered " + pages + " notebooks from " + notebooks + " into " + out);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
@@ -105,12 +110,14 @@ public final class Book {
     private static List<Path> notebooksIn(Path dir) throws IOException {
         String runFirst = "Run the notebooks first: lib/bin/test executes them and writes target/executed-notebooks/.";
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("no folder of executed notebooks at " + dir.toAbsolutePath() + ". " + runFirst);
+            throw new IllegalArgumentException(
+                    "no folder of executed notebooks at " + dir.toAbsolutePath() + ". " + runFirst);
         }
         List<Path> notebooks;
         try (Stream<Path> files = Files.list(dir)) {
             notebooks = files.filter(Files::isRegularFile)
-                    .filter(f -> f.getFileName().toString().endsWith(".ipynb") && !f.getFileName().toString().startsWith("."))
+                    .filter(f -> f.getFileName().toString().endsWith(".ipynb")
+                            && !f.getFileName().toString().startsWith("."))
                     .sorted()
                     .toList();
         }
@@ -120,8 +127,8 @@ public final class Book {
         for (Path notebook : notebooks) {
             String page = notebook.getFileName().toString().replaceFirst("\\.ipynb$", ".html");
             if (page.equals(Layout.CONTENTS)) {
-                throw new IllegalArgumentException(notebook + " would be rendered over the contents page (" + Layout.CONTENTS
-                        + "): rename the notebook.");
+                throw new IllegalArgumentException(notebook + " would be rendered over the contents page ("
+                        + Layout.CONTENTS + "): rename the notebook.");
             }
         }
         return notebooks;
@@ -130,7 +137,9 @@ public final class Book {
     /** style.css or math.js, from the jar. */
     private static String resource(String name) throws IOException {
         try (InputStream in = Book.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException(name + " is missing from the fasttrack jar: rebuild it (mvn -B package -DskipTests)");
+            if (in == null)
+                throw new IllegalStateException(
+                        name + " is missing from the fasttrack jar: rebuild it (mvn -B package -DskipTests)");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

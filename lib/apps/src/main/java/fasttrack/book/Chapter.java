@@ -31,8 +31,9 @@ record Chapter(String file, Heading title, List<Heading> sections, String body) 
         JsonObject json = parse(notebook);
         JsonArray cells = json.has("cells") && json.get("cells").isJsonArray() ? json.getAsJsonArray("cells") : null;
         if (cells == null) {
-            throw new IllegalArgumentException(notebook + " has no \"cells\" list, so it is not a Jupyter (nbformat 4) notebook."
-                    + " Run lib/bin/test to execute the notebooks again.");
+            throw new IllegalArgumentException(
+                    notebook + " has no \"cells\" list, so it is not a Jupyter (nbformat 4) notebook."
+                            + " Run lib/bin/test to execute the notebooks again.");
         }
         String language = language(json);
         Anchors anchors = new Anchors();
@@ -45,13 +46,17 @@ record Chapter(String file, Heading title, List<Heading> sections, String body) 
                 case "markdown" -> {
                     Markdown.Rendered rendered = Markdown.render(source, anchors);
                     headings.addAll(rendered.headings());
-                    body.append("<div class=\"cell markdown\">\n").append(rendered.html()).append("</div>\n");
+                    body.append("<div class=\"cell markdown\">\n")
+                            .append(rendered.html())
+                            .append("</div>\n");
                 }
                 case "code" -> body.append(code(source, cell.getAsJsonArray("outputs"), language));
-                default -> { }
+                default -> {}
             }
         }
-        Heading title = headings.stream().filter(h -> h.level() == 1).findFirst()
+        Heading title = headings.stream()
+                .filter(h -> h.level() == 1)
+                .findFirst()
                 .orElse(new Heading(1, "", name, Html.escape(name)));
         List<Heading> sections = headings.stream().filter(h -> h.level() == 2).toList();
         return new Chapter(name + ".html", title, sections, body.toString());
@@ -62,8 +67,11 @@ record Chapter(String file, Heading title, List<Heading> sections, String body) 
         if (source.isBlank() && !hasOutputs) return "";
         StringBuilder html = new StringBuilder("<div class=\"cell code\">\n");
         if (!source.isBlank()) {
-            html.append("<pre class=\"input\"><code class=\"language-").append(Html.escape(language)).append("\">")
-                    .append(Html.escape(source.stripTrailing())).append("</code></pre>\n");
+            html.append("<pre class=\"input\"><code class=\"language-")
+                    .append(Html.escape(language))
+                    .append("\">")
+                    .append(Html.escape(source.stripTrailing()))
+                    .append("</code></pre>\n");
         }
         if (hasOutputs) {
             html.append("<div class=\"outputs\">\n");
@@ -77,14 +85,17 @@ record Chapter(String file, Heading title, List<Heading> sections, String body) 
         try (Reader reader = Files.newBufferedReader(notebook, StandardCharsets.UTF_8)) {
             return JsonParser.parseReader(reader).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException(notebook + " is not a notebook (not JSON: " + e.getMessage() + ")."
-                    + " Run lib/bin/test to execute the notebooks again.", e);
+            throw new IllegalArgumentException(
+                    notebook + " is not a notebook (not JSON: " + e.getMessage() + ")."
+                            + " Run lib/bin/test to execute the notebooks again.",
+                    e);
         }
     }
 
     /** The kernel's language, for the code blocks' class ("language-java"). */
     private static String language(JsonObject json) {
-        JsonObject metadata = json.has("metadata") && json.get("metadata").isJsonObject() ? json.getAsJsonObject("metadata") : null;
+        JsonObject metadata =
+                json.has("metadata") && json.get("metadata").isJsonObject() ? json.getAsJsonObject("metadata") : null;
         JsonElement info = metadata == null ? null : metadata.get("language_info");
         if (info != null && info.isJsonObject() && info.getAsJsonObject().has("name")) {
             return Outputs.string(info.getAsJsonObject().get("name"));

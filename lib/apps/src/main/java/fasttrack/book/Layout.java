@@ -39,18 +39,29 @@ final class Layout {
     static String contents(String bookTitle, List<Chapter> chapters) {
         StringBuilder html = new StringBuilder();
         head(html, bookTitle);
-        html.append("<div class=\"page contents-page\">\n<main>\n<h1>").append(Html.escape(bookTitle)).append("</h1>\n")
-                .append("<p class=\"lead\">The course's notebooks as they ran: every output, table and plot below is from an"
-                        + " executed run. The pages need nothing but this folder.</p>\n")
+        html.append("<div class=\"page contents-page\">\n<main>\n<h1>")
+                .append(Html.escape(bookTitle))
+                .append("</h1>\n")
+                .append(
+                        "<p class=\"lead\">The course's notebooks as they ran: every output, table and plot below is from an"
+                                + " executed run. The pages need nothing but this folder.</p>\n")
                 .append("<nav aria-label=\"Contents\">\n<ol class=\"toc\">\n");
         for (Chapter chapter : chapters) {
-            html.append("<li><a class=\"chapter\" href=\"").append(href(chapter.file())).append("\">")
-                    .append(chapter.title().html()).append("</a>\n");
+            html.append("<li><a class=\"chapter\" href=\"")
+                    .append(href(chapter.file()))
+                    .append("\">")
+                    .append(chapter.title().html())
+                    .append("</a>\n");
             if (!chapter.sections().isEmpty()) {
                 html.append("<ol class=\"sections\">\n");
                 for (Heading section : chapter.sections()) {
-                    html.append("<li><a href=\"").append(href(chapter.file())).append('#').append(Html.escape(section.id()))
-                            .append("\">").append(section.html()).append("</a></li>\n");
+                    html.append("<li><a href=\"")
+                            .append(href(chapter.file()))
+                            .append('#')
+                            .append(Html.escape(section.id()))
+                            .append("\">")
+                            .append(section.html())
+                            .append("</a></li>\n");
                 }
                 html.append("</ol>\n");
             }
@@ -65,20 +76,31 @@ final class Layout {
     private static void head(StringBuilder html, String title) {
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append(GENERATOR).append('\n')
-                .append("<title>").append(Html.escape(title)).append("</title>\n")
-                .append("<link rel=\"stylesheet\" href=\"").append(STYLESHEET).append("\">\n")
+                .append(GENERATOR)
+                .append('\n')
+                .append("<title>")
+                .append(Html.escape(title))
+                .append("</title>\n")
+                .append("<link rel=\"stylesheet\" href=\"")
+                .append(STYLESHEET)
+                .append("\">\n")
                 .append(MathJax.SCRIPTS)
                 .append("</head>\n<body>\n");
     }
 
     private static void sidebar(StringBuilder html, String bookTitle, List<Chapter> chapters, int current) {
-        html.append("<nav class=\"sidebar\" aria-label=\"Chapters\">\n<a class=\"book-title\" href=\"").append(CONTENTS).append("\">")
-                .append(Html.escape(bookTitle)).append("</a>\n<ol>\n");
+        html.append("<nav class=\"sidebar\" aria-label=\"Chapters\">\n<a class=\"book-title\" href=\"")
+                .append(CONTENTS)
+                .append("\">")
+                .append(Html.escape(bookTitle))
+                .append("</a>\n<ol>\n");
         for (int i = 0; i < chapters.size(); i++) {
             Chapter chapter = chapters.get(i);
             html.append(i == current ? "<li class=\"current\"><a aria-current=\"page\" href=\"" : "<li><a href=\"")
-                    .append(href(chapter.file())).append("\">").append(chapter.title().html()).append("</a></li>\n");
+                    .append(href(chapter.file()))
+                    .append("\">")
+                    .append(chapter.title().html())
+                    .append("</a></li>\n");
         }
         html.append("</ol>\n</nav>\n");
     }
@@ -89,15 +111,21 @@ final class Layout {
         if (previous == null) {
             html.append("<span class=\"prev\"></span>\n");
         } else {
-            html.append("<a class=\"prev\" rel=\"prev\" href=\"").append(href(previous.file())).append("\">← ")
-                    .append(previous.title().html()).append("</a>\n");
+            html.append("<a class=\"prev\" rel=\"prev\" href=\"")
+                    .append(href(previous.file()))
+                    .append("\">← ")
+                    .append(previous.title().html())
+                    .append("</a>\n");
         }
         html.append("<a class=\"contents\" href=\"").append(CONTENTS).append("\">Contents</a>\n");
         if (next == null) {
             html.append("<span class=\"next\"></span>\n");
         } else {
-            html.append("<a class=\"next\" rel=\"next\" href=\"").append(href(next.file())).append("\">")
-                    .append(next.title().html()).append(" →</a>\n");
+            html.append("<a class=\"next\" rel=\"next\" href=\"")
+                    .append(href(next.file()))
+                    .append("\">")
+                    .append(next.title().html())
+                    .append(" →</a>\n");
         }
         html.append("</nav>\n");
     }

@@ -38,16 +38,25 @@ record MathJax(Path folder) {
     /** The configuration, a resource beside this class, copied into the book. */
     static final String CONFIG = "assets/math.js";
     /** Both deferred, so they run in this order once the page is parsed: the configuration first. */
-    static final String SCRIPTS = "<script src=\"" + CONFIG + "\" defer></script>\n"
-            + "<script src=\"" + ASSETS + "/MathJax.js\" defer></script>\n";
-    static final List<String> PARTS = List.of("MathJax.js", "jax/input/TeX", "jax/element/mml", "jax/output/CommonHTML",
-            "fonts/HTML-CSS/TeX/woff", "extensions");
+    static final String SCRIPTS = "<script src=\"" + CONFIG + "\" defer></script>\n" + "<script src=\"" + ASSETS
+            + "/MathJax.js\" defer></script>\n";
+
+    static final List<String> PARTS = List.of(
+            "MathJax.js",
+            "jax/input/TeX",
+            "jax/element/mml",
+            "jax/output/CommonHTML",
+            "fonts/HTML-CSS/TeX/woff",
+            "extensions");
 
     /** @throws IllegalArgumentException naming what to install when a part is missing */
     MathJax {
-        List<String> missing = PARTS.stream().filter(part -> !Files.exists(folder.resolve(part))).toList();
+        List<String> missing = PARTS.stream()
+                .filter(part -> !Files.exists(folder.resolve(part)))
+                .toList();
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("no MathJax 2.7 at " + folder.toAbsolutePath() + " (missing " + String.join(", ", missing)
+            throw new IllegalArgumentException("no MathJax 2.7 at " + folder.toAbsolutePath() + " (missing "
+                    + String.join(", ", missing)
                     + "): the book typesets its formulas with it, offline. Install it as root on Debian/Ubuntu:"
                     + " apt-get install --no-install-recommends libjs-mathjax fonts-mathjax; elsewhere set " + ENV
                     + " to a MathJax 2.7 folder (the one holding MathJax.js).");
@@ -69,7 +78,8 @@ record MathJax(Path folder) {
                 files = tree.filter(Files::isRegularFile).sorted().toList();
             }
             for (Path file : files) {
-                Path target = book.resolve(ASSETS).resolve(folder.relativize(file).toString());
+                Path target =
+                        book.resolve(ASSETS).resolve(folder.relativize(file).toString());
                 written.add(AtomicFiles.write(target, Files.readAllBytes(file)));
             }
         }

@@ -26,6 +26,7 @@ final class MathSpans {
 
     /** Private-use characters: nothing in markdown means anything by them, and no notebook contains them. */
     private static final char OPEN = '\uE000';
+
     private static final char CLOSE = '\uE001';
     private static final Pattern PLACEHOLDER = Pattern.compile(OPEN + "(\\d+)" + CLOSE);
     private static final Pattern DISPLAY_PARAGRAPH = Pattern.compile("<p>" + OPEN + "(\\d+)" + CLOSE + "</p>");
@@ -40,11 +41,17 @@ final class MathSpans {
 
         /** HTML with each placeholder replaced by its math, escaped, in a math span or div. */
         String restoreHtml(String html) {
-            String blocks = replace(DISPLAY_PARAGRAPH, html, span -> span.display()
-                    ? "<div class=\"math display\">" + Html.escape(span.tex()) + "</div>"
-                    : "<p><span class=\"math\">" + Html.escape(span.tex()) + "</span></p>");
-            return replace(PLACEHOLDER, blocks, span ->
-                    "<span class=\"" + (span.display() ? "math display" : "math") + "\">" + Html.escape(span.tex()) + "</span>");
+            String blocks = replace(
+                    DISPLAY_PARAGRAPH,
+                    html,
+                    span -> span.display()
+                            ? "<div class=\"math display\">" + Html.escape(span.tex()) + "</div>"
+                            : "<p><span class=\"math\">" + Html.escape(span.tex()) + "</span></p>");
+            return replace(
+                    PLACEHOLDER,
+                    blocks,
+                    span -> "<span class=\"" + (span.display() ? "math display" : "math") + "\">"
+                            + Html.escape(span.tex()) + "</span>");
         }
 
         /** Plain text with each placeholder replaced by its TeX source (for titles and anchors). */
@@ -100,7 +107,8 @@ final class MathSpans {
                     boolean display = s.startsWith("$$", i);
                     int delimiter = display ? 2 : 1;
                     out.append(OPEN).append(spans.size()).append(CLOSE);
-                    spans.add(new Span(s.substring(i + delimiter, end - delimiter).strip(), display));
+                    spans.add(
+                            new Span(s.substring(i + delimiter, end - delimiter).strip(), display));
                     i = end;
                 }
             } else {
@@ -122,7 +130,8 @@ final class MathSpans {
         if (!open.matches()) return lineStart;
         String fence = open.group(1);
         char fenceChar = fence.charAt(0);
-        if (fenceChar == '`' && open.group().substring(open.end(1)).contains("`")) return lineStart; // ``` x ``` is a code span
+        if (fenceChar == '`' && open.group().substring(open.end(1)).contains("`"))
+            return lineStart; // ``` x ``` is a code span
         int i = Math.min(lineEnd + 1, s.length());
         while (i < s.length()) {
             int end = lineEnd(s, i);

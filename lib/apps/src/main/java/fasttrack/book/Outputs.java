@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 final class Outputs {
 
     /** Colour and cursor codes the kernel puts in tracebacks ({@code ESC[1m ESC[31m}): a browser would show them raw. */
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)|\u001B[@-Z\\\\-_]");
+    private static final Pattern ANSI = Pattern.compile(
+            "\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)|\u001B[@-Z\\\\-_]");
+
     private static final List<String> IMAGES = List.of("image/png", "image/jpeg", "image/svg+xml");
 
     private Outputs() {}
@@ -29,7 +31,8 @@ final class Outputs {
             case "stream" -> {
                 String name = string(output.get("name"));
                 String css = "stderr".equals(name) ? "output stderr" : "output";
-                yield "<pre class=\"" + css + "\">" + Html.escape(terminalText(string(output.get("text")))) + "</pre>\n";
+                yield "<pre class=\"" + css + "\">" + Html.escape(terminalText(string(output.get("text"))))
+                        + "</pre>\n";
             }
             case "execute_result", "display_data" -> bundle(output.getAsJsonObject("data"));
             case "error" -> error(output);
@@ -48,7 +51,8 @@ final class Outputs {
                         ? Base64.getEncoder().encodeToString(stored.getBytes(StandardCharsets.UTF_8))
                         : stored.replaceAll("\\s", "");
                 String alt = plain == null || plain.isBlank() ? "figure" : plain.strip();
-                return "<div class=\"output image\"><img src=\"data:" + mime + ";base64," + base64 + "\" alt=\"" + Html.escape(alt) + "\"></div>\n";
+                return "<div class=\"output image\"><img src=\"data:" + mime + ";base64," + base64 + "\" alt=\""
+                        + Html.escape(alt) + "\"></div>\n";
             }
         }
         if (data.has("text/html")) return "<div class=\"output html\">" + string(data.get("text/html")) + "</div>\n";
@@ -59,7 +63,8 @@ final class Outputs {
     /** The traceback when there is one (it starts with the exception and message), else "name: message". */
     private static String error(JsonObject output) {
         JsonArray traceback = output.has("traceback") && output.get("traceback").isJsonArray()
-                ? output.getAsJsonArray("traceback") : new JsonArray();
+                ? output.getAsJsonArray("traceback")
+                : new JsonArray();
         StringBuilder text = new StringBuilder();
         for (JsonElement line : traceback) text.append(string(line)).append('\n');
         if (text.toString().isBlank()) {

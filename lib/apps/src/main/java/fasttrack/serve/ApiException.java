@@ -35,8 +35,11 @@ public final class ApiException extends RuntimeException {
      * (which can hold paths, names, internals); the log line with that id holds the cause.
      */
     static ApiException serverError(String requestId, Throwable cause) {
-        ApiException e = new ApiException(500, "server_error", "the server failed on this request (error id " + requestId + "): "
-                + "the server log's line for that id has the details");
+        ApiException e = new ApiException(
+                500,
+                "server_error",
+                "the server failed on this request (error id " + requestId + "): "
+                        + "the server log's line for that id has the details");
         e.initCause(cause);
         return e;
     }

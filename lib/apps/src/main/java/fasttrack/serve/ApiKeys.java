@@ -29,14 +29,15 @@ public final class ApiKeys {
 
     private ApiKeys(List<String> keys) {
         if (keys.isEmpty()) {
-            throw new IllegalArgumentException("no API key configured: set " + KEYS_VARIABLE + "=KEY1,KEY2 or " + FILE_VARIABLE
-                    + "=/path/to/keys (one per line); generate one with ApiKeys.random()");
+            throw new IllegalArgumentException("no API key configured: set " + KEYS_VARIABLE + "=KEY1,KEY2 or "
+                    + FILE_VARIABLE + "=/path/to/keys (one per line); generate one with ApiKeys.random()");
         }
         List<byte[]> bytes = new ArrayList<>();
         for (String k : keys) {
             if (k.length() < MIN_LENGTH || !k.chars().allMatch(c -> c > 32 && c < 127)) {
-                throw new IllegalArgumentException("an API key must be at least " + MIN_LENGTH + " printable ASCII characters without spaces; key "
-                        + (bytes.size() + 1) + " has " + k.length());
+                throw new IllegalArgumentException(
+                        "an API key must be at least " + MIN_LENGTH + " printable ASCII characters without spaces; key "
+                                + (bytes.size() + 1) + " has " + k.length());
             }
             bytes.add(k.getBytes(StandardCharsets.US_ASCII));
         }
@@ -62,8 +63,10 @@ public final class ApiKeys {
         String file = environment.get(FILE_VARIABLE);
         if (file != null) {
             Path path = Path.of(file);
-            if (!Files.isRegularFile(path)) throw new IllegalArgumentException(FILE_VARIABLE + " names " + path + ", which is not a file");
-            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) if (!line.isBlank() && !line.strip().startsWith("#")) keys.add(line.strip());
+            if (!Files.isRegularFile(path))
+                throw new IllegalArgumentException(FILE_VARIABLE + " names " + path + ", which is not a file");
+            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8))
+                if (!line.isBlank() && !line.strip().startsWith("#")) keys.add(line.strip());
         }
         return new ApiKeys(keys);
     }
@@ -83,7 +86,9 @@ public final class ApiKeys {
 
     private static String fingerprint(byte[] key) {
         try {
-            return "key-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key), 0, 4);
+            return "key-"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(key), 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

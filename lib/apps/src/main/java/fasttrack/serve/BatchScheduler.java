@@ -36,8 +36,8 @@ public final class BatchScheduler implements AutoCloseable {
         final CachedDecoder decoder;
         final Random random;
         final StopSequences stops;
-        int read;          // prompt tokens in the cache so far
-        float[] logits;    // the next token's logits, once the whole prompt is read
+        int read; // prompt tokens in the cache so far
+        float[] logits; // the next token's logits, once the whole prompt is read
         int generated;
 
         Running(Generation generation, PrefixCache.Start start) {
@@ -56,10 +56,11 @@ public final class BatchScheduler implements AutoCloseable {
     private final PrefixCache prefixes;
     private final ServeMetrics metrics;
     private final LinkedBlockingQueue<Generation> queue;
-    private final Object admission = new Object();   // submit and close: nothing is queued once closed
+    private final Object admission = new Object(); // submit and close: nothing is queued once closed
     private boolean closed;
     private volatile int running;
-    private final java.util.Set<Generation> unended = java.util.concurrent.ConcurrentHashMap.newKeySet();   // accepted, not yet ended
+    private final java.util.Set<Generation> unended =
+            java.util.concurrent.ConcurrentHashMap.newKeySet(); // accepted, not yet ended
     private long steps;
     private final Thread worker;
 
@@ -69,8 +70,16 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /** @param prefillChunk the most prompt tokens read between two steps; @param prefixCache prompts kept for reuse (0: off) */
-    public BatchScheduler(CachedDecoder model, Tokenizer tokenizer, int maxBatch, int maxQueue, int prefillChunk, int prefixCache, ServeMetrics metrics) {
-        if (maxBatch < 1 || maxQueue < 1) throw new IllegalArgumentException("maxBatch and maxQueue must be >= 1, got " + maxBatch + ", " + maxQueue);
+    public BatchScheduler(
+            CachedDecoder model,
+            Tokenizer tokenizer,
+            int maxBatch,
+            int maxQueue,
+            int prefillChunk,
+            int prefixCache,
+            ServeMetrics metrics) {
+        if (maxBatch < 1 || maxQueue < 1)
+            throw new IllegalArgumentException("maxBatch and maxQueue must be >= 1, got " + maxBatch + ", " + maxQueue);
         if (prefillChunk < 1) throw new IllegalArgumentException("prefillChunk must be >= 1, got " + prefillChunk);
         this.model = model;
         this.tokenizer = tokenizer;
@@ -80,7 +89,7 @@ public final class BatchScheduler implements AutoCloseable {
         this.queue = new LinkedBlockingQueue<>(maxQueue);
         this.metrics = metrics;
         this.worker = new Thread(this::loop, "fasttrack-batch-scheduler");
-        worker.setDaemon(true);   // never keeps a JVM (or a notebook kernel) alive on its own
+        worker.setDaemon(true); // never keeps a JVM (or a notebook kernel) alive on its own
         worker.start();
     }
 
@@ -88,9 +97,12 @@ public final class BatchScheduler implements AutoCloseable {
     public Generation submit(String id, Decoding decoding, Duration timeout) {
         Generation g = new Generation(id, decoding, System.nanoTime() + timeout.toNanos());
         synchronized (admission) {
-            if (closed) throw new ApiException(503, "shutting_down", "the server is shutting down: retry on another instance or in a moment");
+            if (closed)
+                throw new ApiException(
+                        503, "shutting_down", "the server is shutting down: retry on another instance or in a moment");
             if (!queue.offer(g)) {
-                throw new ApiException(503, "queue_full", queue.size() + " requests are already waiting: retry in a moment");
+                throw new ApiException(
+                        503, "queue_full", queue.size() + " requests are already waiting: retry in a moment");
             }
             unended.add(g);
         }
@@ -133,7 +145,9 @@ public final class BatchScheduler implements AutoCloseable {
                     if (generating && read > 0) metrics.prefillPause(read);
                     try {
                         step(batch);
-                    } catch (RuntimeException e) {   // the shared pass failed: every request in it failed with it; keep serving
+                    } catch (
+                            RuntimeException
+                                    e) { // the shared pass failed: every request in it failed with it; keep serving
                         for (Running r : batch) r.generation.fail(ApiException.serverError(r.generation.id, e));
                         batch.clear();
                     }
@@ -143,9 +157,12 @@ public final class BatchScheduler implements AutoCloseable {
         } catch (InterruptedException stop) {
             // close(): end what is left
         }
-        for (Running r : batch) r.generation.fail(new ApiException(503, "shutting_down", "the server stopped before this request finished"));
+        for (Running r : batch)
+            r.generation.fail(
+                    new ApiException(503, "shutting_down", "the server stopped before this request finished"));
         running = 0;
-        for (Generation g; (g = queue.poll()) != null; ) g.fail(new ApiException(503, "shutting_down", "the server stopped before this request started"));
+        for (Generation g; (g = queue.poll()) != null; )
+            g.fail(new ApiException(503, "shutting_down", "the server stopped before this request started"));
     }
 
     /** Waiting requests whose client went away or whose deadline passed leave the queue now, not when a slot frees. */
@@ -158,7 +175,13 @@ public final class BatchScheduler implements AutoCloseable {
                 abort(g, g.cancelled(), 0);
             } else if (now > g.deadlineNanos) {
                 it.remove();
-                abort(g, new ApiException(504, "timeout", "the request waited in the queue past its timeout: the server is busy, retry later"), 0);
+                abort(
+                        g,
+                        new ApiException(
+                                504,
+                                "timeout",
+                                "the request waited in the queue past its timeout: the server is busy, retry later"),
+                        0);
             }
         }
     }
@@ -176,7 +199,13 @@ public final class BatchScheduler implements AutoCloseable {
             return;
         }
         if (System.nanoTime() > g.deadlineNanos) {
-            abort(g, new ApiException(504, "timeout", "the request waited in the queue past its timeout: the server is busy, retry later"), 0);
+            abort(
+                    g,
+                    new ApiException(
+                            504,
+                            "timeout",
+                            "the request waited in the queue past its timeout: the server is busy, retry later"),
+                    0);
             return;
         }
         batch.add(new Running(g, prefixes.start(g.decoding.promptTokens(), model)));
@@ -229,10 +258,16 @@ public final class BatchScheduler implements AutoCloseable {
             }
             if (now > g.deadlineNanos) {
                 it.remove();
-                abort(g, new ApiException(504, "timeout", "generation did not finish within the timeout after " + r.generated + " tokens"), r.generated);
+                abort(
+                        g,
+                        new ApiException(
+                                504,
+                                "timeout",
+                                "generation did not finish within the timeout after " + r.generated + " tokens"),
+                        r.generated);
                 continue;
             }
-            if (r.logits == null) continue;   // still reading its prompt
+            if (r.logits == null) continue; // still reading its prompt
             int token = g.decoding.sampling().sample(r.logits, r.random);
             r.generated++;
             metrics.token(r.generated == 1 ? (now - g.createdNanos) : -1);
@@ -254,7 +289,8 @@ public final class BatchScheduler implements AutoCloseable {
         }
         if (decoders.isEmpty()) return;
         metrics.batch(decoders.size());
-        float[][] logits = CachedDecoder.step(decoders, tokens.stream().mapToInt(Integer::intValue).toArray());
+        float[][] logits = CachedDecoder.step(
+                decoders, tokens.stream().mapToInt(Integer::intValue).toArray());
         for (int j = 0; j < continuing.size(); j++) continuing.get(j).logits = logits[j];
     }
 

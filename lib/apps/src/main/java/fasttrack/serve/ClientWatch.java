@@ -49,7 +49,7 @@ final class ClientWatch implements AutoCloseable {
                 closed = true;
                 onGone.run();
             } catch (RuntimeException notSelectable) {
-                closed = true;   // e.g. a blocking channel: not watched; a failed write will tell instead
+                closed = true; // e.g. a blocking channel: not watched; a failed write will tell instead
             }
         }
 
@@ -108,7 +108,8 @@ final class ClientWatch implements AutoCloseable {
             }
             for (SelectionKey key; (key = finished.poll()) != null; ) key.cancel();
             try {
-                selector.selectNow();   // deregisters the cancelled keys: the connection's next request may register it again
+                selector.selectNow(); // deregisters the cancelled keys: the connection's next request may register it
+                // again
             } catch (IOException | RuntimeException e) {
                 continue;
             }

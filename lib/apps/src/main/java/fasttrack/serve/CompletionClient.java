@@ -30,7 +30,9 @@ public final class CompletionClient {
         public String errorMessage() {
             try {
                 JsonObject json = json();
-                return json.has("error") ? json.getAsJsonObject("error").get("message").getAsString() : null;
+                return json.has("error")
+                        ? json.getAsJsonObject("error").get("message").getAsString()
+                        : null;
             } catch (RuntimeException notJson) {
                 return null;
             }
@@ -49,7 +51,10 @@ public final class CompletionClient {
 
     private final URI base;
     private final String key;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** @param key the API key, or null to send none */
     public CompletionClient(URI base, String key) {
@@ -69,36 +74,50 @@ public final class CompletionClient {
     }
 
     public Response post(String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+        HttpResponse<String> r = http.send(
+                request(path)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body(), r.headers().map());
     }
 
     /** A GET that accepts JSON: {@code get("metrics")} is the metrics as one JSON object, where Prometheus gets its text format. */
     public Response get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request(path).GET().header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                request(path).GET().header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body(), r.headers().map());
     }
 
     /** A whole completion; a refusal throws with the server's message. */
-    public Completion complete(String prompt, int maxTokens, double temperature, long seed) throws IOException, InterruptedException {
+    public Completion complete(String prompt, int maxTokens, double temperature, long seed)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
         Response r = post("v1/completions", body(prompt, maxTokens, temperature, seed, false));
         double seconds = (System.nanoTime() - started) / 1e9;
         if (r.status() != 200) throw new IllegalStateException("HTTP " + r.status() + ": " + r.errorMessage());
         JsonObject json = r.json();
-        return new Completion(json.get("text").getAsString(), json.getAsJsonObject("usage").get("completion_tokens").getAsInt(), seconds);
+        return new Completion(
+                json.get("text").getAsString(),
+                json.getAsJsonObject("usage").get("completion_tokens").getAsInt(),
+                seconds);
     }
 
     /** A streamed completion, read as server-sent events while they arrive. */
-    public Streamed stream(String prompt, int maxTokens, double temperature, long seed) throws IOException, InterruptedException {
+    public Streamed stream(String prompt, int maxTokens, double temperature, long seed)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
-        HttpResponse<java.util.stream.Stream<String>> r = http.send(request("v1/completions")
-                .POST(HttpRequest.BodyPublishers.ofString(body(prompt, maxTokens, temperature, seed, true))).header("Content-Type", "application/json").build(),
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(
+                request("v1/completions")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(prompt, maxTokens, temperature, seed, true)))
+                        .header("Content-Type", "application/json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofLines());
         if (r.statusCode() != 200) {
             String body = String.join("\n", r.body().toList());
-            throw new IllegalStateException("HTTP " + r.statusCode() + ": " + new Response(r.statusCode(), body, Map.of()).errorMessage());
+            throw new IllegalStateException(
+                    "HTTP " + r.statusCode() + ": " + new Response(r.statusCode(), body, Map.of()).errorMessage());
         }
         List<String> tokens = new ArrayList<>();
         List<Double> arrivals = new ArrayList<>();
@@ -109,7 +128,9 @@ public final class CompletionClient {
             String data = line.substring(6);
             if (data.equals("[DONE]")) break;
             JsonObject event = JsonParser.parseString(data).getAsJsonObject();
-            if (event.has("error")) throw new IllegalStateException(event.getAsJsonObject("error").get("message").getAsString());
+            if (event.has("error"))
+                throw new IllegalStateException(
+                        event.getAsJsonObject("error").get("message").getAsString());
             if (event.has("token")) {
                 tokens.add(event.get("token").getAsString());
                 arrivals.add((System.nanoTime() - started) / 1e9);

@@ -22,21 +22,28 @@ public record CompletionRequest(String prompt, int[] promptTokens, int maxTokens
     /** Checks {@code body} against the model's tokenizer, context and the server's limits; throws {@link ApiException} (400) saying what to fix. */
     static CompletionRequest parse(JsonBody body, Tokenizer tokenizer, int context, int maxTokensLimit) {
         body.allowOnly(FIELDS);
-        if (!body.has("prompt") || !body.get("prompt").isJsonPrimitive() || !body.get("prompt").getAsJsonPrimitive().isString()) {
+        if (!body.has("prompt")
+                || !body.get("prompt").isJsonPrimitive()
+                || !body.get("prompt").getAsJsonPrimitive().isString()) {
             throw ApiException.invalid("prompt", "'prompt' is required and must be a string");
         }
         String prompt = body.get("prompt").getAsString();
-        if (prompt.isEmpty()) throw ApiException.invalid("prompt", "'prompt' is empty: give the model some text to continue");
+        if (prompt.isEmpty())
+            throw ApiException.invalid("prompt", "'prompt' is empty: give the model some text to continue");
         int asked = (int) body.integer("max_tokens", -1, 1, maxTokensLimit);
         double temperature = body.number("temperature", 1.0, 0, 2);
         int topK = (int) body.integer("top_k", 0, 0, tokenizer.vocabSize());
         double topP = body.number("top_p", 1.0, Double.MIN_VALUE, 1);
-        long seed = body.has("seed") ? body.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : ThreadLocalRandom.current().nextLong(1L << 53);
+        long seed = body.has("seed")
+                ? body.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)
+                : ThreadLocalRandom.current().nextLong(1L << 53);
         boolean stream = body.bool("stream", false);
         int[] tokens = tokenizer.encode(prompt);
         PromptText.requireKnownCharacters(prompt, tokenizer, "prompt");
-        int maxTokens = PromptText.maxTokens(tokens.length, asked, Math.min(DEFAULT_MAX_TOKENS, maxTokensLimit), context, "max_tokens");
-        return new CompletionRequest(prompt, tokens, maxTokens, Decoding.sampling(temperature, topK, topP, seed), stream);
+        int maxTokens = PromptText.maxTokens(
+                tokens.length, asked, Math.min(DEFAULT_MAX_TOKENS, maxTokensLimit), context, "max_tokens");
+        return new CompletionRequest(
+                prompt, tokens, maxTokens, Decoding.sampling(temperature, topK, topP, seed), stream);
     }
 
     /** What the scheduler runs: the prompt continued, with no stop sequence. */

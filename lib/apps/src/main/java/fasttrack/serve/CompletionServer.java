@@ -72,17 +72,28 @@ public final class CompletionServer implements AutoCloseable {
 
     private CompletionServer(Gpt model, Tokenizer tokenizer, ServeConfig config, Consumer<String> log) {
         CachedDecoder decoder = CachedDecoder.of(model);
-        if (decoder == null) throw new IllegalArgumentException("the server decodes on the CPU with the GPT layout (pre-norm, causal); this model is not one");
+        if (decoder == null)
+            throw new IllegalArgumentException(
+                    "the server decodes on the CPU with the GPT layout (pre-norm, causal); this model is not one");
         if (tokenizer.vocabSize() != model.config().vocabSize()) {
-            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens, the model " + model.config().vocabSize() + ": use the model's own tokenizer");
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens, the model "
+                    + model.config().vocabSize() + ": use the model's own tokenizer");
         }
         this.tokenizer = tokenizer;
         this.config = config;
         this.context = model.config().blockSize();
-        this.modelName = "fasttrack-gpt-" + model.config().layers() + "x" + model.config().embedDim();
+        this.modelName = "fasttrack-gpt-" + model.config().layers() + "x"
+                + model.config().embedDim();
         this.limiter = new RateLimiter(config.requestsPerMinute());
         this.requestLog = new RequestLog(log, metrics);
-        this.scheduler = new BatchScheduler(decoder, tokenizer, config.maxBatch(), config.maxQueue(), config.prefillChunk(), config.prefixCache(), metrics);
+        this.scheduler = new BatchScheduler(
+                decoder,
+                tokenizer,
+                config.maxBatch(),
+                config.maxQueue(),
+                config.prefillChunk(),
+                config.prefixCache(),
+                metrics);
         metrics.queue(scheduler::queueLength);
         metrics.running(scheduler::running);
         metrics.forwardPasses(decoder::forwardPasses);
@@ -90,9 +101,11 @@ public final class CompletionServer implements AutoCloseable {
             c.startup.showJavalinBanner = false;
             // Daemon threads: a server left open (a notebook cell failed before close) never keeps the JVM alive.
             // Enough for every request the scheduler admits to wait in its handler, every body being read, and spares,
-            // so admission is bounded by the scheduler (its 503 fires) and not by a queue of requests waiting for a thread.
+            // so admission is bounded by the scheduler (its 503 fires) and not by a queue of requests waiting for a
+            // thread.
             int maxThreads = config.maxBatch() + config.maxQueue() + CONCURRENT_BODIES + SPARE_THREADS;
-            org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, 4);
+            org.eclipse.jetty.util.thread.QueuedThreadPool threads =
+                    new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, 4);
             threads.setDaemon(true);
             threads.setName("fasttrack-http");
             c.jetty.threadPool = threads;
@@ -114,19 +127,26 @@ public final class CompletionServer implements AutoCloseable {
      * Starts a server on {@code port} (0: any free port) for {@code model} and its tokenizer; each
      * request's log line goes to {@code log}.
      */
-    public static CompletionServer start(Gpt model, Tokenizer tokenizer, ServeConfig config, int port, Consumer<String> log) {
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0 (any free port) to 65535, got " + port);
+    public static CompletionServer start(
+            Gpt model, Tokenizer tokenizer, ServeConfig config, int port, Consumer<String> log) {
+        if (port < 0 || port > 65535)
+            throw new IllegalArgumentException("port must be 0 (any free port) to 65535, got " + port);
         CompletionServer server = new CompletionServer(model, tokenizer, config, log);
         try {
             server.app.start("127.0.0.1", port);
         } catch (RuntimeException e) {
             server.scheduler.close();
             server.clients.close();
-            throw new IllegalStateException("could not start the server on port " + port + " (" + e.getMessage() + "): pick another port or 0 for any free one", e);
+            throw new IllegalStateException(
+                    "could not start the server on port " + port + " (" + e.getMessage()
+                            + "): pick another port or 0 for any free one",
+                    e);
         }
-        // A connection silent this long while the server waits to read from it (a stalled body) is answered 408 and closed.
+        // A connection silent this long while the server waits to read from it (a stalled body) is answered 408 and
+        // closed.
         for (var connector : server.app.jettyServer().server().getConnectors()) {
-            if (connector instanceof ServerConnector c) c.setIdleTimeout(config.bodyTimeout().toMillis());
+            if (connector instanceof ServerConnector c)
+                c.setIdleTimeout(config.bodyTimeout().toMillis());
         }
         return server;
     }
@@ -194,42 +214,63 @@ public final class CompletionServer implements AutoCloseable {
 
     /** A path no route serves (404), or a method its route does not take (405): the same JSON error, logged like any request. */
     private void unrouted(Context ctx) {
-        if (Boolean.TRUE.equals(ctx.attribute(ANSWERED))) return;   // an endpoint's own 404 (an unknown model), already written
+        if (Boolean.TRUE.equals(ctx.attribute(ANSWERED)))
+            return; // an endpoint's own 404 (an unknown model), already written
         int status = ctx.statusCode();
         handle(ctx, false, id -> {
             throw status == 405
-                    ? new ApiException(405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path() + ": use " + ctx.res().getHeader("Allow"))
-                    : new ApiException(404, "not_found", "nothing is served at " + ctx.path() + ": the API is POST /v1/chat/completions, POST /v1/completions, "
-                            + "GET /v1/models, GET /health and GET /metrics");
+                    ? new ApiException(
+                            405,
+                            "method_not_allowed",
+                            ctx.method().name() + " is not allowed on " + ctx.path() + ": use "
+                                    + ctx.res().getHeader("Allow"))
+                    : new ApiException(
+                            404,
+                            "not_found",
+                            "nothing is served at " + ctx.path()
+                                    + ": the API is POST /v1/chat/completions, POST /v1/completions, "
+                                    + "GET /v1/models, GET /health and GET /metrics");
         });
     }
 
     /** The key's short name, or 401; then the key's rate limit, or 429 with Retry-After. The scheme's name is case-insensitive (RFC 9110 §11.1). */
     private String authenticate(Context ctx) {
         String header = ctx.header("Authorization");
-        String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip()
+                : null;
         Optional<String> key = config.keys().identify(presented);
         if (key.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw presented == null
-                    ? new ApiException(401, "missing_api_key", "missing API key: send the header 'Authorization: Bearer YOUR_KEY'")
+                    ? new ApiException(
+                            401, "missing_api_key", "missing API key: send the header 'Authorization: Bearer YOUR_KEY'")
                     : new ApiException(401, "invalid_api_key", "the API key is not valid");
         }
         long wait = limiter.tryAcquire(key.get());
         if (wait > 0) {
             ctx.header("Retry-After", Long.toString(wait));
-            throw new ApiException(429, "rate_limit_exceeded", "rate limit of " + config.requestsPerMinute() + " requests a minute reached for this key: retry in " + wait + " s");
+            throw new ApiException(
+                    429,
+                    "rate_limit_exceeded",
+                    "rate limit of " + config.requestsPerMinute() + " requests a minute reached for this key: retry in "
+                            + wait + " s");
         }
         return key.get();
     }
 
     private JsonBody body(Context ctx, String example) throws IOException {
-        if (draining) throw new ApiException(503, "shutting_down", "the server is shutting down: retry on another instance or in a moment");
+        if (draining)
+            throw new ApiException(
+                    503, "shutting_down", "the server is shutting down: retry on another instance or in a moment");
         if (!bodies.tryAcquire()) {
-            throw new ApiException(503, "busy", CONCURRENT_BODIES + " requests are already sending their bodies: retry in a moment");
+            throw new ApiException(
+                    503, "busy", CONCURRENT_BODIES + " requests are already sending their bodies: retry in a moment");
         }
         try {
-            return JsonBody.parse(JsonBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), config.maxBodyBytes()), example);
+            return JsonBody.parse(
+                    JsonBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), config.maxBodyBytes()),
+                    example);
         } finally {
             bodies.release();
         }
@@ -249,7 +290,8 @@ public final class CompletionServer implements AutoCloseable {
      * logged and counted as a client abort). Throws the generation's error, if it ends with one.
      */
     private Finish follow(Context ctx, Generation g, TextSink sink) throws InterruptedException {
-        ApiException gone = new ApiException(499, "client_closed", "the client closed the connection before the generation finished");
+        ApiException gone = new ApiException(
+                499, "client_closed", "the client closed the connection before the generation finished");
         try (ClientWatch.Watch ignored = watch(ctx, () -> g.cancel(gone))) {
             int tokens = 0;
             for (Generation.Event e = g.next(); ; e = g.next()) {
@@ -266,14 +308,19 @@ public final class CompletionServer implements AutoCloseable {
     }
 
     private ClientWatch.Watch watch(Context ctx, Runnable onGone) {
-        Object transport = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection().getEndPoint().getTransport();
+        Object transport = ServletContextRequest.getServletContextRequest(ctx.req())
+                .getConnectionMetaData()
+                .getConnection()
+                .getEndPoint()
+                .getTransport();
         return transport instanceof SelectableChannel channel ? clients.watch(channel, onGone) : () -> {};
     }
 
     // ---- POST /v1/completions ----
 
     private Map<String, Object> complete(Context ctx) throws IOException, InterruptedException {
-        CompletionRequest request = CompletionRequest.parse(body(ctx, CompletionRequest.EXAMPLE), tokenizer, context, config.maxTokens());
+        CompletionRequest request =
+                CompletionRequest.parse(body(ctx, CompletionRequest.EXAMPLE), tokenizer, context, config.maxTokens());
         String id = requestLog.completionId("cmpl");
         Generation generation = scheduler.submit(id, request.decoding(), config.timeout());
         Map<String, Object> details = new LinkedHashMap<>();
@@ -282,7 +329,10 @@ public final class CompletionServer implements AutoCloseable {
         if (request.stream()) {
             EventStream events = new EventStream(ctx.res());
             try {
-                Finish f = follow(ctx, generation, (text, tokens) -> events.send(Map.of("id", id, "index", tokens - 1, "token", text)));
+                Finish f = follow(
+                        ctx,
+                        generation,
+                        (text, tokens) -> events.send(Map.of("id", id, "index", tokens - 1, "token", text)));
                 Map<String, Object> end = completion(id, request, f.tokens());
                 end.put("finish_reason", f.reason());
                 events.send(end);
@@ -332,7 +382,12 @@ public final class CompletionServer implements AutoCloseable {
     // ---- POST /v1/chat/completions ----
 
     private Map<String, Object> chat(Context ctx) throws IOException, InterruptedException {
-        ChatRequest request = ChatRequest.parse(body(ctx, ChatRequest.EXAMPLE.replace("MODEL", modelName)), modelName, tokenizer, context, config.maxTokens());
+        ChatRequest request = ChatRequest.parse(
+                body(ctx, ChatRequest.EXAMPLE.replace("MODEL", modelName)),
+                modelName,
+                tokenizer,
+                context,
+                config.maxTokens());
         String id = requestLog.completionId("chatcmpl");
         Generation generation = scheduler.submit(id, request.decoding(), config.timeout());
         Map<String, Object> details = new LinkedHashMap<>();
@@ -369,7 +424,7 @@ public final class CompletionServer implements AutoCloseable {
         choice.put("finish_reason", f.reason());
         Map<String, Object> body = chatObject(id, createdAt, "chat.completion", List.of(choice));
         body.put("usage", usage(request.promptTokens().length, f.tokens()));
-        body.put("seed", request.sampling().seed());   // this server's addition: the seed that repeats the answer
+        body.put("seed", request.sampling().seed()); // this server's addition: the seed that repeats the answer
         ok(ctx, body);
         details.put("completion_tokens", f.tokens());
         details.put("finish_reason", f.reason());
@@ -402,7 +457,12 @@ public final class CompletionServer implements AutoCloseable {
     }
 
     private Map<String, Object> model(String name) {
-        if (!name.equals(modelName)) throw new ApiException(404, "model_not_found", "model", "the model '" + name + "' does not exist here: this server serves '" + modelName + "'");
+        if (!name.equals(modelName))
+            throw new ApiException(
+                    404,
+                    "model_not_found",
+                    "model",
+                    "the model '" + name + "' does not exist here: this server serves '" + modelName + "'");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", modelName);
         body.put("object", "model");

@@ -64,7 +64,10 @@ final class JsonBody {
         } catch (IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof TimeoutException) {
-                    throw new ApiException(408, "body_timeout", "the body stopped arriving before it was complete: send the whole body without pauses");
+                    throw new ApiException(
+                            408,
+                            "body_timeout",
+                            "the body stopped arriving before it was complete: send the whole body without pauses");
                 }
             }
             throw new ApiException(400, "body_incomplete", "the connection ended before the whole body arrived");
@@ -93,27 +96,42 @@ final class JsonBody {
             JsonReader reader = new JsonReader(new StringReader(text));
             reader.setStrictness(Strictness.STRICT);
             parsed = element(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) throw new ApiException(400, "invalid_json", "the body has more after its JSON value: send one object like " + example);
+            if (reader.peek() != JsonToken.END_DOCUMENT)
+                throw new ApiException(
+                        400, "invalid_json", "the body has more after its JSON value: send one object like " + example);
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             Matcher where = POSITION.matcher(String.valueOf(e.getMessage()));
-            throw new ApiException(400, "invalid_json", "the body is not valid JSON" + (where.find() ? " (at " + where.group() + ")" : "")
-                    + " (comments, single quotes, NaN, trailing commas and repeated keys are not JSON): send an object like " + example);
+            throw new ApiException(
+                    400,
+                    "invalid_json",
+                    "the body is not valid JSON" + (where.find() ? " (at " + where.group() + ")" : "")
+                            + " (comments, single quotes, NaN, trailing commas and repeated keys are not JSON): send an object like "
+                            + example);
         }
-        if (!parsed.isJsonObject()) throw new ApiException(400, "invalid_json", "the body must be a JSON object like " + example);
+        if (!parsed.isJsonObject())
+            throw new ApiException(400, "invalid_json", "the body must be a JSON object like " + example);
         return new JsonBody(parsed.getAsJsonObject());
     }
 
     /** The text of a UTF-8 body; else a 400 naming the first byte that is not UTF-8. */
     private static String utf8(byte[] body) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
         CharBuffer out = CharBuffer.allocate(body.length);
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) result = decoder.flush(out);
         if (result.isError()) {
             int at = in.position();
-            throw new ApiException(400, "invalid_utf8", String.format("the body is not valid UTF-8: byte %d (0x%02X) does not begin or continue a character; "
-                    + "send the JSON encoded as UTF-8", at, body[at] & 0xFF));
+            throw new ApiException(
+                    400,
+                    "invalid_utf8",
+                    String.format(
+                            "the body is not valid UTF-8: byte %d (0x%02X) does not begin or continue a character; "
+                                    + "send the JSON encoded as UTF-8",
+                            at, body[at] & 0xFF));
         }
         return out.flip().toString();
     }
@@ -126,7 +144,8 @@ final class JsonBody {
                 reader.beginObject();
                 while (reader.hasNext()) {
                     String name = reader.nextName();
-                    if (object.has(name)) throw new IllegalStateException("repeated key '" + name + "' at " + reader.getPreviousPath());
+                    if (object.has(name))
+                        throw new IllegalStateException("repeated key '" + name + "' at " + reader.getPreviousPath());
                     object.add(name, element(reader));
                 }
                 reader.endObject();
@@ -173,7 +192,12 @@ final class JsonBody {
     void allowOnly(Set<String> fields) {
         for (String field : json.keySet()) {
             if (!fields.contains(field)) {
-                throw new ApiException(400, "unknown_field", field, "unknown field '" + field + "': the fields are " + String.join(", ", fields.stream().sorted().toList()));
+                throw new ApiException(
+                        400,
+                        "unknown_field",
+                        field,
+                        "unknown field '" + field + "': the fields are "
+                                + String.join(", ", fields.stream().sorted().toList()));
             }
         }
     }
@@ -182,9 +206,11 @@ final class JsonBody {
     long integer(String field, long fallback, long min, long max) {
         if (!has(field)) return fallback;
         BigDecimal v = decimal(field);
-        if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0) throw ApiException.invalid(field, "'" + field + "' must be a whole number, got " + json.get(field));
+        if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0)
+            throw ApiException.invalid(field, "'" + field + "' must be a whole number, got " + json.get(field));
         if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw ApiException.invalid(field, "'" + field + "' must be between " + min + " and " + max + ", got " + json.get(field));
+            throw ApiException.invalid(
+                    field, "'" + field + "' must be between " + min + " and " + max + ", got " + json.get(field));
         }
         return v.longValueExact();
     }
@@ -194,7 +220,10 @@ final class JsonBody {
         if (!has(field)) return fallback;
         double v = decimal(field).doubleValue();
         if (!(v >= min && v <= max)) {
-            throw ApiException.invalid(field, "'" + field + "' must be " + (min == Double.MIN_VALUE ? "above 0" : "at least " + min) + " and at most " + max + ", got " + json.get(field));
+            throw ApiException.invalid(
+                    field,
+                    "'" + field + "' must be " + (min == Double.MIN_VALUE ? "above 0" : "at least " + min)
+                            + " and at most " + max + ", got " + json.get(field));
         }
         return v;
     }
@@ -202,13 +231,15 @@ final class JsonBody {
     boolean bool(String field, boolean fallback) {
         if (!has(field)) return fallback;
         JsonElement e = json.get(field);
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) throw ApiException.invalid(field, "'" + field + "' must be true or false");
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean())
+            throw ApiException.invalid(field, "'" + field + "' must be true or false");
         return e.getAsBoolean();
     }
 
     private BigDecimal decimal(String field) {
         JsonElement e = json.get(field);
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw ApiException.invalid(field, "'" + field + "' must be a number");
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber())
+            throw ApiException.invalid(field, "'" + field + "' must be a number");
         return e.getAsBigDecimal();
     }
 }

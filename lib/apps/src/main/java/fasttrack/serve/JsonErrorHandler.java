@@ -33,13 +33,18 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     private ApiException error(int status) {
-        return new ApiException(status, "http_" + status, MESSAGES.getOrDefault(status, "the request could not be handled (HTTP " + status + ")"));
+        return new ApiException(
+                status,
+                "http_" + status,
+                MESSAGES.getOrDefault(status, "the request could not be handled (HTTP " + status + ")"));
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         long started = System.nanoTime();
-        Map<String, Object> line = log.open(request.getMethod(), request.getHttpURI().getPath());
+        Map<String, Object> line =
+                log.open(request.getMethod(), request.getHttpURI().getPath());
         ApiException e = error(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put("X-Request-Id", (String) line.get("request_id"));

@@ -17,7 +17,8 @@ import java.util.concurrent.Future;
 public final class LoadTest {
 
     /** What one run measured, and each request's text by its seed. */
-    public record Result(int clients, int requests, int tokens, double seconds, double[] latencies, Map<Long, String> texts) {
+    public record Result(
+            int clients, int requests, int tokens, double seconds, double[] latencies, Map<Long, String> texts) {
         public double tokensPerSecond() {
             return tokens / seconds;
         }
@@ -34,8 +35,17 @@ public final class LoadTest {
     private LoadTest() {}
 
     /** Runs {@code clients} × {@code requestsPerClient} completions of {@code maxTokens} tokens (seeds differ per request). */
-    public static Result run(CompletionClient client, int clients, int requestsPerClient, String prompt, int maxTokens, double temperature) throws Exception {
-        if (clients < 1 || requestsPerClient < 1) throw new IllegalArgumentException("need at least 1 client and 1 request each, got " + clients + ", " + requestsPerClient);
+    public static Result run(
+            CompletionClient client,
+            int clients,
+            int requestsPerClient,
+            String prompt,
+            int maxTokens,
+            double temperature)
+            throws Exception {
+        if (clients < 1 || requestsPerClient < 1)
+            throw new IllegalArgumentException(
+                    "need at least 1 client and 1 request each, got " + clients + ", " + requestsPerClient);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             long started = System.nanoTime();
@@ -44,7 +54,8 @@ public final class LoadTest {
                 int id = c;
                 futures.add(pool.submit(() -> {
                     List<CompletionClient.Completion> done = new ArrayList<>();
-                    for (int r = 0; r < requestsPerClient; r++) done.add(client.complete(prompt, maxTokens, temperature, seed(id, r)));
+                    for (int r = 0; r < requestsPerClient; r++)
+                        done.add(client.complete(prompt, maxTokens, temperature, seed(id, r)));
                     return done;
                 }));
             }

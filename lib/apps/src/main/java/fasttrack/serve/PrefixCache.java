@@ -36,7 +36,8 @@ final class PrefixCache {
     private final LinkedHashMap<Tokens, CachedDecoder> entries = new LinkedHashMap<>(16, 0.75f, true);
 
     PrefixCache(int capacity, ServeMetrics metrics) {
-        if (capacity < 0) throw new IllegalArgumentException("the prefix cache holds 0 (off) or more prompts, not " + capacity);
+        if (capacity < 0)
+            throw new IllegalArgumentException("the prefix cache holds 0 (off) or more prompts, not " + capacity);
         this.capacity = capacity;
         this.metrics = metrics;
     }
@@ -59,14 +60,15 @@ final class PrefixCache {
         if (capacity > 0) metrics.prefixLookup(best > 0);
         metrics.prefill(best, prompt.length);
         if (best == 0) return new Start(model.newSequence(), 0);
-        return new Start(entries.get(bestKey).fork(best), best);   // get: marks it recently used
+        return new Start(entries.get(bestKey).fork(best), best); // get: marks it recently used
     }
 
     /** Keeps a copy of {@code decoder}'s cache, which holds all of {@code prompt}; evicts the least recently used past capacity. */
     void remember(int[] prompt, CachedDecoder decoder) {
         if (capacity == 0) return;
         entries.put(new Tokens(prompt.clone()), decoder.fork(prompt.length));
-        for (Iterator<Map.Entry<Tokens, CachedDecoder>> it = entries.entrySet().iterator(); entries.size() > capacity; ) {
+        for (Iterator<Map.Entry<Tokens, CachedDecoder>> it = entries.entrySet().iterator();
+                entries.size() > capacity; ) {
             it.next();
             it.remove();
         }

@@ -17,9 +17,18 @@ final class PromptText {
             int cp = text.codePointAt(i);
             String ch = new String(Character.toChars(cp));
             if (!tokenizer.decode(tokenizer.encode(ch)).equals(ch)) {
-                throw new ApiException(400, "unknown_character", param, String.format("the %s has a character the model does not know: '%s' (U+%04X) at position %d; "
-                        + "this model reads only the %d characters of its training text", param.equals("prompt") ? "prompt" : "text of " + param, ch, cp, i,
-                        tokenizer.vocabSize() - 1));
+                throw new ApiException(
+                        400,
+                        "unknown_character",
+                        param,
+                        String.format(
+                                "the %s has a character the model does not know: '%s' (U+%04X) at position %d; "
+                                        + "this model reads only the %d characters of its training text",
+                                param.equals("prompt") ? "prompt" : "text of " + param,
+                                ch,
+                                cp,
+                                i,
+                                tokenizer.vocabSize() - 1));
             }
             i += Character.charCount(cp);
         }
@@ -35,12 +44,24 @@ final class PromptText {
         int room = context - promptTokens;
         if (asked < 0) {
             if (room >= 1) return Math.min(fallback, room);
-            throw new ApiException(400, "context_length_exceeded", param, "the prompt (" + promptTokens + " tokens) leaves no room in the context of " + context
-                    + " tokens: shorten it to at most " + (context - 1) + " tokens");
+            throw new ApiException(
+                    400,
+                    "context_length_exceeded",
+                    param,
+                    "the prompt (" + promptTokens + " tokens) leaves no room in the context of " + context
+                            + " tokens: shorten it to at most " + (context - 1) + " tokens");
         }
         if (promptTokens + asked <= context) return asked;
-        throw new ApiException(400, "context_length_exceeded", param, "the prompt (" + promptTokens + " tokens) and " + param + " (" + asked + ") do not fit the context of " + context
-                + " tokens: " + (context - asked < 1 ? "ask for at most " + (context - 1) + " tokens, and fewer the longer the prompt"
-                        : (room >= 1 ? "ask for at most " + room + " tokens or " : "") + "shorten the prompt to at most " + (context - asked) + " tokens"));
+        throw new ApiException(
+                400,
+                "context_length_exceeded",
+                param,
+                "the prompt (" + promptTokens + " tokens) and " + param + " (" + asked + ") do not fit the context of "
+                        + context
+                        + " tokens: "
+                        + (context - asked < 1
+                                ? "ask for at most " + (context - 1) + " tokens, and fewer the longer the prompt"
+                                : (room >= 1 ? "ask for at most " + room + " tokens or " : "")
+                                        + "shorten the prompt to at most " + (context - asked) + " tokens"));
     }
 }

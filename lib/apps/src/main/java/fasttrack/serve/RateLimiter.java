@@ -13,10 +13,12 @@ public final class RateLimiter {
 
     private final int perMinute;
     private final LongSupplier nanoClock;
-    private final Map<String, double[]> buckets = new ConcurrentHashMap<>();   // key -> {permits, last refill (ns)}
+    private final Map<String, double[]> buckets = new ConcurrentHashMap<>(); // key -> {permits, last refill (ns)}
 
     public RateLimiter(int perMinute, LongSupplier nanoClock) {
-        if (perMinute < 1) throw new IllegalArgumentException("the rate limit must allow at least 1 request per minute, got " + perMinute);
+        if (perMinute < 1)
+            throw new IllegalArgumentException(
+                    "the rate limit must allow at least 1 request per minute, got " + perMinute);
         this.perMinute = perMinute;
         this.nanoClock = nanoClock;
     }

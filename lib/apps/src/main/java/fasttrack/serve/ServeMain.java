@@ -25,7 +25,7 @@ public final class ServeMain {
     public static void main(String[] args) throws Exception {
         try {
             serve(args);
-        } catch (IllegalArgumentException e) {   // a short key, a file that is not a checkpoint: say what, not where
+        } catch (IllegalArgumentException e) { // a short key, a file that is not a checkpoint: say what, not where
             usage(e.getMessage());
         }
     }
@@ -44,21 +44,28 @@ public final class ServeMain {
             }
         }
         if (!Files.isRegularFile(checkpointPath)) {
-            usage("no checkpoint at " + checkpointPath.toAbsolutePath() + "; notebook 10 writes " + Course.checkpoints().resolve("gpt-kjv.ckpt")
-                    + ": run it, then give that path");
+            usage("no checkpoint at " + checkpointPath.toAbsolutePath() + "; notebook 10 writes "
+                    + Course.checkpoints().resolve("gpt-kjv.ckpt") + ": run it, then give that path");
         }
-        ServeConfig config = ServeConfig.defaults(ApiKeys.fromEnvironment(System.getenv())).withBatch(batch);
+        ServeConfig config =
+                ServeConfig.defaults(ApiKeys.fromEnvironment(System.getenv())).withBatch(batch);
         Checkpoint checkpoint = Checkpoint.read(checkpointPath);
-        CharTokenizer chars = CharTokenizer.fit(Corpus.kjv().split(0.9).train());   // the tokenizer notebook 10 trained with
+        CharTokenizer chars =
+                CharTokenizer.fit(Corpus.kjv().split(0.9).train()); // the tokenizer notebook 10 trained with
         NDManager manager = NDManager.newBaseManager();
         Gpt model = new Gpt(checkpoint.modelConfig()).initialize(manager);
         checkpoint.loadWeights(model);
         CompletionServer server = CompletionServer.start(model, chars, config, port, System.err::println);
         CountDownLatch stopped = new CountDownLatch(1);
         Duration grace = Duration.ofSeconds(Math.max(0, drain));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { server.drain(grace); manager.close(); stopped.countDown(); }));
-        System.out.println("serving " + checkpointPath + " as " + server.modelName() + " at " + server.uri() + " (chat page there; OpenAI's chat API at "
-                + server.uri() + "v1/chat/completions, completions at " + server.uri() + "v1/completions); Ctrl-C or SIGTERM drains and stops it");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain(grace);
+            manager.close();
+            stopped.countDown();
+        }));
+        System.out.println("serving " + checkpointPath + " as " + server.modelName() + " at " + server.uri()
+                + " (chat page there; OpenAI's chat API at " + server.uri() + "v1/chat/completions, completions at "
+                + server.uri() + "v1/completions); Ctrl-C or SIGTERM drains and stops it");
         stopped.await();
     }
 
@@ -73,7 +80,8 @@ public final class ServeMain {
 
     private static void usage(String problem) {
         System.err.println("lib/bin/serve: " + problem);
-        System.err.println("usage: lib/bin/serve CHECKPOINT [--port 8080] [--batch 16] [--drain 10]   (API keys from FASTTRACK_API_KEYS or FASTTRACK_API_KEY_FILE)");
+        System.err.println(
+                "usage: lib/bin/serve CHECKPOINT [--port 8080] [--batch 16] [--drain 10]   (API keys from FASTTRACK_API_KEYS or FASTTRACK_API_KEY_FILE)");
         System.exit(2);
     }
 }

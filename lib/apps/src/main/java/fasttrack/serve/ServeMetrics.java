@@ -41,18 +41,26 @@ public final class ServeMetrics {
     private final DistributionSummary prefillPause;
     private final long started = System.nanoTime();
     private Supplier<Number> passes;
-    private final ArrayDeque<Long> recentTokens = new ArrayDeque<>();   // times of the tokens of the last 10 s
+    private final ArrayDeque<Long> recentTokens = new ArrayDeque<>(); // times of the tokens of the last 10 s
 
     public ServeMetrics() {
         tokens = Counter.builder("tokens.generated").register(registry);
-        Gauge.builder("prefix_cache.hit_rate", this, ServeMetrics::prefixHitRate).register(registry);
+        Gauge.builder("prefix_cache.hit_rate", this, ServeMetrics::prefixHitRate)
+                .register(registry);
         // Percentiles over a sliding window of about 5 minutes (five 1-minute buffers), not since start.
-        latency = Timer.builder("request.latency").publishPercentiles(0.5, 0.95, 0.99)
-                .distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5).register(registry);
-        firstToken = Timer.builder("request.first_token").publishPercentiles(0.5, 0.95, 0.99)
-                .distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5).register(registry);
+        latency = Timer.builder("request.latency")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(5))
+                .distributionStatisticBufferLength(5)
+                .register(registry);
+        firstToken = Timer.builder("request.first_token")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(5))
+                .distributionStatisticBufferLength(5)
+                .register(registry);
         batchSize = DistributionSummary.builder("decode.batch_size").register(registry);
-        prefillPause = DistributionSummary.builder("decode.prefill_pause_tokens").register(registry);
+        prefillPause =
+                DistributionSummary.builder("decode.prefill_pause_tokens").register(registry);
     }
 
     /** Reports the queue length from {@code queueLength} (read when metrics are read). */
@@ -68,9 +76,12 @@ public final class ServeMetrics {
     /** Reports the model's passes through its weights from {@code passes} (read when metrics are read). */
     public void forwardPasses(Supplier<Number> passes) {
         this.passes = passes;
-        // Micrometer holds a function counter's object weakly: `this` lives as long as the server; a bare lambda would be
+        // Micrometer holds a function counter's object weakly: `this` lives as long as the server; a bare lambda would
+        // be
         // collected by the next GC, and the counter would stop counting.
-        FunctionCounter.builder("model.forward_passes", this, m -> m.passes.get().doubleValue()).register(registry);
+        FunctionCounter.builder(
+                        "model.forward_passes", this, m -> m.passes.get().doubleValue())
+                .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -88,7 +99,8 @@ public final class ServeMetrics {
      * asks for it (as a Prometheus server does). Never the protobuf format: these are text.
      */
     public Scrape prometheus(String accept) {
-        String type = accept != null && accept.contains("application/openmetrics-text") ? OPEN_METRICS : PROMETHEUS_TEXT;
+        String type =
+                accept != null && accept.contains("application/openmetrics-text") ? OPEN_METRICS : PROMETHEUS_TEXT;
         return new Scrape(type, registry.scrape(type));
     }
 
@@ -176,14 +188,20 @@ public final class ServeMetrics {
         Gauge running = registry.find("batch.running").gauge();
         out.put("running", running == null ? 0.0 : running.value());
         Map<String, Double> aborted = new LinkedHashMap<>();
-        registry.find("requests.aborted").counters().forEach(c -> aborted.put(c.getId().getTag("reason"), c.count()));
+        registry.find("requests.aborted")
+                .counters()
+                .forEach(c -> aborted.put(c.getId().getTag("reason"), c.count()));
         out.put("aborted", aborted);
         Map<String, Double> prefix = new LinkedHashMap<>();
         prefix.put("lookups", registry.counter("prefix_cache.lookups").count());
         prefix.put("hits", registry.counter("prefix_cache.hits").count());
         prefix.put("hit_rate", prefixHitRate());
-        prefix.put("tokens_reused", registry.counter("prefill.tokens", "source", "cache").count());
-        prefix.put("tokens_computed", registry.counter("prefill.tokens", "source", "computed").count());
+        prefix.put(
+                "tokens_reused",
+                registry.counter("prefill.tokens", "source", "cache").count());
+        prefix.put(
+                "tokens_computed",
+                registry.counter("prefill.tokens", "source", "computed").count());
         out.put("prefix_cache", prefix);
         out.put("max_prefill_pause_tokens", prefillPause.max());
         out.put("uptime_s", Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
@@ -194,7 +212,8 @@ public final class ServeMetrics {
         Map<String, Double> out = new LinkedHashMap<>();
         HistogramSnapshot snapshot = timer.takeSnapshot();
         out.put("count", (double) snapshot.count());
-        for (ValueAtPercentile p : snapshot.percentileValues()) out.put("p" + Math.round(p.percentile() * 100), p.value(TimeUnit.MILLISECONDS));
+        for (ValueAtPercentile p : snapshot.percentileValues())
+            out.put("p" + Math.round(p.percentile() * 100), p.value(TimeUnit.MILLISECONDS));
         return out;
     }
 }

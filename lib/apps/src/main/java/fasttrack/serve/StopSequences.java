@@ -37,7 +37,7 @@ final class StopSequences {
             return out;
         }
         String h = held.toString();
-        int keep = 0;   // the longest end of the held text that begins a stop sequence
+        int keep = 0; // the longest end of the held text that begins a stop sequence
         for (String s : stops) {
             for (int n = Math.min(s.length() - 1, h.length()); n > keep; n--) {
                 if (h.regionMatches(h.length() - n, s, 0, n)) {

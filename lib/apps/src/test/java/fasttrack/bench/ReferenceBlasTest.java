@@ -31,70 +31,115 @@ class ReferenceBlasTest {
 
     @Test
     void mapsGiveEachSharedLibraryOnceAndNothingElse() {
-        assertEquals(List.of(PTHREAD + "libopenblasp-r0.3.21.so", PTHREAD + "libblas.so.3",
-                "/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0", "/usr/lib/x86_64-linux-gnu/liblapack.so.3"),
+        assertEquals(
+                List.of(
+                        PTHREAD + "libopenblasp-r0.3.21.so",
+                        PTHREAD + "libblas.so.3",
+                        "/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0",
+                        "/usr/lib/x86_64-linux-gnu/liblapack.so.3"),
                 LoadedLibraries.fromMaps(MAPS).paths());
     }
 
     @Test
     void blasAndOpenMpAreToldApartFromTheRest() {
         LoadedLibraries loaded = LoadedLibraries.fromMaps(MAPS);
-        assertEquals(List.of(PTHREAD + "libopenblasp-r0.3.21.so", PTHREAD + "libblas.so.3"), loaded.blas(), "LAPACK is not the BLAS");
+        assertEquals(
+                List.of(PTHREAD + "libopenblasp-r0.3.21.so", PTHREAD + "libblas.so.3"),
+                loaded.blas(),
+                "LAPACK is not the BLAS");
         assertEquals(List.of("/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0"), loaded.openMp());
-        LoadedLibraries djl = new LoadedLibraries(List.of("/root/.djl.ai/pytorch/2.7.1-cpu/libtorch_cpu.so",
-                "/root/.djl.ai/pytorch/2.7.1-cpu/libgomp-98b21ff3.so.1", "/opt/intel/lib/libmkl_core.so.2"));
-        assertEquals(List.of("/root/.djl.ai/pytorch/2.7.1-cpu/libgomp-98b21ff3.so.1"), djl.openMp(), "DJL's renamed libgomp");
+        LoadedLibraries djl = new LoadedLibraries(List.of(
+                "/root/.djl.ai/pytorch/2.7.1-cpu/libtorch_cpu.so",
+                "/root/.djl.ai/pytorch/2.7.1-cpu/libgomp-98b21ff3.so.1",
+                "/opt/intel/lib/libmkl_core.so.2"));
+        assertEquals(
+                List.of("/root/.djl.ai/pytorch/2.7.1-cpu/libgomp-98b21ff3.so.1"),
+                djl.openMp(),
+                "DJL's renamed libgomp");
         assertEquals(List.of("/opt/intel/lib/libmkl_core.so.2"), djl.blas());
     }
 
     @Test
     void onlyTheOpenMpBuildOfOpenBlasCountsAsPinned() {
-        assertTrue(new LoadedLibraries(List.of(OPENMP + "libblas.so.3", OPENMP + "libopenblasp-r0.3.21.so")).onOpenMpOpenBlas());
-        assertFalse(LoadedLibraries.fromMaps(MAPS).onOpenMpOpenBlas(), "the pthread build, which the alternatives prefer");
-        assertFalse(new LoadedLibraries(List.of(OPENMP + "libblas.so.3", PTHREAD + "libopenblasp-r0.3.21.so")).onOpenMpOpenBlas(),
+        assertTrue(new LoadedLibraries(List.of(OPENMP + "libblas.so.3", OPENMP + "libopenblasp-r0.3.21.so"))
+                .onOpenMpOpenBlas());
+        assertFalse(
+                LoadedLibraries.fromMaps(MAPS).onOpenMpOpenBlas(), "the pthread build, which the alternatives prefer");
+        assertFalse(
+                new LoadedLibraries(List.of(OPENMP + "libblas.so.3", PTHREAD + "libopenblasp-r0.3.21.so"))
+                        .onOpenMpOpenBlas(),
                 "one library from each build is not pinned");
-        assertFalse(new LoadedLibraries(List.of("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3")).onOpenMpOpenBlas(), "reference BLAS");
-        assertFalse(new LoadedLibraries(List.of("/usr/lib/python3/dist-packages/torch/lib/libtorch_cpu.so")).onOpenMpOpenBlas(),
+        assertFalse(
+                new LoadedLibraries(List.of("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3")).onOpenMpOpenBlas(),
+                "reference BLAS");
+        assertFalse(
+                new LoadedLibraries(List.of("/usr/lib/python3/dist-packages/torch/lib/libtorch_cpu.so"))
+                        .onOpenMpOpenBlas(),
                 "a torch with its BLAS built in loads none to check");
     }
 
     @Test
     void anUnpinnedReferenceIsRefusedSayingWhatItLoadedAndWhatToInstall() {
-        String warning = PyTorchReference.unpinnedWarning(LoadedLibraries.fromMaps(MAPS), Path.of("/nowhere/openblas-openmp"), false)
+        String warning = PyTorchReference.unpinnedWarning(
+                        LoadedLibraries.fromMaps(MAPS), Path.of("/nowhere/openblas-openmp"), false)
                 .orElseThrow();
         assertTrue(warning.contains(PTHREAD + "libblas.so.3"), warning);
-        assertTrue(warning.contains("/nowhere/openblas-openmp, first on its LD_LIBRARY_PATH, holds no libblas.so.3"), warning);
+        assertTrue(
+                warning.contains("/nowhere/openblas-openmp, first on its LD_LIBRARY_PATH, holds no libblas.so.3"),
+                warning);
         assertTrue(warning.contains("no ratio"), warning);
         assertTrue(warning.contains("apt-get install --no-install-recommends libopenblas0-openmp"), warning);
         assertFalse(warning.contains(PyTorchReference.OPENBLAS_FOLDER_VARIABLE), "not set, so not blamed: " + warning);
-        String overridden = PyTorchReference.unpinnedWarning(LoadedLibraries.fromMaps(MAPS), Path.of("/nowhere"), true).orElseThrow();
-        assertTrue(overridden.contains("unset $" + PyTorchReference.OPENBLAS_FOLDER_VARIABLE + ", which chose /nowhere"), overridden);
-        assertTrue(PyTorchReference.unpinnedWarning(new LoadedLibraries(List.of(OPENMP + "libblas.so.3")), Path.of(OPENMP), false).isEmpty());
+        String overridden = PyTorchReference.unpinnedWarning(LoadedLibraries.fromMaps(MAPS), Path.of("/nowhere"), true)
+                .orElseThrow();
+        assertTrue(
+                overridden.contains("unset $" + PyTorchReference.OPENBLAS_FOLDER_VARIABLE + ", which chose /nowhere"),
+                overridden);
+        assertTrue(PyTorchReference.unpinnedWarning(
+                        new LoadedLibraries(List.of(OPENMP + "libblas.so.3")), Path.of(OPENMP), false)
+                .isEmpty());
     }
 
     @Test
     void theChildFindsTheOpenMpBuildFirstAndKeepsTheRestOfItsEnvironment() {
         Path folder = PyTorchReference.openBlasFolder(Map.of(), "amd64");
-        assertEquals(Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp"), folder, "Debian's folder, named by its multiarch triplet");
-        assertEquals(Path.of("/usr/lib/aarch64-linux-gnu/openblas-openmp"), PyTorchReference.openBlasFolder(Map.of(), "aarch64"));
-        assertEquals(Path.of("/elsewhere"), PyTorchReference.openBlasFolder(Map.of(PyTorchReference.OPENBLAS_FOLDER_VARIABLE, "/elsewhere"), "amd64"));
+        assertEquals(
+                Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp"),
+                folder,
+                "Debian's folder, named by its multiarch triplet");
+        assertEquals(
+                Path.of("/usr/lib/aarch64-linux-gnu/openblas-openmp"),
+                PyTorchReference.openBlasFolder(Map.of(), "aarch64"));
+        assertEquals(
+                Path.of("/elsewhere"),
+                PyTorchReference.openBlasFolder(
+                        Map.of(PyTorchReference.OPENBLAS_FOLDER_VARIABLE, "/elsewhere"), "amd64"));
 
         Map<String, String> alone = PyTorchReference.childEnvironment(Map.of("HOME", "/root"), folder);
         assertEquals(folder.toString(), alone.get("LD_LIBRARY_PATH"));
         assertEquals("/root", alone.get("HOME"));
-        assertEquals(folder + ":/opt/lib", PyTorchReference.childEnvironment(Map.of("LD_LIBRARY_PATH", "/opt/lib"), folder).get("LD_LIBRARY_PATH"),
+        assertEquals(
+                folder + ":/opt/lib",
+                PyTorchReference.childEnvironment(Map.of("LD_LIBRARY_PATH", "/opt/lib"), folder)
+                        .get("LD_LIBRARY_PATH"),
                 "ahead of what the user had, which stays");
     }
 
     @Test
     void djlsStaticallyLinkedMklIsNamedWithTheLibraryHoldingIt() {
-        LoadedLibraries djl = new LoadedLibraries(List.of("/root/.djl.ai/pytorch/2.7.1-cpu/libtorch_cpu.so",
+        LoadedLibraries djl = new LoadedLibraries(List.of(
+                "/root/.djl.ai/pytorch/2.7.1-cpu/libtorch_cpu.so",
                 "/root/.djl.ai/pytorch/2.7.1-cpu/libgomp-98b21ff3.so.1"));
-        assertEquals("MKL, linked into /root/.djl.ai/pytorch/2.7.1-cpu/libtorch_cpu.so",
+        assertEquals(
+                "MKL, linked into /root/.djl.ai/pytorch/2.7.1-cpu/libtorch_cpu.so",
                 GptBenchmark.engineBlas(djl, Set.of("OPENMP", "MKL", "MKLDNN")));
         assertEquals("none mapped (engine features [OPENMP])", GptBenchmark.engineBlas(djl, Set.of("OPENMP")));
-        assertEquals("MKL, linked into libtorch; also mapped: " + OPENMP + "libblas.so.3",
-                GptBenchmark.engineBlas(new LoadedLibraries(List.of(OPENMP + "libblas.so.3")), Set.of("MKL")), "a BLAS mapped besides is shown");
-        assertEquals(OPENMP + "libblas.so.3", GptBenchmark.engineBlas(new LoadedLibraries(List.of(OPENMP + "libblas.so.3")), Set.of()));
+        assertEquals(
+                "MKL, linked into libtorch; also mapped: " + OPENMP + "libblas.so.3",
+                GptBenchmark.engineBlas(new LoadedLibraries(List.of(OPENMP + "libblas.so.3")), Set.of("MKL")),
+                "a BLAS mapped besides is shown");
+        assertEquals(
+                OPENMP + "libblas.so.3",
+                GptBenchmark.engineBlas(new LoadedLibraries(List.of(OPENMP + "libblas.so.3")), Set.of()));
     }
 }

@@ -39,7 +39,8 @@ class BookBrowserTest {
      * TeX a reader would see as source in the text: {@code $$}, a {@code $...$} holding TeX syntax (a backslash,
      * {@code ^ _ { }}), a TeX command or delimiter. Prices ("$5 and $10") are none of these.
      */
-    private static final Pattern RAW_TEX = Pattern.compile("\\$\\$|\\$[^$\\s][^$\\n]*[\\\\^_{}][^$\\n]*\\$|\\\\[A-Za-z]+|\\\\[()\\[\\]]");
+    private static final Pattern RAW_TEX =
+            Pattern.compile("\\$\\$|\\$[^$\\s][^$\\n]*[\\\\^_{}][^$\\n]*\\$|\\\\[A-Za-z]+|\\\\[()\\[\\]]");
 
     @TempDir
     Path dir;
@@ -58,7 +59,10 @@ class BookBrowserTest {
             assertMathTypeset(driver, "index.html");
             assertOnlyLocalRequests(driver, "index.html");
             List<WebElement> chapterLinks = driver.findElements(By.cssSelector(".toc a.chapter"));
-            assertEquals(pages.stream().map(BookBrowserTest::url).toList(), hrefs(chapterLinks), "the contents list every page, in order");
+            assertEquals(
+                    pages.stream().map(BookBrowserTest::url).toList(),
+                    hrefs(chapterLinks),
+                    "the contents list every page, in order");
             List<String> titles = chapterLinks.stream().map(WebElement::getText).toList();
             Map<String, List<String>> anchors = sectionAnchors(driver);
 
@@ -73,41 +77,68 @@ class BookBrowserTest {
                 String html = Files.readString(file);
                 formulas += assertMathTypeset(driver, name);
 
-                assertEquals(titles.get(i), driver.findElement(By.tagName("h1")).getText(), name + ": its first heading is its title in the contents");
+                assertEquals(
+                        titles.get(i),
+                        driver.findElement(By.tagName("h1")).getText(),
+                        name + ": its first heading is its title in the contents");
                 assertEquals(titles.get(i) + " · " + Book.TITLE, driver.getTitle(), name + ": the window title");
-                assertEquals(pages.stream().map(BookBrowserTest::url).toList(),
-                        hrefs(driver.findElements(By.cssSelector(".sidebar li a"))), name + ": the chapter list beside the text");
+                assertEquals(
+                        pages.stream().map(BookBrowserTest::url).toList(),
+                        hrefs(driver.findElements(By.cssSelector(".sidebar li a"))),
+                        name + ": the chapter list beside the text");
 
                 long imagesInFile = occurrences(html, "<img ");
-                assertEquals(imagesInFile, number(driver, "return document.images.length"), name + ": every <img> in the file is in the page");
-                assertEquals(List.of(), strings(driver, "return Array.from(document.images)"
-                        + ".filter(img => !img.complete || img.naturalWidth === 0).map(img => img.alt)"), name + ": images that did not decode");
+                assertEquals(
+                        imagesInFile,
+                        number(driver, "return document.images.length"),
+                        name + ": every <img> in the file is in the page");
+                assertEquals(
+                        List.of(),
+                        strings(
+                                driver,
+                                "return Array.from(document.images)"
+                                        + ".filter(img => !img.complete || img.naturalWidth === 0).map(img => img.alt)"),
+                        name + ": images that did not decode");
                 long tablesOnPage = number(driver, "return document.querySelectorAll('main table').length");
-                assertEquals(occurrences(html, "<table"), tablesOnPage, name + ": every table in the file is in the page");
+                assertEquals(
+                        occurrences(html, "<table"), tablesOnPage, name + ": every table in the file is in the page");
                 long codeCells = number(driver, "return document.querySelectorAll('main .cell.code').length");
                 long outputsOnPage = number(driver, "return document.querySelectorAll('main .outputs > *').length");
                 assertTrue(codeCells == 0 || outputsOnPage > 0, name + ": has code cells but no outputs");
-                assertEquals(List.of(), strings(driver, "return Array.from(document.querySelectorAll("
-                        + "'main table, main img, main pre, main .outputs > *, main .math'))"
-                        + ".filter(e => e.getBoundingClientRect().height === 0 || e.getBoundingClientRect().width === 0)"
-                        + ".map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 60))"), name + ": elements that take no space");
+                assertEquals(
+                        List.of(),
+                        strings(
+                                driver,
+                                "return Array.from(document.querySelectorAll("
+                                        + "'main table, main img, main pre, main .outputs > *, main .math'))"
+                                        + ".filter(e => e.getBoundingClientRect().height === 0 || e.getBoundingClientRect().width === 0)"
+                                        + ".map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 60))"),
+                        name + ": elements that take no space");
                 for (String id : anchors.getOrDefault(name, List.of())) {
-                    assertTrue((Boolean) driver.executeScript("return document.getElementById(arguments[0]) !== null", id),
+                    assertTrue(
+                            (Boolean) driver.executeScript("return document.getElementById(arguments[0]) !== null", id),
                             name + ": the contents link to #" + id + ", which is not on the page");
                 }
 
                 assertNeighbour(driver, "prev", i > 0 ? pages.get(i - 1) : null, name);
                 assertNeighbour(driver, "next", i + 1 < pages.size() ? pages.get(i + 1) : null, name);
-                assertEquals(index, driver.findElement(By.cssSelector(".pager.top a.contents")).getAttribute("href"), name + ": the contents link");
+                assertEquals(
+                        index,
+                        driver.findElement(By.cssSelector(".pager.top a.contents"))
+                                .getAttribute("href"),
+                        name + ": the contents link");
                 assertOnlyLocalRequests(driver, name);
                 images += (int) imagesInFile;
                 tables += (int) tablesOnPage;
                 outputs += (int) outputsOnPage;
             }
-            assertTrue(images > 0 && tables > 0 && outputs > 0 && formulas > 0, "a book with no plots, tables, outputs or formulas proves"
-                    + " nothing: " + images + " images, " + tables + " tables, " + outputs + " outputs, " + formulas + " formulas");
+            assertTrue(
+                    images > 0 && tables > 0 && outputs > 0 && formulas > 0,
+                    "a book with no plots, tables, outputs or formulas proves" + " nothing: " + images + " images, "
+                            + tables + " tables, " + outputs + " outputs, " + formulas + " formulas");
 
-            // Walk the book by clicking, as a reader does: next to the end, previous back to the start, then the contents.
+            // Walk the book by clicking, as a reader does: next to the end, previous back to the start, then the
+            // contents.
             driver.get(url(pages.get(0)));
             for (int i = 1; i < pages.size(); i++) click(driver, "next", pages.get(i));
             for (int i = pages.size() - 2; i >= 0; i--) click(driver, "prev", pages.get(i));
@@ -123,7 +154,8 @@ class BookBrowserTest {
         String given = System.getProperty("fasttrack.book");
         if (given != null && !given.isBlank()) {
             Path book = Path.of(given).toAbsolutePath();
-            assertTrue(Files.isRegularFile(book.resolve("index.html")),
+            assertTrue(
+                    Files.isRegularFile(book.resolve("index.html")),
                     "no book at " + book + " (-Dfasttrack.book): render one first with lib/bin/book");
             return book;
         }
@@ -136,7 +168,8 @@ class BookBrowserTest {
         try (Stream<Path> files = Files.list(book)) {
             List<Path> pages = files.filter(f -> f.getFileName().toString().endsWith(".html"))
                     .filter(f -> !f.getFileName().toString().equals("index.html"))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             assertTrue(!pages.isEmpty(), "no pages in " + book);
             return pages;
         }
@@ -158,14 +191,18 @@ class BookBrowserTest {
         if (expected == null) {
             assertEquals(List.of(), links, page + ": no " + rel + " link on this end of the book");
         } else {
-            assertEquals(List.of(url(expected), url(expected)), links, page + ": the " + rel + " links above and below the text");
+            assertEquals(
+                    List.of(url(expected), url(expected)),
+                    links,
+                    page + ": the " + rel + " links above and below the text");
         }
     }
 
     private static void click(WebDriver driver, String rel, Path expected) {
         String from = driver.getCurrentUrl();
         driver.findElement(By.cssSelector(".pager.top a[rel=" + rel + "]")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.not(ExpectedConditions.urlToBe(from)));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(ExpectedConditions.not(ExpectedConditions.urlToBe(from)));
         assertEquals(url(expected), driver.getCurrentUrl(), "clicking " + rel + " on " + from);
     }
 
@@ -186,20 +223,41 @@ class BookBrowserTest {
                 + "MathJax.Hub.Register.StartupHook('End', () => Promise.allSettled(Array.from(document.fonts)"
                 + ".filter(f => /^MJXc-.*w$/.test(f.family)).map(f => f.load())).then(() => done(null)));");
         assertEquals(null, failed, page);
-        assertEquals(List.of(), strings(driver, "return Array.from(document.querySelectorAll('.math'))"
-                + ".filter(e => !e.querySelector('.MathJax_CHTML') || e.querySelector('.mjx-merror'))"
-                + ".map(e => e.textContent.trim().slice(0, 80))"), page + ": formulas not typeset, or typeset as an error");
-        assertEquals(0L, number(driver, "return document.querySelectorAll('pre .MathJax_CHTML, code .MathJax_CHTML').length"),
+        assertEquals(
+                List.of(),
+                strings(
+                        driver,
+                        "return Array.from(document.querySelectorAll('.math'))"
+                                + ".filter(e => !e.querySelector('.MathJax_CHTML') || e.querySelector('.mjx-merror'))"
+                                + ".map(e => e.textContent.trim().slice(0, 80))"),
+                page + ": formulas not typeset, or typeset as an error");
+        assertEquals(
+                0L,
+                number(driver, "return document.querySelectorAll('pre .MathJax_CHTML, code .MathJax_CHTML').length"),
                 page + ": typeset math inside code");
-        String text = String.join("\n", strings(driver, "return Array.from(document.querySelectorAll('.cell.markdown, nav')).map(e => {"
-                + " const copy = e.cloneNode(true); copy.querySelectorAll('pre, code, script').forEach(c => c.remove()); return copy.textContent; })"));
+        String text = String.join(
+                "\n",
+                strings(
+                        driver,
+                        "return Array.from(document.querySelectorAll('.cell.markdown, nav')).map(e => {"
+                                + " const copy = e.cloneNode(true); copy.querySelectorAll('pre, code, script').forEach(c => c.remove()); return copy.textContent; })"));
         Matcher tex = RAW_TEX.matcher(text);
         assertTrue(!tex.find(), () -> page + ": TeX left as text: \"" + tex.group() + "\" in\n" + text);
-        assertEquals(List.of(), strings(driver, "return Array.from(document.fonts).filter(f => f.status === 'error').map(f => f.family)"),
+        assertEquals(
+                List.of(),
+                strings(
+                        driver,
+                        "return Array.from(document.fonts).filter(f => f.status === 'error').map(f => f.family)"),
                 page + ": fonts that did not load");
         long formulas = number(driver, "return document.querySelectorAll('.math').length");
-        assertTrue(formulas == 0 || number(driver, "return Array.from(document.fonts)"
-                + ".filter(f => /^MJXc-.*w$/.test(f.family) && f.status === 'loaded').length") > 0, page + ": none of MathJax's web fonts loaded");
+        assertTrue(
+                formulas == 0
+                        || number(
+                                        driver,
+                                        "return Array.from(document.fonts)"
+                                                + ".filter(f => /^MJXc-.*w$/.test(f.family) && f.status === 'loaded').length")
+                                > 0,
+                page + ": none of MathJax's web fonts loaded");
         return formulas;
     }
 
@@ -210,9 +268,14 @@ class BookBrowserTest {
      */
     private static void assertOnlyLocalRequests(ChromeDriver driver, String page) {
         Browsers.Requests requests = Browsers.requests(driver);
-        assertTrue(requests.urls().stream().anyMatch(u -> u.endsWith("/" + MathJax.ASSETS + "/MathJax.js")),
+        assertTrue(
+                requests.urls().stream().anyMatch(u -> u.endsWith("/" + MathJax.ASSETS + "/MathJax.js")),
                 page + ": the network log does not show the page loading MathJax: " + requests.urls());
-        assertEquals(List.of(), requests.urls().stream().filter(u -> !(u.startsWith("file:") || u.startsWith("data:"))).toList(),
+        assertEquals(
+                List.of(),
+                requests.urls().stream()
+                        .filter(u -> !(u.startsWith("file:") || u.startsWith("data:")))
+                        .toList(),
                 page + ": requests that leave the book's folder");
         assertEquals(List.of(), requests.failures(), page + ": requests that failed");
     }
@@ -220,9 +283,12 @@ class BookBrowserTest {
     /** Fonts and pictures named in CSS ({@code url(...)}, {@code @import}) would be loaded from wherever they point. */
     private static void assertStylesheetsLoadNothing(Path book) throws IOException {
         try (Stream<Path> files = Files.list(book)) {
-            for (Path css : files.filter(f -> f.getFileName().toString().endsWith(".css")).toList()) {
+            for (Path css : files.filter(f -> f.getFileName().toString().endsWith(".css"))
+                    .toList()) {
                 String text = Files.readString(css);
-                assertTrue(!text.contains("url(") && !text.contains("@import"), css + " loads other files (url( or @import)");
+                assertTrue(
+                        !text.contains("url(") && !text.contains("@import"),
+                        css + " loads other files (url( or @import)");
             }
         }
     }

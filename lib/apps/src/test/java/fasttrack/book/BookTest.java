@@ -48,8 +48,18 @@ class BookTest {
     @Test
     void rendersOnePagePerNotebookPlusContentsAndStylesheet() throws IOException {
         List<Path> written = Book.render(notebooks, book, mathJax);
-        assertEquals(List.of("style.css", "assets/math.js", "01-first-steps.html", "02-the-middle.html", "03-the-end.html", "index.html"),
-                written.stream().map(p -> book.relativize(p).toString()).filter(p -> !p.startsWith(MathJax.ASSETS)).toList());
+        assertEquals(
+                List.of(
+                        "style.css",
+                        "assets/math.js",
+                        "01-first-steps.html",
+                        "02-the-middle.html",
+                        "03-the-end.html",
+                        "index.html"),
+                written.stream()
+                        .map(p -> book.relativize(p).toString())
+                        .filter(p -> !p.startsWith(MathJax.ASSETS))
+                        .toList());
         for (Path file : written) assertTrue(Files.size(file) > 0, file + " is empty");
         String css = Files.readString(book.resolve("style.css"));
         assertContains(css, "img { max-width: 100%;");
@@ -66,8 +76,10 @@ class BookTest {
         assertContains(index, "<a href=\"01-first-steps.html#shapes-and-sizes\">Shapes and sizes</a>");
         assertContains(index, "<a href=\"01-first-steps.html#plots\">Plots</a>");
         assertContains(index, "<a href=\"02-the-middle.html#tables\">Tables</a>");
-        assertTrue(index.indexOf("01-first-steps.html") < index.indexOf("02-the-middle.html")
-                && index.indexOf("02-the-middle.html") < index.indexOf("03-the-end.html"), "chapters in file-name order");
+        assertTrue(
+                index.indexOf("01-first-steps.html") < index.indexOf("02-the-middle.html")
+                        && index.indexOf("02-the-middle.html") < index.indexOf("03-the-end.html"),
+                "chapters in file-name order");
         String first = page("01-first-steps");
         assertContains(first, "<title>01 · First steps · LLM FastTrack for Java</title>");
         assertContains(first, "<h1 id=\"01-first-steps\">01 · First steps</h1>");
@@ -90,7 +102,8 @@ class BookTest {
         String first = page("01-first-steps");
         String middle = page("02-the-middle");
         String last = page("03-the-end");
-        for (String page : List.of(first, middle, last)) assertContains(page, "<a class=\"contents\" href=\"index.html\">Contents</a>");
+        for (String page : List.of(first, middle, last))
+            assertContains(page, "<a class=\"contents\" href=\"index.html\">Contents</a>");
 
         assertLacks(first, "rel=\"prev\"");
         assertContains(first, "<a class=\"next\" rel=\"next\" href=\"02-the-middle.html\">02 · The middle →</a>");
@@ -115,7 +128,10 @@ class BookTest {
     void onlyMathIsMarkedForTypesettingNeitherPricesNorCode() throws IOException {
         Book.render(notebooks, book, mathJax);
         String first = page("01-first-steps");
-        assertEquals(6, first.split("class=\"math", -1).length - 1, "x_{b,t}, the sum, √d in the heading, √d_k, softmax, the aligned pair");
+        assertEquals(
+                6,
+                first.split("class=\"math", -1).length - 1,
+                "x_{b,t}, the sum, √d in the heading, √d_k, softmax, the aligned pair");
         assertContains(first, "A GPU costs $5 and $10 an hour; <code>echo $HOME</code> is shell.");
         assertContains(first, "// $HOME, not $x_1$</code></pre>");
         assertContains(first, "<pre class=\"output\">echo $HOME costs $5, $x_1$ stays code\n</pre>");
@@ -126,13 +142,27 @@ class BookTest {
         Book.render(notebooks, book, mathJax);
         List<String> copied;
         try (Stream<Path> files = Files.walk(book.resolve(MathJax.ASSETS))) {
-            copied = files.filter(Files::isRegularFile).map(f -> book.resolve(MathJax.ASSETS).relativize(f).toString()).sorted().toList();
+            copied = files.filter(Files::isRegularFile)
+                    .map(f -> book.resolve(MathJax.ASSETS).relativize(f).toString())
+                    .sorted()
+                    .toList();
         }
-        assertEquals(List.of("MathJax.js", "extensions/MathMenu.js", "extensions/TeX/AMSmath.js", "fonts/HTML-CSS/TeX/woff/MathJax_Main-Regular.woff",
-                "jax/element/mml/jax.js", "jax/input/TeX/jax.js", "jax/output/CommonHTML/jax.js"), copied,
+        assertEquals(
+                List.of(
+                        "MathJax.js",
+                        "extensions/MathMenu.js",
+                        "extensions/TeX/AMSmath.js",
+                        "fonts/HTML-CSS/TeX/woff/MathJax_Main-Regular.woff",
+                        "jax/element/mml/jax.js",
+                        "jax/input/TeX/jax.js",
+                        "jax/output/CommonHTML/jax.js"),
+                copied,
                 "not the SVG output, the OpenType fonts, the translations or the unpacked sources");
         for (String file : copied) {
-            assertEquals(Files.readString(mathJax.resolve(file)), Files.readString(book.resolve(MathJax.ASSETS).resolve(file)), file);
+            assertEquals(
+                    Files.readString(mathJax.resolve(file)),
+                    Files.readString(book.resolve(MathJax.ASSETS).resolve(file)),
+                    file);
         }
         assertContains(Files.readString(book.resolve(MathJax.CONFIG)), "window.MathJax = {");
     }
@@ -142,13 +172,17 @@ class BookTest {
         Book.render(notebooks, book, mathJax);
         for (String name : List.of("01-first-steps", "02-the-middle", "03-the-end", "index")) {
             String page = page(name);
-            assertContains(page, "<script src=\"assets/math.js\" defer></script>\n<script src=\"assets/mathjax/MathJax.js\" defer></script>");
+            assertContains(
+                    page,
+                    "<script src=\"assets/math.js\" defer></script>\n<script src=\"assets/mathjax/MathJax.js\" defer></script>");
             Matcher links = Pattern.compile("(?:src|href)=\"([^\"#]+)").matcher(page);
             int local = 0;
             while (links.find()) {
                 String link = links.group(1);
                 if (link.startsWith("data:")) continue;
-                assertFalse(link.startsWith("/") || link.contains(":"), name + ": " + link + " is not a path relative to the page");
+                assertFalse(
+                        link.startsWith("/") || link.contains(":"),
+                        name + ": " + link + " is not a path relative to the page");
                 assertTrue(Files.isRegularFile(book.resolve(link)), name + ": " + link + " is not in the book");
                 local++;
             }
@@ -158,7 +192,8 @@ class BookTest {
 
     @Test
     void withoutMathJaxNothingIsWrittenAndTheMessageSaysWhatToInstall() throws IOException {
-        var missing = assertThrows(IllegalArgumentException.class, () -> Book.render(notebooks, book, dir.resolve("no-mathjax")));
+        var missing = assertThrows(
+                IllegalArgumentException.class, () -> Book.render(notebooks, book, dir.resolve("no-mathjax")));
         assertContains(missing.getMessage(), "apt-get install --no-install-recommends libjs-mathjax fonts-mathjax");
         assertContains(missing.getMessage(), "FASTTRACK_MATHJAX");
         assertFalse(Files.exists(book), "nothing written");
@@ -173,7 +208,8 @@ class BookTest {
 
     @Test
     void dollarsThatAreNotMathStayText() {
-        String html = Markdown.render("It costs $5 and $10, `$` is a code span, and \\$x\\$ is escaped.", new Anchors()).html();
+        String html = Markdown.render("It costs $5 and $10, `$` is a code span, and \\$x\\$ is escaped.", new Anchors())
+                .html();
         assertLacks(html, "class=\"math\"");
         assertContains(html, "$5 and $10");
         assertContains(html, "<code>$</code>");
@@ -182,7 +218,9 @@ class BookTest {
 
     @Test
     void fencedCodeKeepsItsDollars() {
-        String html = Markdown.render("Before $a_1$.\n\n```java\nString s = \"$x_1$ and $y_2$\";\n```\n\nAfter $b_2$.", new Anchors()).html();
+        String html = Markdown.render(
+                        "Before $a_1$.\n\n```java\nString s = \"$x_1$ and $y_2$\";\n```\n\nAfter $b_2$.", new Anchors())
+                .html();
         assertContains(html, "<code class=\"language-java\">String s = &quot;$x_1$ and $y_2$&quot;;\n</code>");
         assertContains(html, "<span class=\"math\">a_1</span>");
         assertContains(html, "<span class=\"math\">b_2</span>");
@@ -200,13 +238,17 @@ class BookTest {
 
     @Test
     void aSpaceBeforeTheClosingDollarStillClosesTheMathAsInJupyter() {
-        String html = Markdown.render("with $\\ln p = $ log-softmax, and $a_1$", new Anchors()).html();
-        assertEquals("<p>with <span class=\"math\">\\ln p =</span> log-softmax, and <span class=\"math\">a_1</span></p>\n", html);
+        String html = Markdown.render("with $\\ln p = $ log-softmax, and $a_1$", new Anchors())
+                .html();
+        assertEquals(
+                "<p>with <span class=\"math\">\\ln p =</span> log-softmax, and <span class=\"math\">a_1</span></p>\n",
+                html);
     }
 
     @Test
     void mathInATableCellDoesNotSplitTheCell() {
-        String html = Markdown.render("| norm | value |\n|---|---|\n| $|w|_2$ | 3 |\n", new Anchors()).html();
+        String html = Markdown.render("| norm | value |\n|---|---|\n| $|w|_2$ | 3 |\n", new Anchors())
+                .html();
         assertContains(html, "<td><span class=\"math\">|w|_2</span></td>");
         assertContains(html, "<td>3</td>");
     }
@@ -223,14 +265,16 @@ class BookTest {
     @Test
     void plotsAreInlineDataUris() throws IOException {
         Book.render(notebooks, book, mathJax);
-        assertContains(page("01-first-steps"),
+        assertContains(
+                page("01-first-steps"),
                 "<img src=\"data:image/png;base64," + SampleNotebooks.PNG + "\" alt=\"Figure: tiny plot (40x30)\">");
     }
 
     @Test
     void htmlResultsAreIncludedAsTheyAre() throws IOException {
         Book.render(notebooks, book, mathJax);
-        assertContains(page("02-the-middle"),
+        assertContains(
+                page("02-the-middle"),
                 "<div class=\"output html\"><table class=\"fasttrack-table\"><tr><td>html-table-cell</td></tr></table></div>");
     }
 
@@ -238,7 +282,8 @@ class BookTest {
     void errorsShowTheTracebackWithoutAnsiCodes() throws IOException {
         Book.render(notebooks, book, mathJax);
         String middle = page("02-the-middle");
-        assertContains(middle, "<pre class=\"error\">java.lang.IllegalStateException: bad &lt;input&gt;\n    at line 1</pre>");
+        assertContains(
+                middle, "<pre class=\"error\">java.lang.IllegalStateException: bad &lt;input&gt;\n    at line 1</pre>");
         assertLacks(middle, "\u001B");
         assertLacks(middle, "[31m");
     }
@@ -253,7 +298,8 @@ class BookTest {
     void codeAndOutputsAreEscaped() throws IOException {
         Book.render(notebooks, book, mathJax);
         String first = page("01-first-steps");
-        assertContains(first, "<pre class=\"input\"><code class=\"language-java\">int x = 1 &lt; 2 ? 1 : 0;\nx</code></pre>");
+        assertContains(
+                first, "<pre class=\"input\"><code class=\"language-java\">int x = 1 &lt; 2 ? 1 : 0;\nx</code></pre>");
         assertContains(first, "<pre class=\"output\">a &lt; b &amp; c\n</pre>");
         assertContains(first, "<pre class=\"output\">42</pre>");
         assertLacks(first, "1 < 2");
@@ -269,7 +315,8 @@ class BookTest {
 
     @Test
     void aMissingOrEmptyFolderIsRefusedWithWhatToRun() throws IOException {
-        var missing = assertThrows(IllegalArgumentException.class, () -> Book.render(dir.resolve("nowhere"), book, mathJax));
+        var missing =
+                assertThrows(IllegalArgumentException.class, () -> Book.render(dir.resolve("nowhere"), book, mathJax));
         assertContains(missing.getMessage(), "lib/bin/test");
         assertContains(missing.getMessage(), "target/executed-notebooks");
         Path empty = Files.createDirectories(dir.resolve("empty"));
@@ -296,12 +343,17 @@ class BookTest {
         Book.render(notebooks, book, mathJax);
         byte[] index = Files.readAllBytes(book.resolve("index.html"));
         byte[] first = Files.readAllBytes(book.resolve("01-first-steps.html"));
-        Files.writeString(notebooks.resolve("01-first-steps.ipynb"), "{\"cells\": [ {\"cell_type\": \"markdown\", \"source\": \"# Changed\"}]}");
+        Files.writeString(
+                notebooks.resolve("01-first-steps.ipynb"),
+                "{\"cells\": [ {\"cell_type\": \"markdown\", \"source\": \"# Changed\"}]}");
         Files.writeString(notebooks.resolve("04-broken.ipynb"), "{ half a notebook");
         var thrown = assertThrows(IllegalArgumentException.class, () -> Book.render(notebooks, book, mathJax));
         assertContains(thrown.getMessage(), "04-broken.ipynb");
         assertArrayEquals(index, Files.readAllBytes(book.resolve("index.html")));
-        assertArrayEquals(first, Files.readAllBytes(book.resolve("01-first-steps.html")), "no page rewritten before every page rendered");
+        assertArrayEquals(
+                first,
+                Files.readAllBytes(book.resolve("01-first-steps.html")),
+                "no page rewritten before every page rendered");
         assertFalse(Files.exists(book.resolve("04-broken.html")));
     }
 }

@@ -35,8 +35,10 @@ final class SampleNotebooks {
     static Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         JsonArray first = new JsonArray();
-        first.add(markdown("# 01 · First steps\n\nThe batch index $x_{b,t} = a_1 * b_2 * c$ keeps its underscores,"
-                + " and `a $code$ span` stays code.\n\n## Shapes and sizes\n\n| axis | size |\n|---|---|\n| rows | 2 |\n"));
+        first.add(
+                markdown(
+                        "# 01 · First steps\n\nThe batch index $x_{b,t} = a_1 * b_2 * c$ keeps its underscores,"
+                                + " and `a $code$ span` stays code.\n\n## Shapes and sizes\n\n| axis | size |\n|---|---|\n| rows | 2 |\n"));
         first.add(code("int x = 1 < 2 ? 1 : 0;\nx", stream("stdout", "a < b & c\n"), result("text/plain", "42")));
         first.add(markdownLines("## Plots\n", "\n", "$$\\sum_i w_i * x_i$$\n"));
         first.add(code("Plots.line(losses)", display(PNG, "Figure: tiny plot (40x30)")));
@@ -44,13 +46,21 @@ final class SampleNotebooks {
                 + " $\\operatorname{softmax}$. A GPU costs $5 and $10 an hour; `echo $HOME` is shell.\n\n"
                 + "$$\\begin{aligned} \\mathrm{Attention}(Q, K, V) &= \\operatorname{softmax}\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right) V"
                 + " \\\\ \\ell &= -\\ln p_{\\text{next}} \\end{aligned}$$\n"));
-        first.add(code("String home = System.getenv(\"HOME\"); // $HOME, not $x_1$", stream("stdout", "echo $HOME costs $5, $x_1$ stays code\n")));
+        first.add(code(
+                "String home = System.getenv(\"HOME\"); // $HOME, not $x_1$",
+                stream("stdout", "echo $HOME costs $5, $x_1$ stays code\n")));
         JsonArray middle = new JsonArray();
         middle.add(markdown("# 02 · The middle\n\n## Tables\n\nOur own tables come as HTML."));
-        middle.add(code("Tables.of(rows)", htmlResult("<table class=\"fasttrack-table\"><tr><td>html-table-cell</td></tr></table>", "table")));
-        middle.add(code("Check.close(a, b)", error("IllegalStateException", "bad <input>",
-                "\u001B[1m\u001B[31mjava.lang.IllegalStateException: bad <input>\u001B[0m",
-                "\u001B[1m\u001B[31m    at line 1\u001B[0m")));
+        middle.add(code(
+                "Tables.of(rows)",
+                htmlResult("<table class=\"fasttrack-table\"><tr><td>html-table-cell</td></tr></table>", "table")));
+        middle.add(code(
+                "Check.close(a, b)",
+                error(
+                        "IllegalStateException",
+                        "bad <input>",
+                        "\u001B[1m\u001B[31mjava.lang.IllegalStateException: bad <input>\u001B[0m",
+                        "\u001B[1m\u001B[31m    at line 1\u001B[0m")));
         JsonArray last = new JsonArray();
         last.add(markdown("# 03 · The end\n\n## Check yourself\n\nOnce.\n\n## Check yourself\n\nTwice."));
         last.add(code(""));
@@ -66,9 +76,18 @@ final class SampleNotebooks {
      * must leave out (the SVG output, the OpenType fonts, translations, the unpacked sources).
      */
     static Path mathJax(Path dir) throws IOException {
-        for (String file : List.of("MathJax.js", "jax/input/TeX/jax.js", "jax/element/mml/jax.js", "jax/output/CommonHTML/jax.js",
-                "fonts/HTML-CSS/TeX/woff/MathJax_Main-Regular.woff", "extensions/MathMenu.js", "extensions/TeX/AMSmath.js",
-                "jax/output/SVG/jax.js", "fonts/HTML-CSS/TeX/otf/MathJax_Main-Regular.otf", "localization/de/de.js", "unpacked/MathJax.js")) {
+        for (String file : List.of(
+                "MathJax.js",
+                "jax/input/TeX/jax.js",
+                "jax/element/mml/jax.js",
+                "jax/output/CommonHTML/jax.js",
+                "fonts/HTML-CSS/TeX/woff/MathJax_Main-Regular.woff",
+                "extensions/MathMenu.js",
+                "extensions/TeX/AMSmath.js",
+                "jax/output/SVG/jax.js",
+                "fonts/HTML-CSS/TeX/otf/MathJax_Main-Regular.otf",
+                "localization/de/de.js",
+                "unpacked/MathJax.js")) {
             Path path = dir.resolve(file);
             Files.createDirectories(path.getParent());
             Files.writeString(path, "/* " + file + " */");

@@ -88,10 +88,14 @@ class BatchingAndLimitsTest {
      */
     private List<String> sendSixWhileBusy(CompletionServer server) throws Exception {
         CompletableFuture<HttpResponse<String>> blocker = ServeFixtures.http()
-                .sendAsync(postRequest(server, KEY, body("And", 200, 1.0, 99L, false)), HttpResponse.BodyHandlers.ofString());
+                .sendAsync(
+                        postRequest(server, KEY, body("And", 200, 1.0, 99L, false)),
+                        HttpResponse.BodyHandlers.ofString());
         assertTrue(ServeFixtures.eventually(() -> tokensGenerated(server) > 0), "the long request started");
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
-        for (String b : SIX) futures.add(ServeFixtures.http().sendAsync(postRequest(server, KEY, b), HttpResponse.BodyHandlers.ofString()));
+        for (String b : SIX)
+            futures.add(
+                    ServeFixtures.http().sendAsync(postRequest(server, KEY, b), HttpResponse.BodyHandlers.ofString()));
         List<String> texts = new ArrayList<>();
         for (CompletableFuture<HttpResponse<String>> f : futures) texts.add(text(f.get()));
         assertEquals(200, TOKENIZER.encode(text(blocker.get())).length);
@@ -106,45 +110,67 @@ class BatchingAndLimitsTest {
         List<String> fromSingle = sendSixWhileBusy(single);
         assertEquals(fromSingle, fromBatched, "a request's text does not depend on what it was batched with");
         int[] lengths = {40, 25, 60, 10, 33, 1};
-        for (int i = 0; i < lengths.length; i++) assertEquals(lengths[i], TOKENIZER.encode(fromBatched.get(i)).length, "request " + i);
-        assertEquals(ServeFixtures.greedy(model, "And God said", 40), fromBatched.get(0), "the greedy request, against greedy decoding alone");
+        for (int i = 0; i < lengths.length; i++)
+            assertEquals(lengths[i], TOKENIZER.encode(fromBatched.get(i)).length, "request " + i);
+        assertEquals(
+                ServeFixtures.greedy(model, "And God said", 40),
+                fromBatched.get(0),
+                "the greedy request, against greedy decoding alone");
 
         JsonObject batchedMetrics = ServeFixtures.metricsJson(batched);
         JsonObject singleMetrics = ServeFixtures.metricsJson(single);
         double meanBatched = batchedMetrics.get("mean_batch_size").getAsDouble();
         assertTrue(meanBatched > 1, "requests decoded together: mean batch " + meanBatched + "; " + batchedMetrics);
         assertTrue(meanBatched <= 7, "never more than the 7 requests there were: " + meanBatched);
-        assertEquals(1.0, singleMetrics.get("mean_batch_size").getAsDouble(), 0.0, "batch 1 decodes one request at a time: " + singleMetrics);
+        assertEquals(
+                1.0,
+                singleMetrics.get("mean_batch_size").getAsDouble(),
+                0.0,
+                "batch 1 decodes one request at a time: " + singleMetrics);
         double tokens = 200 + 40 + 25 + 60 + 10 + 33 + 1;
         assertEquals(tokens, batchedMetrics.get("tokens_generated").getAsDouble(), 0.0);
         assertEquals(tokens, singleMetrics.get("tokens_generated").getAsDouble(), 0.0);
-        assertEquals(7.0, batchedMetrics.getAsJsonObject("requests").get("200").getAsDouble(), 0.0, "7 completions (this /metrics call is counted after it answers)");
-        assertEquals(7.0, batchedMetrics.getAsJsonObject("first_token_ms").get("count").getAsDouble(), 0.0);
+        assertEquals(
+                7.0,
+                batchedMetrics.getAsJsonObject("requests").get("200").getAsDouble(),
+                0.0,
+                "7 completions (this /metrics call is counted after it answers)");
+        assertEquals(
+                7.0,
+                batchedMetrics.getAsJsonObject("first_token_ms").get("count").getAsDouble(),
+                0.0);
     }
 
     @Test
     void streamedTokensReachTheClientWhileTheRestAreStillBeingGenerated() throws Exception {
         CompletionServer server = start(ServeConfig.defaults(ApiKeys.of(KEY)));
         int n = 200;
-        HttpResponse<InputStream> response = ServeFixtures.http().send(postRequest(server, KEY, body("And God said", n, 1.0, 8L, true)),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = ServeFixtures.http()
+                .send(
+                        postRequest(server, KEY, body("And God said", n, 1.0, 8L, true)),
+                        HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         double generatedAtFirstEvent = -1;
         StringBuilder all = new StringBuilder();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (generatedAtFirstEvent < 0 && line.startsWith("data: ")) generatedAtFirstEvent = tokensGenerated(server);
+                if (generatedAtFirstEvent < 0 && line.startsWith("data: "))
+                    generatedAtFirstEvent = tokensGenerated(server);
                 all.append(line).append('\n');
             }
         }
         // Unflushed, nothing would arrive before the last token (all n generated); flushed, the first arrives at once.
-        assertTrue(generatedAtFirstEvent >= 1 && generatedAtFirstEvent < n - 20,
-                "the first event arrived when " + generatedAtFirstEvent + " of " + n + " tokens were generated: events must be sent as tokens are made");
+        assertTrue(
+                generatedAtFirstEvent >= 1 && generatedAtFirstEvent < n - 20,
+                "the first event arrived when " + generatedAtFirstEvent + " of " + n
+                        + " tokens were generated: events must be sent as tokens are made");
         List<String> events = events(all.toString());
         assertEquals(n + 2, events.size());
         assertEquals("[DONE]", events.get(n + 1));
         StringBuilder joined = new StringBuilder();
-        for (int i = 0; i < n; i++) joined.append(json(events.get(i)).get("token").getAsString());
+        for (int i = 0; i < n; i++)
+            joined.append(json(events.get(i)).get("token").getAsString());
         assertEquals(text(post(server, KEY, body("And God said", n, 1.0, 8L, false))), joined.toString());
     }
 
@@ -154,7 +180,10 @@ class BatchingAndLimitsTest {
         int before = logLines.size();
         var response = post(server, KEY, body("And God said", 50, 1.0, 1L, false));
         String message = errorMessage(response, 504);
-        assertEquals("timeout_error", json(response.body()).getAsJsonObject("error").get("type").getAsString(), "OpenAI's error class for a 504");
+        assertEquals(
+                "timeout_error",
+                json(response.body()).getAsJsonObject("error").get("type").getAsString(),
+                "OpenAI's error class for a 504");
         assertTrue(message.contains("timeout"), message);
         // Streamed, the 200 has gone out already: the stream ends with the error, then [DONE], and no finish.
         var streamed = post(server, KEY, body("And God said", 50, 1.0, 1L, true));
@@ -167,30 +196,44 @@ class BatchingAndLimitsTest {
         assertFalse(streamed.body().contains("finish_reason"), streamed.body());
         assertTrue(ServeFixtures.eventually(() -> logLines.size() >= before + 2));
         assertEquals(504, json(logLines.get(before)).get("status").getAsInt(), logLines.get(before));
-        assertEquals(504, json(logLines.get(before + 1)).get("status").getAsInt(), "a stream that timed out is logged as such: " + logLines.get(before + 1));
+        assertEquals(
+                504,
+                json(logLines.get(before + 1)).get("status").getAsInt(),
+                "a stream that timed out is logged as such: " + logLines.get(before + 1));
     }
 
     @Test
     void aFullQueueRefusesWith503() throws Exception {
-        CompletionServer server = start(new ServeConfig(ApiKeys.of(KEY), 600, 16 * 1024, 256, Duration.ofSeconds(30), 1, 1));
+        CompletionServer server =
+                start(new ServeConfig(ApiKeys.of(KEY), 600, 16 * 1024, 256, Duration.ofSeconds(30), 1, 1));
         CompletableFuture<HttpResponse<String>> running = ServeFixtures.http()
-                .sendAsync(postRequest(server, KEY, body("And", 250, 1.0, 1L, false)), HttpResponse.BodyHandlers.ofString());
+                .sendAsync(
+                        postRequest(server, KEY, body("And", 250, 1.0, 1L, false)),
+                        HttpResponse.BodyHandlers.ofString());
         assertTrue(ServeFixtures.eventually(() -> tokensGenerated(server) > 0), "the first request is generating");
         CompletableFuture<HttpResponse<String>> waiting = ServeFixtures.http()
-                .sendAsync(postRequest(server, KEY, body("God", 5, 1.0, 2L, false)), HttpResponse.BodyHandlers.ofString());
-        assertTrue(ServeFixtures.eventually(() -> {
-            try {
-                return json(get(server, "/health", null).body()).get("queue_length").getAsInt() == 1;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }), "the second request waits for the only slot");
+                .sendAsync(
+                        postRequest(server, KEY, body("God", 5, 1.0, 2L, false)), HttpResponse.BodyHandlers.ofString());
+        assertTrue(
+                ServeFixtures.eventually(() -> {
+                    try {
+                        return json(get(server, "/health", null).body())
+                                        .get("queue_length")
+                                        .getAsInt()
+                                == 1;
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }),
+                "the second request waits for the only slot");
         var refused = post(server, KEY, body("the", 5, 1.0, 3L, false));
         String message = errorMessage(refused, 503);
         assertTrue(message.contains("waiting") && message.contains("retry"), message);
         assertTrue(tokensGenerated(server) < 250, "the first request was still running when the third was refused");
         assertEquals(200, running.get().statusCode());
-        assertEquals(5, TOKENIZER.encode(text(waiting.get())).length, "the waiting request is served once the slot frees");
-        assertEquals(200, post(server, KEY, body("the", 5, 1.0, 3L, false)).statusCode(), "and the queue has room again");
+        assertEquals(
+                5, TOKENIZER.encode(text(waiting.get())).length, "the waiting request is served once the slot frees");
+        assertEquals(
+                200, post(server, KEY, body("the", 5, 1.0, 3L, false)).statusCode(), "and the queue has room again");
     }
 }

@@ -58,7 +58,8 @@ class CancellationTest {
 
     private static double aborted(CompletionServer server, String reason) {
         @SuppressWarnings("unchecked")
-        var byReason = (java.util.Map<String, Double>) server.metrics().snapshot().get("aborted");
+        var byReason =
+                (java.util.Map<String, Double>) server.metrics().snapshot().get("aborted");
         return byReason.getOrDefault(reason, 0.0);
     }
 
@@ -67,8 +68,10 @@ class CancellationTest {
         String payload = body("And", LONG, 1.0, 5L, stream);
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + payload.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + payload).getBytes(StandardCharsets.UTF_8));
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY
+                            + "\r\nContent-Type: application/json\r\nContent-Length: "
+                            + payload.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + payload)
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             if (stream) {
                 InputStream in = socket.getInputStream();
@@ -83,11 +86,16 @@ class CancellationTest {
     void aClientThatDisconnectsStopsItsGenerationStreamedOrNot() throws Exception {
         for (boolean stream : List.of(true, false)) {
             List<String> log = new CopyOnWriteArrayList<>();
-            try (CompletionServer server = CompletionServer.start(model, PACED, ServeConfig.defaults(ApiKeys.of(KEY)), 0, log::add)) {
+            try (CompletionServer server =
+                    CompletionServer.start(model, PACED, ServeConfig.defaults(ApiKeys.of(KEY)), 0, log::add)) {
                 sendAndHangUp(server, stream);
-                assertTrue(ServeFixtures.eventually(() -> server.running() == 0), "stream " + stream + ": the batch emptied");
+                assertTrue(
+                        ServeFixtures.eventually(() -> server.running() == 0),
+                        "stream " + stream + ": the batch emptied");
                 double generated = tokensGenerated(server);
-                assertTrue(generated < LONG, "stream " + stream + ": stopped after " + generated + " of " + LONG + " tokens");
+                assertTrue(
+                        generated < LONG,
+                        "stream " + stream + ": stopped after " + generated + " of " + LONG + " tokens");
                 assertEquals(1.0, aborted(server, "client"), "stream " + stream + ": counted as a client abort");
                 assertTrue(ServeFixtures.eventually(() -> !log.isEmpty()));
                 JsonObject line = json(log.get(0));
@@ -95,7 +103,12 @@ class CancellationTest {
                 assertEquals("client_closed", line.get("code").getAsString(), line.toString());
                 Thread.sleep(100);
                 assertEquals(generated, tokensGenerated(server), "nothing more is generated for it");
-                assertTrue(server.metrics().prometheus(null).text().contains("requests_aborted_total{reason=\"client\"} 1.0"), "and Prometheus sees the abort");
+                assertTrue(
+                        server.metrics()
+                                .prometheus(null)
+                                .text()
+                                .contains("requests_aborted_total{reason=\"client\"} 1.0"),
+                        "and Prometheus sees the abort");
             }
         }
     }
@@ -104,12 +117,21 @@ class CancellationTest {
     void theNextRequestOnAKeptAliveConnectionIsNotMistakenForADisconnect() throws Exception {
         // The watch of one request ends just before the client sends its next one on the same connection.
         try (NDManager small = Setup.manager().newSubManager();
-             CompletionServer server = CompletionServer.start(ServeFixtures.smallModel(small, 3), TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)), 0, line -> {})) {
+                CompletionServer server = CompletionServer.start(
+                        ServeFixtures.smallModel(small, 3),
+                        TOKENIZER,
+                        ServeConfig.defaults(ApiKeys.of(KEY)),
+                        0,
+                        line -> {})) {
             for (int i = 0; i < 40; i++) {
                 boolean stream = i % 2 == 1;
                 var r = ServeFixtures.post(server, KEY, body("And", 3, 1.0, (long) i, stream));
                 assertEquals(200, r.statusCode());
-                assertTrue(stream ? r.body().endsWith("data: [DONE]\n\n") : json(r.body()).has("text"), "request " + i + ": " + r.body());
+                assertTrue(
+                        stream
+                                ? r.body().endsWith("data: [DONE]\n\n")
+                                : json(r.body()).has("text"),
+                        "request " + i + ": " + r.body());
             }
             assertEquals(0.0, aborted(server, "client"), "no request was taken for a client that went away");
         }
@@ -119,24 +141,38 @@ class CancellationTest {
     void aCancelledGenerationGetsAtMostTheTokenOfTheStepInProgress() throws Exception {
         ServeMetrics metrics = new ServeMetrics();
         try (BatchScheduler scheduler = new BatchScheduler(CachedDecoder.of(model), PACED, 4, 4, metrics)) {
-            Generation g = scheduler.submit("req-1", new Decoding(TOKENIZER.encode("And"), LONG, Sampling.temperature(1.0, 3), List.of()), Duration.ofSeconds(30));
+            Generation g = scheduler.submit(
+                    "req-1",
+                    new Decoding(TOKENIZER.encode("And"), LONG, Sampling.temperature(1.0, 3), List.of()),
+                    Duration.ofSeconds(30));
             for (int i = 0; i < 5; i++) assertNotNull(g.next().text());
-            double before = metrics.registry().find("tokens.generated").counter().count();
+            double before =
+                    metrics.registry().find("tokens.generated").counter().count();
             g.cancel(new ApiException(499, "client_closed", "gone"));
             int tokens = 5;
             Generation.Event e;
             while (!(e = g.next()).isEnd()) tokens += e.tokens();
             assertEquals(499, e.error().status(), "it ends with the reason it was cancelled for");
-            assertTrue(tokens <= before + 1, tokens + " tokens in all, " + before + " generated when it was cancelled: at most one more step ran for it");
+            assertTrue(
+                    tokens <= before + 1,
+                    tokens + " tokens in all, " + before
+                            + " generated when it was cancelled: at most one more step ran for it");
             assertTrue(ServeFixtures.eventually(() -> scheduler.running() == 0), "and it left the batch");
-            assertEquals(1.0, metrics.registry().find("requests.aborted").tag("reason", "client").counter().count());
+            assertEquals(
+                    1.0,
+                    metrics.registry()
+                            .find("requests.aborted")
+                            .tag("reason", "client")
+                            .counter()
+                            .count());
         }
     }
 
     @Test
     void aRequestPastItsTimeoutIsDroppedAndCountedAsATimeout() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
-        try (CompletionServer server = CompletionServer.start(model, PACED, ServeConfig.defaults(ApiKeys.of(KEY)).withTimeout(Duration.ofMillis(100)), 0, log::add)) {
+        try (CompletionServer server = CompletionServer.start(
+                model, PACED, ServeConfig.defaults(ApiKeys.of(KEY)).withTimeout(Duration.ofMillis(100)), 0, log::add)) {
             var response = ServeFixtures.post(server, KEY, body("And", LONG, 1.0, 1L, false));
             assertEquals(504, response.statusCode(), response.body());
             assertTrue(tokensGenerated(server) < LONG);

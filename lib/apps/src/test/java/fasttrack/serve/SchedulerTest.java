@@ -82,22 +82,35 @@ class SchedulerTest {
             String expected = readToEnd(alone).text();
 
             Generation running = scheduler.submit("req-2", decoding("And", 120, 1), TIMEOUT);
-            String first = running.next().text();   // the first request is generating
+            String first = running.next().text(); // the first request is generating
             // The fault: a token id the model does not have, so its prefill throws inside the scheduler's thread.
-            Generation faulty = scheduler.submit("req-3", new Decoding(new int[] {1, TOKENIZER.vocabSize() + 5}, 10, Sampling.greedy(), List.of()), TIMEOUT);
+            Generation faulty = scheduler.submit(
+                    "req-3",
+                    new Decoding(new int[] {1, TOKENIZER.vocabSize() + 5}, 10, Sampling.greedy(), List.of()),
+                    TIMEOUT);
             Ended failed = readToEnd(faulty);
             ApiException error = failed.end().error();
             assertEquals(500, error.status());
             assertEquals("server_error", error.type());
-            assertTrue(error.getMessage().contains("error id req-3"), "the message names the request's log line: " + error.getMessage());
-            assertFalse(error.getMessage().contains("outside the vocabulary"), "and holds no exception text: " + error.getMessage());
-            assertTrue(error.getCause().getMessage().contains("outside the vocabulary"), "the cause is kept for the log");
+            assertTrue(
+                    error.getMessage().contains("error id req-3"),
+                    "the message names the request's log line: " + error.getMessage());
+            assertFalse(
+                    error.getMessage().contains("outside the vocabulary"),
+                    "and holds no exception text: " + error.getMessage());
+            assertTrue(
+                    error.getCause().getMessage().contains("outside the vocabulary"), "the cause is kept for the log");
 
             Ended survivor = readToEnd(running);
             assertNull(survivor.end().error(), "the running request was not touched");
             assertEquals("length", survivor.end().finishReason());
             assertEquals(expected, first + survivor.text(), "and its text is what it is alone");
-            assertEquals("length", readToEnd(scheduler.submit("req-4", decoding("God", 5, 2), TIMEOUT)).end().finishReason(), "the scheduler serves on");
+            assertEquals(
+                    "length",
+                    readToEnd(scheduler.submit("req-4", decoding("God", 5, 2), TIMEOUT))
+                            .end()
+                            .finishReason(),
+                    "the scheduler serves on");
         }
     }
 
@@ -106,7 +119,7 @@ class SchedulerTest {
         int maxQueue = 8, threads = 32;
         try (BatchScheduler scheduler = new BatchScheduler(decoder, TOKENIZER, 1, maxQueue, new ServeMetrics())) {
             Generation busy = scheduler.submit("req-0", decoding("And", 240, 1), TIMEOUT);
-            busy.next();   // the only slot is taken: nothing leaves the queue while the threads submit
+            busy.next(); // the only slot is taken: nothing leaves the queue while the threads submit
             CountDownLatch go = new CountDownLatch(1);
             AtomicInteger refused = new AtomicInteger();
             List<Generation> accepted = new CopyOnWriteArrayList<>();
@@ -136,7 +149,8 @@ class SchedulerTest {
             assertEquals(threads - maxQueue, refused.get());
             assertEquals(maxQueue, scheduler.queueLength());
             busy.cancel(new ApiException(499, "client_closed", "done with it"));
-            for (Generation g : accepted) assertEquals("length", readToEnd(g).end().finishReason(), "each accepted request is served");
+            for (Generation g : accepted)
+                assertEquals("length", readToEnd(g).end().finishReason(), "each accepted request is served");
         }
     }
 
@@ -159,7 +173,7 @@ class SchedulerTest {
                                 refusedAfterClose.incrementAndGet();
                                 return null;
                             }
-                            Thread.onSpinWait();   // queue_full: try again
+                            Thread.onSpinWait(); // queue_full: try again
                         }
                     }
                 }));
@@ -171,9 +185,12 @@ class SchedulerTest {
             assertEquals(4, refusedAfterClose.get(), "every submitter was refused once closed");
             for (Generation g : accepted) {
                 Generation.Event end = readToEnd(g).end();
-                assertTrue(end.finishReason() != null || end.error().code().equals("shutting_down"), "finished, or failed by the close: " + end);
+                assertTrue(
+                        end.finishReason() != null || end.error().code().equals("shutting_down"),
+                        "finished, or failed by the close: " + end);
             }
-            ApiException late = assertThrows(ApiException.class, () -> scheduler.submit("late", decoding("And", 4, 0), TIMEOUT));
+            ApiException late =
+                    assertThrows(ApiException.class, () -> scheduler.submit("late", decoding("And", 4, 0), TIMEOUT));
             assertEquals(503, late.status());
         }
     }

@@ -26,15 +26,21 @@ import java.util.function.BooleanSupplier;
 final class ServeFixtures {
 
     /** The text the tokenizer is fitted on: its characters are the vocabulary (no 'Z', 'q', '!', digits...). */
-    static final String TEXT = "In the beginning God created the heaven and the earth. And the earth was without form, and void;"
-            + " and darkness was upon the face of the deep.";
+    static final String TEXT =
+            "In the beginning God created the heaven and the earth. And the earth was without form, and void;"
+                    + " and darkness was upon the face of the deep.";
+
     static final CharTokenizer TOKENIZER = CharTokenizer.fit(TEXT);
     /** The text plus the chat template's characters ('Q', ':', the newline) and a question mark: what a chat model reads. */
     static final CharTokenizer CHAT_TOKENIZER = CharTokenizer.fit(TEXT + "Q:?\n");
+
     static final String KEY = "test-key-0123456789abcdef";
     static final String OTHER_KEY = "other-key-fedcba9876543210";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private ServeFixtures() {}
 
@@ -65,24 +71,31 @@ final class ServeFixtures {
         return new ServeConfig(keys, 600, maxBodyBytes, maxTokens, Duration.ofSeconds(30), 8, 64);
     }
 
-    static HttpResponse<String> post(CompletionServer server, String key, String body) throws IOException, InterruptedException {
+    static HttpResponse<String> post(CompletionServer server, String key, String body)
+            throws IOException, InterruptedException {
         return HTTP.send(postRequest(server, key, body), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpRequest postRequest(CompletionServer server, String key, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve("/v1/completions")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve("/v1/completions"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) b.header("Authorization", "Bearer " + key);
         return b.build();
     }
 
-    static HttpResponse<String> get(CompletionServer server, String path, String key) throws IOException, InterruptedException {
+    static HttpResponse<String> get(CompletionServer server, String path, String key)
+            throws IOException, InterruptedException {
         return get(server, path, key, null);
     }
 
     /** A GET with an Accept header ({@code accept} null: none, as Java's client sends by default). */
-    static HttpResponse<String> get(CompletionServer server, String path, String key, String accept) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(30)).GET();
+    static HttpResponse<String> get(CompletionServer server, String path, String key, String accept)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (key != null) b.header("Authorization", "Bearer " + key);
         if (accept != null) b.header("Accept", accept);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -104,11 +117,16 @@ final class ServeFixtures {
     /** The error of a refused request: its status is {@code status}, its body OpenAI's {"error": {"message", "type", "param", "code"}}; returns the message. */
     static String errorMessage(HttpResponse<String> response, int status) {
         assertEquals(status, response.statusCode(), "status; body: " + response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "an error is JSON: " + response.headers().firstValue("Content-Type"));
         JsonObject error = json(response.body()).getAsJsonObject("error");
-        assertTrue(error != null && error.has("type") && error.has("message") && error.has("param") && error.has("code"), "not OpenAI's error object: " + response.body());
-        assertTrue(response.headers().firstValue("X-Request-Id").isPresent(), "an error names its request, as its log line does");
+        assertTrue(
+                error != null && error.has("type") && error.has("message") && error.has("param") && error.has("code"),
+                "not OpenAI's error object: " + response.body());
+        assertTrue(
+                response.headers().firstValue("X-Request-Id").isPresent(),
+                "an error names its request, as its log line does");
         return error.get("message").getAsString();
     }
 

@@ -42,13 +42,16 @@ class ServerCloseTest {
     }
 
     private static List<Thread> schedulerThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && SCHEDULER_THREAD.equals(t.getName())).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && SCHEDULER_THREAD.equals(t.getName()))
+                .toList();
     }
 
     @Test
     void afterCloseThePortRefusesConnectionsAndNoSchedulerThreadIsLeft() throws Exception {
         Gpt model = ServeFixtures.smallModel(nd, 23);
-        CompletionServer server = CompletionServer.start(model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)), 0, line -> {});
+        CompletionServer server =
+                CompletionServer.start(model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)), 0, line -> {});
         int port = server.port();
         java.net.URI uri = server.uri();
         assertTrue(port > 0);
@@ -57,13 +60,22 @@ class ServerCloseTest {
 
         server.close();
 
-        assertThrows(ConnectException.class, () -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            }
-        }, "port " + port + " still accepts connections after close()");
-        assertThrows(IOException.class, () -> ServeFixtures.http().send(java.net.http.HttpRequest.newBuilder(uri.resolve("/health")).build(),
-                HttpResponse.BodyHandlers.ofString()), "an HTTP request after close()");
+        assertThrows(
+                ConnectException.class,
+                () -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    }
+                },
+                "port " + port + " still accepts connections after close()");
+        assertThrows(
+                IOException.class,
+                () -> ServeFixtures.http()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(uri.resolve("/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()),
+                "an HTTP request after close()");
         assertEquals(List.of(), schedulerThreads(), "threads left after close()");
     }
 
@@ -75,13 +87,21 @@ class ServerCloseTest {
     @Test
     void closeWithRequestsInFlightLeavesNoClientHanging() throws Exception {
         Gpt model = ServeFixtures.slowModel(nd, 29);
-        CompletionServer server = CompletionServer.start(model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)).withBatch(1), 0, line -> {});
+        CompletionServer server = CompletionServer.start(
+                model, TOKENIZER, ServeConfig.defaults(ApiKeys.of(KEY)).withBatch(1), 0, line -> {});
         CompletableFuture<HttpResponse<String>> running = ServeFixtures.http()
-                .sendAsync(postRequest(server, KEY, body("And", 250, 1.0, 1L, true)), HttpResponse.BodyHandlers.ofString());
+                .sendAsync(
+                        postRequest(server, KEY, body("And", 250, 1.0, 1L, true)),
+                        HttpResponse.BodyHandlers.ofString());
         CompletableFuture<HttpResponse<String>> queued = ServeFixtures.http()
-                .sendAsync(postRequest(server, KEY, body("God", 250, 1.0, 2L, false)), HttpResponse.BodyHandlers.ofString());
-        assertTrue(ServeFixtures.eventually(() -> ((Number) server.metrics().snapshot().get("queue_length")).doubleValue() == 1
-                && ((Number) server.metrics().snapshot().get("tokens_generated")).doubleValue() > 0), "one request running, one waiting");
+                .sendAsync(
+                        postRequest(server, KEY, body("God", 250, 1.0, 2L, false)),
+                        HttpResponse.BodyHandlers.ofString());
+        assertTrue(
+                ServeFixtures.eventually(
+                        () -> ((Number) server.metrics().snapshot().get("queue_length")).doubleValue() == 1
+                                && ((Number) server.metrics().snapshot().get("tokens_generated")).doubleValue() > 0),
+                "one request running, one waiting");
         long started = System.nanoTime();
         server.close();
         long closeMs = (System.nanoTime() - started) / 1_000_000;
@@ -89,7 +109,10 @@ class ServerCloseTest {
         for (CompletableFuture<HttpResponse<String>> f : List.of(running, queued)) {
             HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
             if (r.statusCode() == 200) {
-                assertTrue(r.body().contains("\"service_unavailable_error\"") && r.body().endsWith("data: [DONE]\n\n"), "a stream cut by close() says so: " + r.body());
+                assertTrue(
+                        r.body().contains("\"service_unavailable_error\"")
+                                && r.body().endsWith("data: [DONE]\n\n"),
+                        "a stream cut by close() says so: " + r.body());
             } else {
                 assertEquals(503, r.statusCode(), r.body());
             }

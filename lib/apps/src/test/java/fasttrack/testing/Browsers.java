@@ -46,11 +46,14 @@ public final class Browsers {
         if (!Files.isExecutable(CHROMEDRIVER)) missing.add(CHROMEDRIVER.toString());
         if (missing.isEmpty()) return;
         if ("1".equals(System.getenv(REQUIRE_ENV))) {
-            fail(String.join(" and ", missing) + " not found, and " + REQUIRE_ENV + "=1 says the browser tests must run:"
-                    + " install chromium and chromium-driver (as root: " + INSTALL + "), or unset " + REQUIRE_ENV + ".");
+            fail(String.join(" and ", missing) + " not found, and " + REQUIRE_ENV
+                    + "=1 says the browser tests must run:" + " install chromium and chromium-driver (as root: "
+                    + INSTALL + "), or unset " + REQUIRE_ENV + ".");
         }
-        Assumptions.assumeTrue(false, "browser test skipped: " + String.join(" and ", missing) + " not found."
-                + " To run it, install chromium and chromium-driver (as root: " + INSTALL + ").");
+        Assumptions.assumeTrue(
+                false,
+                "browser test skipped: " + String.join(" and ", missing) + " not found."
+                        + " To run it, install chromium and chromium-driver (as root: " + INSTALL + ").");
     }
 
     /**
@@ -67,7 +70,11 @@ public final class Browsers {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--window-size=1280,1024");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.PERFORMANCE, Level.ALL);
@@ -88,7 +95,8 @@ public final class Browsers {
         Map<String, String> byId = new HashMap<>();
         List<String> failures = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
-            JsonObject message = JsonParser.parseString(entry.getMessage()).getAsJsonObject().getAsJsonObject("message");
+            JsonObject message =
+                    JsonParser.parseString(entry.getMessage()).getAsJsonObject().getAsJsonObject("message");
             JsonObject params = message.getAsJsonObject("params");
             switch (message.get("method").getAsString()) {
                 case "Network.requestWillBeSent" -> {
@@ -96,9 +104,10 @@ public final class Browsers {
                     urls.add(url);
                     byId.put(params.get("requestId").getAsString(), url);
                 }
-                case "Network.loadingFailed" -> failures.add(byId.getOrDefault(params.get("requestId").getAsString(), "?")
-                        + ": " + params.get("errorText").getAsString());
-                default -> { }
+                case "Network.loadingFailed" ->
+                    failures.add(byId.getOrDefault(params.get("requestId").getAsString(), "?") + ": "
+                            + params.get("errorText").getAsString());
+                default -> {}
             }
         }
         return new Requests(List.copyOf(urls), List.copyOf(failures));

@@ -34,7 +34,8 @@ class PackageCyclesTest {
         Map<String, Set<String>> uses = new TreeMap<>();
         for (String tier : TIERS) {
             try (Stream<Path> files = Files.walk(Path.of("..", tier, "src/main/java"))) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String source = Files.readString(file);
                     Matcher p = PACKAGE.matcher(source);
                     if (!p.find()) continue;
@@ -56,8 +57,13 @@ class PackageCyclesTest {
         return cycles;
     }
 
-    private static void visit(String p, Map<String, Set<String>> uses, Map<String, Integer> index, Map<String, Integer> low,
-                              List<String> stack, List<Set<String>> cycles) {
+    private static void visit(
+            String p,
+            Map<String, Set<String>> uses,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            List<String> stack,
+            List<Set<String>> cycles) {
         index.put(p, index.size());
         low.put(p, index.get(p));
         stack.add(p);
@@ -89,7 +95,8 @@ class PackageCyclesTest {
 
     @Test
     void theCheckFindsACycle() {
-        Map<String, Set<String>> circle = Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a"));
+        Map<String, Set<String>> circle =
+                Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a"));
         assertEquals(List.of(Set.of("a", "b", "c")), cycles(circle));
     }
 }

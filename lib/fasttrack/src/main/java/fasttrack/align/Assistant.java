@@ -20,7 +20,9 @@ public final class Assistant {
         this.decoder = CachedDecoder.of(model);
         this.tokenizer = tokenizer;
         int[] stopIds = tokenizer.encode(ChatTemplate.STOP);
-        if (stopIds.length != 1) throw new IllegalArgumentException("the stop marker must be one token for this tokenizer, it is " + stopIds.length);
+        if (stopIds.length != 1)
+            throw new IllegalArgumentException(
+                    "the stop marker must be one token for this tokenizer, it is " + stopIds.length);
         this.stop = stopIds[0];
     }
 
@@ -36,7 +38,8 @@ public final class Assistant {
     public Reply reply(String instruction, int maxTokens) {
         int[] prompt = tokenizer.encode(ChatTemplate.prompt(instruction));
         if (prompt.length >= decoder.blockSize()) {
-            throw new IllegalArgumentException("the prompt takes " + prompt.length + " tokens, the context " + decoder.blockSize() + ": shorten it");
+            throw new IllegalArgumentException("the prompt takes " + prompt.length + " tokens, the context "
+                    + decoder.blockSize() + ": shorten it");
         }
         decoder.clear();
         float[][] logits = decoder.next(prompt);

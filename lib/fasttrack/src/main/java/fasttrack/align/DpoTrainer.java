@@ -23,7 +23,8 @@ import java.util.List;
 public final class DpoTrainer extends PostTraining {
 
     /** One step: loss, mean implicit reward of chosen and rejected answers, their mean margin, and the share of pairs with a positive margin. */
-    public record Step(int step, double loss, double chosenReward, double rejectedReward, double margin, double accuracy) {}
+    public record Step(
+            int step, double loss, double chosenReward, double rejectedReward, double margin, double accuracy) {}
 
     private final Gpt reference;
     private final float beta;
@@ -37,17 +38,27 @@ public final class DpoTrainer extends PostTraining {
      * @param pairs     encoded pairs ({@link PreferencePair#encode})
      * @param beta      the strength of the pull towards the reference (0.1 is usual)
      */
-    public DpoTrainer(Gpt policy, Gpt reference, List<PreferencePair.Encoded> pairs, float beta, Config config, NDManager parent) {
+    public DpoTrainer(
+            Gpt policy,
+            Gpt reference,
+            List<PreferencePair.Encoded> pairs,
+            float beta,
+            Config config,
+            NDManager parent) {
         super(policy, config, Unfreezing.full(), parent);
         try {
-            if (policy == reference) throw new IllegalArgumentException("the reference must be a separate copy: the policy moves, the reference must not");
+            if (policy == reference)
+                throw new IllegalArgumentException(
+                        "the reference must be a separate copy: the policy moves, the reference must not");
             if (!policy.config().equals(reference.config())) {
-                throw new IllegalArgumentException("policy and reference must have the same configuration: " + policy.config() + " vs " + reference.config());
+                throw new IllegalArgumentException("policy and reference must have the same configuration: "
+                        + policy.config() + " vs " + reference.config());
             }
-            if (!(beta > 0) || Float.isInfinite(beta)) throw new IllegalArgumentException("beta must be > 0, got " + beta);
+            if (!(beta > 0) || Float.isInfinite(beta))
+                throw new IllegalArgumentException("beta must be > 0, got " + beta);
             if (pairs.isEmpty()) throw new IllegalArgumentException("DPO needs at least one preference pair");
         } catch (IllegalArgumentException refused) {
-            close();   // the optimizer's memory, already allocated
+            close(); // the optimizer's memory, already allocated
             throw refused;
         }
         reference.freezeParameters(true);
@@ -70,9 +81,18 @@ public final class DpoTrainer extends PostTraining {
      * log σ(z) = z − log(1 + e^z) is the second entry of log softmax([0, z]), which the engine computes
      * stably for any z (a large margin would overflow e^z).
      */
-    public static NDArray loss(NDArray policyChosen, NDArray policyRejected, NDArray referenceChosen, NDArray referenceRejected, float beta) {
-        NDArray z = policyChosen.sub(referenceChosen).sub(policyRejected.sub(referenceRejected)).mul(policyChosen.getManager().create(beta));
-        NDArray logSigmoid = NDArrays.stack(new NDList(z.zerosLike(), z), -1).logSoftmax(-1).get(":, 1");
+    public static NDArray loss(
+            NDArray policyChosen,
+            NDArray policyRejected,
+            NDArray referenceChosen,
+            NDArray referenceRejected,
+            float beta) {
+        NDArray z = policyChosen
+                .sub(referenceChosen)
+                .sub(policyRejected.sub(referenceRejected))
+                .mul(policyChosen.getManager().create(beta));
+        NDArray logSigmoid =
+                NDArrays.stack(new NDList(z.zerosLike(), z), -1).logSoftmax(-1).get(":, 1");
         return logSigmoid.mean().neg();
     }
 
@@ -87,16 +107,20 @@ public final class DpoTrainer extends PostTraining {
         int[] picked = batchIndices(pairs.size());
         List<EncodedExample> rows = new ArrayList<>();
         for (int i : picked) rows.add(pairs.get(i).chosen());
-        for (int i : picked) rows.add(pairs.get(i).rejected());   // chosen rows first, then rejected: one forward for both
+        for (int i : picked)
+            rows.add(pairs.get(i).rejected()); // chosen rows first, then rejected: one forward for both
         int b = picked.length;
-        float[][] logProbs = new float[2][];                 // the policy's and the reference's, for the record
+        float[][] logProbs = new float[2][]; // the policy's and the reference's, for the record
         TrainingHistory.Step done = runStep(scope -> {
             MaskedLoss.Batch batch = MaskedLoss.arrays(ResponseBatch.of(rows), scope);
             // the reference runs before gradients are recorded: no graph
-            NDArray ref = MaskedLoss.sequenceLogProbs(reference.logits(parameters, batch.inputs(), false), batch.targets(), batch.mask());
+            NDArray ref = MaskedLoss.sequenceLogProbs(
+                    reference.logits(parameters, batch.inputs(), false), batch.targets(), batch.mask());
             return () -> {
-                // dropout off for the policy too (as TRL does by default): both see the same network, so z = 0 at the start
-                NDArray policy = MaskedLoss.sequenceLogProbs(model.logits(parameters, batch.inputs(), false), batch.targets(), batch.mask());
+                // dropout off for the policy too (as TRL does by default): both see the same network, so z = 0 at the
+                // start
+                NDArray policy = MaskedLoss.sequenceLogProbs(
+                        model.logits(parameters, batch.inputs(), false), batch.targets(), batch.mask());
                 logProbs[0] = policy.toFloatArray();
                 logProbs[1] = ref.toFloatArray();
                 return loss(policy.get("0:" + b), policy.get(b + ":"), ref.get("0:" + b), ref.get(b + ":"), beta);
@@ -123,9 +147,11 @@ public final class DpoTrainer extends PostTraining {
         double sum = 0, tokens = 0;
         for (int from = 0; from < examples.size(); from += 32) {
             try (NDManager scope = manager.newSubManager()) {
-                MaskedLoss.Batch a = MaskedLoss.arrays(ResponseBatch.of(examples.subList(from, Math.min(examples.size(), from + 32))), scope);
+                MaskedLoss.Batch a = MaskedLoss.arrays(
+                        ResponseBatch.of(examples.subList(from, Math.min(examples.size(), from + 32))), scope);
                 ParameterStore ps = new ParameterStore(scope, false);
-                NDArray logP = policy.logits(ps, a.inputs(), false).logSoftmax(-1), logQ = reference.logits(ps, a.inputs(), false).logSoftmax(-1);
+                NDArray logP = policy.logits(ps, a.inputs(), false).logSoftmax(-1),
+                        logQ = reference.logits(ps, a.inputs(), false).logSoftmax(-1);
                 NDArray perPosition = logP.exp().mul(logP.sub(logQ)).sum(new int[] {-1});
                 sum += perPosition.mul(a.mask()).sum().getFloat();
                 tokens += a.mask().sum().getFloat();
@@ -138,5 +164,4 @@ public final class DpoTrainer extends PostTraining {
     public static boolean frozen(Gpt model) {
         return model.trainableWeights().isEmpty();
     }
-
 }

@@ -11,7 +11,8 @@ public record EncodedExample(int[] tokens, int promptLength) {
 
     public EncodedExample {
         if (promptLength < 1 || promptLength >= tokens.length) {
-            throw new IllegalArgumentException("need a prompt and at least one response token, got " + promptLength + " of " + tokens.length);
+            throw new IllegalArgumentException(
+                    "need a prompt and at least one response token, got " + promptLength + " of " + tokens.length);
         }
     }
 
@@ -20,15 +21,18 @@ public record EncodedExample(int[] tokens, int promptLength) {
         int[] prompt = tokenizer.encode(ChatTemplate.prompt(example.prompt()));
         int[] all = tokenizer.encode(ChatTemplate.conversation(example));
         if (prompt.length >= blockSize) {
-            throw new IllegalArgumentException("the prompt \"" + example.prompt() + "\" takes " + prompt.length + " tokens, the model's context is "
-                    + blockSize + ": shorten the prompt to leave room for an answer");
+            throw new IllegalArgumentException("the prompt \"" + example.prompt() + "\" takes " + prompt.length
+                    + " tokens, the model's context is " + blockSize
+                    + ": shorten the prompt to leave room for an answer");
         }
         if (all.length - 1 > blockSize) {
-            throw new IllegalArgumentException("prompt and response of \"" + example.prompt() + "\" take " + all.length + " tokens, more than the context of "
-                    + blockSize + " plus one: shorten the response by " + (all.length - 1 - blockSize) + " tokens");
+            throw new IllegalArgumentException("prompt and response of \"" + example.prompt() + "\" take " + all.length
+                    + " tokens, more than the context of " + blockSize + " plus one: shorten the response by "
+                    + (all.length - 1 - blockSize) + " tokens");
         }
         if (!Arrays.equals(prompt, Arrays.copyOf(all, prompt.length))) {
-            throw new IllegalArgumentException("the tokenizer encodes the prompt differently alone and with its response: use one that splits at the template's boundary");
+            throw new IllegalArgumentException(
+                    "the tokenizer encodes the prompt differently alone and with its response: use one that splits at the template's boundary");
         }
         return new EncodedExample(all, prompt.length);
     }

@@ -7,12 +7,15 @@ package fasttrack.align;
 public record InstructionExample(String task, String prompt, String response) {
 
     public InstructionExample {
-        if (prompt == null || prompt.isBlank()) throw new IllegalArgumentException("an instruction needs a prompt, got an empty one");
+        if (prompt == null || prompt.isBlank())
+            throw new IllegalArgumentException("an instruction needs a prompt, got an empty one");
         if (response == null || response.isBlank()) {
-            throw new IllegalArgumentException("the response to \"" + prompt + "\" is empty: a model cannot learn to answer from nothing");
+            throw new IllegalArgumentException(
+                    "the response to \"" + prompt + "\" is empty: a model cannot learn to answer from nothing");
         }
         if (response.contains(ChatTemplate.STOP)) {
-            throw new IllegalArgumentException("the response to \"" + prompt + "\" contains the stop marker (a newline): put it on one line");
+            throw new IllegalArgumentException(
+                    "the response to \"" + prompt + "\" contains the stop marker (a newline): put it on one line");
         }
     }
 }

@@ -18,7 +18,11 @@ public final class InstructionSets {
     public static List<InstructionExample> definitions(List<DevilsDictionary.Entry> entries, int maxChars) {
         List<InstructionExample> out = new ArrayList<>();
         for (DevilsDictionary.Entry e : entries) {
-            String body = e.text().substring(e.text().indexOf(e.partOfSpeech()) + e.partOfSpeech().length()).replaceAll("\\s+", " ").strip();
+            String body = e.text()
+                    .substring(e.text().indexOf(e.partOfSpeech())
+                            + e.partOfSpeech().length())
+                    .replaceAll("\\s+", " ")
+                    .strip();
             int end = body.indexOf(". ");
             String sentence = end < 0 ? body : body.substring(0, end + 1);
             if (sentence.length() < 8 || sentence.length() > maxChars) continue;

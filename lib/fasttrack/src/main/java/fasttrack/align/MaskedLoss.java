@@ -44,7 +44,10 @@ public final class MaskedLoss {
     /** The arrays of {@code batch} on {@code scope}: inputs, targets and mask. */
     public static Batch arrays(ResponseBatch batch, NDManager scope) {
         Shape shape = new Shape(batch.batchSize(), batch.length());
-        return new Batch(scope.create(batch.inputs(), shape), scope.create(batch.targets(), shape), scope.create(batch.mask(), shape));
+        return new Batch(
+                scope.create(batch.inputs(), shape),
+                scope.create(batch.targets(), shape),
+                scope.create(batch.mask(), shape));
     }
 
     /** log π(response | prompt) of each example under {@code model}, in batches of 32 (inference). */
@@ -54,7 +57,11 @@ public final class MaskedLoss {
             List<EncodedExample> chunk = examples.subList(from, Math.min(examples.size(), from + 32));
             try (NDManager scope = manager.newSubManager()) {
                 Batch a = arrays(ResponseBatch.of(chunk), scope);
-                float[] values = sequenceLogProbs(model.logits(new ParameterStore(scope, false), a.inputs(), false), a.targets(), a.mask()).toFloatArray();
+                float[] values = sequenceLogProbs(
+                                model.logits(new ParameterStore(scope, false), a.inputs(), false),
+                                a.targets(),
+                                a.mask())
+                        .toFloatArray();
                 for (int i = 0; i < values.length; i++) out[from + i] = values[i];
             }
         }

@@ -27,11 +27,21 @@ import java.util.Random;
 public abstract class PostTraining implements AutoCloseable {
 
     /** Batch size, length of the run, schedule, regularisation and seed. */
-    public record Config(int batchSize, int steps, float maxLr, float minLr, int warmupSteps, float weightDecay, float gradClip, long seed) {
+    public record Config(
+            int batchSize,
+            int steps,
+            float maxLr,
+            float minLr,
+            int warmupSteps,
+            float weightDecay,
+            float gradClip,
+            long seed) {
         public Config {
-            if (batchSize < 1 || steps < 1) throw new IllegalArgumentException("batchSize and steps must be >= 1, got " + batchSize + ", " + steps);
-            if (!(gradClip >= 0) || !(weightDecay >= 0)) throw new IllegalArgumentException("gradClip and weightDecay must be >= 0");
-            new LearningRateSchedule(maxLr, minLr, warmupSteps, steps);   // validates the schedule
+            if (batchSize < 1 || steps < 1)
+                throw new IllegalArgumentException("batchSize and steps must be >= 1, got " + batchSize + ", " + steps);
+            if (!(gradClip >= 0) || !(weightDecay >= 0))
+                throw new IllegalArgumentException("gradClip and weightDecay must be >= 0");
+            new LearningRateSchedule(maxLr, minLr, warmupSteps, steps); // validates the schedule
         }
 
         /** Batch 16, learning rate {@code maxLr} with 10% warm-up and cosine decay to a tenth, weight decay 0, clipping at 1. */
@@ -52,7 +62,7 @@ public abstract class PostTraining implements AutoCloseable {
     private final AdamW optimizer;
     private final TrainingStep steps;
     private final Map<String, NDArray> trainable;
-    private final Map<NDArray, Integer> group = new IdentityHashMap<>();   // −1 embeddings, i block i, layers the rest
+    private final Map<NDArray, Integer> group = new IdentityHashMap<>(); // −1 embeddings, i block i, layers the rest
     protected int step;
 
     PostTraining(Gpt model, Config config, Unfreezing unfreezing, NDManager parent) {
@@ -65,13 +75,15 @@ public abstract class PostTraining implements AutoCloseable {
         this.steps = new TrainingStep(optimizer, config.gradClip());
         List<TransformerBlock> blocks = model.blocks();
         for (int i = 0; i < blocks.size(); i++) {
-            for (Pair<String, Parameter> p : blocks.get(i).getParameters()) group.put(p.getValue().getArray(), i);
+            for (Pair<String, Parameter> p : blocks.get(i).getParameters())
+                group.put(p.getValue().getArray(), i);
         }
         // A tied output head is the token table: it trains with the head, always, not with the embeddings.
         if (!model.config().tieWeights()) group.put(model.tokenEmbeddings(), -1);
         group.put(model.positionEmbeddings(), -1);
         this.trainable = model.trainableWeights();
-        if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
+        if (trainable.isEmpty())
+            throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
     }
 
     public int step() {
@@ -108,11 +120,13 @@ public abstract class PostTraining implements AutoCloseable {
      * gradients, filled by the same backward, are dropped. Advances the step; returns its record.
      */
     protected TrainingHistory.Step runStep(TrainingStep.Loss loss) {
-        if (step >= config.steps()) throw new IllegalStateException("the run has ended after " + config.steps() + " steps");
+        if (step >= config.steps())
+            throw new IllegalStateException("the run has ended after " + config.steps() + " steps");
         Map<String, NDArray> updatable = updatable(step);
         TrainingHistory.Step done = steps.run(manager, config.seed(), step, schedule.at(step), updatable, loss);
         List<NDArray> frozen = new ArrayList<>();
-        for (Map.Entry<String, NDArray> e : trainable.entrySet()) if (!updatable.containsKey(e.getKey())) frozen.add(e.getValue());
+        for (Map.Entry<String, NDArray> e : trainable.entrySet())
+            if (!updatable.containsKey(e.getKey())) frozen.add(e.getValue());
         if (!frozen.isEmpty()) {
             try (NDManager scope = manager.newSubManager()) {
                 GptTrainer.clearGradients(frozen, scope);

@@ -6,10 +6,11 @@ import fasttrack.text.Tokenizer;
 public record PreferencePair(String task, String prompt, String chosen, String rejected) {
 
     public PreferencePair {
-        new InstructionExample(task, prompt, chosen);     // the same checks as an instruction
+        new InstructionExample(task, prompt, chosen); // the same checks as an instruction
         new InstructionExample(task, prompt, rejected);
         if (chosen.equals(rejected)) {
-            throw new IllegalArgumentException("the chosen and rejected answers to \"" + prompt + "\" are identical: a pair must say which answer is better");
+            throw new IllegalArgumentException("the chosen and rejected answers to \"" + prompt
+                    + "\" are identical: a pair must say which answer is better");
         }
     }
 
@@ -18,7 +19,8 @@ public record PreferencePair(String task, String prompt, String chosen, String r
 
     /** Both answers encoded for a model with a context of {@code blockSize} tokens. */
     public Encoded encode(Tokenizer tokenizer, int blockSize) {
-        return new Encoded(EncodedExample.of(new InstructionExample(task, prompt, chosen), tokenizer, blockSize),
-            EncodedExample.of(new InstructionExample(task, prompt, rejected), tokenizer, blockSize));
+        return new Encoded(
+                EncodedExample.of(new InstructionExample(task, prompt, chosen), tokenizer, blockSize),
+                EncodedExample.of(new InstructionExample(task, prompt, rejected), tokenizer, blockSize));
     }
 }

@@ -11,7 +11,13 @@ public record ResponseBatch(long[] inputs, long[] targets, float[] mask, int bat
 
     public static ResponseBatch of(List<EncodedExample> examples) {
         if (examples.isEmpty()) throw new IllegalArgumentException("a batch needs at least one example");
-        int length = examples.stream().mapToInt(e -> e.tokens().length - 1).max().orElseThrow(), b = examples.size();
+        int
+                length =
+                        examples.stream()
+                                .mapToInt(e -> e.tokens().length - 1)
+                                .max()
+                                .orElseThrow(),
+                b = examples.size();
         long[] inputs = new long[b * length], targets = new long[b * length];
         float[] mask = new float[b * length];
         for (int i = 0; i < b; i++) {
@@ -19,7 +25,7 @@ public record ResponseBatch(long[] inputs, long[] targets, float[] mask, int bat
             for (int t = 0; t < e.tokens().length - 1; t++) {
                 inputs[i * length + t] = e.tokens()[t];
                 targets[i * length + t] = e.tokens()[t + 1];
-                mask[i * length + t] = t + 1 >= e.promptLength() ? 1 : 0;   // target t+1 is part of the response
+                mask[i * length + t] = t + 1 >= e.promptLength() ? 1 : 0; // target t+1 is part of the response
             }
         }
         return new ResponseBatch(inputs, targets, mask, b, length);

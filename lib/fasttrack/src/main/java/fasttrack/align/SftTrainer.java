@@ -1,6 +1,5 @@
 package fasttrack.align;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
@@ -21,18 +20,22 @@ public final class SftTrainer extends PostTraining {
     private final ParameterStore parameters;
     private final List<Double> losses = new ArrayList<>();
 
-    public SftTrainer(Gpt model, List<EncodedExample> examples, Config config, Unfreezing unfreezing, NDManager parent) {
+    public SftTrainer(
+            Gpt model, List<EncodedExample> examples, Config config, Unfreezing unfreezing, NDManager parent) {
         super(model, config, unfreezing, parent);
         this.examples = List.copyOf(examples);
         try {
-            if (examples.isEmpty()) throw new IllegalArgumentException("supervised finetuning needs at least one example");
+            if (examples.isEmpty())
+                throw new IllegalArgumentException("supervised finetuning needs at least one example");
             for (EncodedExample e : examples) {
                 if (e.tokens().length - 1 > model.config().blockSize()) {
-                    throw new IllegalArgumentException("an example of " + e.tokens().length + " tokens does not fit the context of " + model.config().blockSize());
+                    throw new IllegalArgumentException(
+                            "an example of " + e.tokens().length + " tokens does not fit the context of "
+                                    + model.config().blockSize());
                 }
             }
         } catch (IllegalArgumentException refused) {
-            close();   // the optimizer's memory, already allocated
+            close(); // the optimizer's memory, already allocated
             throw refused;
         }
         this.parameters = new ParameterStore(manager, false);
@@ -52,9 +55,12 @@ public final class SftTrainer extends PostTraining {
     /** One step ({@link TrainingStep}) of the masked loss on a batch of examples; returns its batch loss. */
     public double trainStep() {
         double loss = runStep(scope -> {
-            MaskedLoss.Batch batch = MaskedLoss.arrays(ResponseBatch.of(pick(examples, batchIndices(examples.size()))), scope);
-            return () -> MaskedLoss.loss(model.logits(parameters, batch.inputs(), true), batch.targets(), batch.mask());
-        }).loss();
+                    MaskedLoss.Batch batch =
+                            MaskedLoss.arrays(ResponseBatch.of(pick(examples, batchIndices(examples.size()))), scope);
+                    return () -> MaskedLoss.loss(
+                            model.logits(parameters, batch.inputs(), true), batch.targets(), batch.mask());
+                })
+                .loss();
         losses.add(loss);
         return loss;
     }

@@ -14,7 +14,8 @@ package fasttrack.align;
 public record Unfreezing(String name, int topBlocks, int stepsPerBlock) {
 
     public Unfreezing {
-        if (topBlocks < -1) throw new IllegalArgumentException("topBlocks must be >= 0 (or −1 for everything), got " + topBlocks);
+        if (topBlocks < -1)
+            throw new IllegalArgumentException("topBlocks must be >= 0 (or −1 for everything), got " + topBlocks);
         if (stepsPerBlock < 0) throw new IllegalArgumentException("stepsPerBlock must be >= 0, got " + stepsPerBlock);
     }
 

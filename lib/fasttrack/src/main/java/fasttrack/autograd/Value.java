@@ -44,38 +44,64 @@ public final class Value {
         return new Value(data, "", label == null ? "" : label);
     }
 
-    public double data() { return data; }
+    public double data() {
+        return data;
+    }
 
     /** ∂(the value backward() was called on) / ∂(this). */
-    public double grad() { return grad; }
+    public double grad() {
+        return grad;
+    }
 
-    public String op() { return op; }
+    public String op() {
+        return op;
+    }
 
-    public String label() { return label; }
+    public String label() {
+        return label;
+    }
 
-    public List<Value> inputs() { return List.of(inputs); }
+    public List<Value> inputs() {
+        return List.of(inputs);
+    }
 
     public Value add(Value other) {
         Value out = new Value(data + other.data, "+", "", this, other);
-        out.propagate = () -> { grad += out.grad; other.grad += out.grad; };
+        out.propagate = () -> {
+            grad += out.grad;
+            other.grad += out.grad;
+        };
         return out;
     }
 
-    public Value add(double c) { return add(of(c)); }
+    public Value add(double c) {
+        return add(of(c));
+    }
 
     public Value mul(Value other) {
         Value out = new Value(data * other.data, "*", "", this, other);
-        out.propagate = () -> { grad += other.data * out.grad; other.grad += data * out.grad; };
+        out.propagate = () -> {
+            grad += other.data * out.grad;
+            other.grad += data * out.grad;
+        };
         return out;
     }
 
-    public Value mul(double c) { return mul(of(c)); }
+    public Value mul(double c) {
+        return mul(of(c));
+    }
 
-    public Value neg() { return mul(-1); }
+    public Value neg() {
+        return mul(-1);
+    }
 
-    public Value sub(Value other) { return add(other.neg()); }
+    public Value sub(Value other) {
+        return add(other.neg());
+    }
 
-    public Value sub(double c) { return add(-c); }
+    public Value sub(double c) {
+        return add(-c);
+    }
 
     /** x^p for a constant exponent p. */
     public Value pow(double p) {
@@ -89,7 +115,9 @@ public final class Value {
         return mul(other.pow(-1));
     }
 
-    public Value div(double c) { return div(of(c)); }
+    public Value div(double c) {
+        return div(of(c));
+    }
 
     public Value exp() {
         Value out = new Value(Math.exp(data), "exp", "", this);
@@ -143,7 +171,8 @@ public final class Value {
 
     /** One gradient-descent step on a leaf: data −= learningRate · grad. */
     public void descend(double learningRate) {
-        if (inputs.length != 0) throw new IllegalStateException("only leaves (parameters) can be updated, not the result of '" + op + "'");
+        if (inputs.length != 0)
+            throw new IllegalStateException("only leaves (parameters) can be updated, not the result of '" + op + "'");
         data -= learningRate * grad;
     }
 
@@ -151,7 +180,7 @@ public final class Value {
     public List<Value> topologicalOrder() {
         List<Value> order = new ArrayList<>();
         Map<Value, Boolean> seen = new IdentityHashMap<>();
-        Deque<Object[]> stack = new ArrayDeque<>();   // iterative DFS: deep graphs must not overflow the Java stack
+        Deque<Object[]> stack = new ArrayDeque<>(); // iterative DFS: deep graphs must not overflow the Java stack
         stack.push(new Object[] {this, 0});
         seen.put(this, true);
         while (!stack.isEmpty()) {

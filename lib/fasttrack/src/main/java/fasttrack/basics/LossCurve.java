@@ -37,7 +37,8 @@ public record LossCurve(double[] values, int divergedAt) {
 
     @Override
     public String toString() {
-        String summary = values.length + " steps, loss " + String.format("%.4f", first()) + " -> " + String.format("%.4f", last());
+        String summary = values.length + " steps, loss " + String.format("%.4f", first()) + " -> "
+                + String.format("%.4f", last());
         return diverged() ? summary + ", diverged at step " + (divergedAt + 1) : summary;
     }
 }

@@ -32,12 +32,15 @@ public final class PointClassifier implements AutoCloseable {
      * @param seed   seeds the initial weights: the same seed gives the same network
      */
     public PointClassifier(NDManager parent, long seed, int... hidden) {
-        if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("give at least one hidden layer width");
+        if (hidden == null || hidden.length == 0)
+            throw new IllegalArgumentException("give at least one hidden layer width");
         for (int width : hidden) {
-            if (width < 1) throw new IllegalArgumentException("hidden layer widths must be >= 1, got " + Arrays.toString(hidden));
+            if (width < 1)
+                throw new IllegalArgumentException("hidden layer widths must be >= 1, got " + Arrays.toString(hidden));
         }
         this.hidden = hidden.clone();
-        for (int width : hidden) block.add(Linear.builder().setUnits(width).build()).add(Activation::tanh);
+        for (int width : hidden)
+            block.add(Linear.builder().setUnits(width).build()).add(Activation::tanh);
         block.add(Linear.builder().setUnits(1).build());
         manager = parent.newSubManager();
         Engine.getInstance().setRandomSeed((int) seed);
@@ -46,7 +49,9 @@ public final class PointClassifier implements AutoCloseable {
 
     /** How many numbers training adjusts: Σ (inputs + 1) · outputs over the layers. */
     public long parameterCount() {
-        return block.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+        return block.getParameters().stream()
+                .mapToLong(p -> p.getValue().getArray().size())
+                .sum();
     }
 
     /**
@@ -62,9 +67,11 @@ public final class PointClassifier implements AutoCloseable {
         try (NDManager dataScope = manager.newSubManager()) {
             NDArray x = data.x(dataScope), y = data.y(dataScope);
             for (int step = 0; step < steps; step++) {
-                try (NDManager scope = manager.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    scope.tempAttachAll(x, y);   // results of ops on x land in scope; x, y go home when it closes
-                    NDArray value = binaryCrossEntropy(block.forward(parameters, new NDList(x), true).singletonOrThrow(), y);
+                try (NDManager scope = manager.newSubManager();
+                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    scope.tempAttachAll(x, y); // results of ops on x land in scope; x, y go home when it closes
+                    NDArray value = binaryCrossEntropy(
+                            block.forward(parameters, new NDList(x), true).singletonOrThrow(), y);
                     losses[step] = value.getFloat();
                     if (!Double.isFinite(losses[step])) return new LossCurve(Arrays.copyOf(losses, step), step);
                     collector.backward(value);
@@ -95,7 +102,8 @@ public final class PointClassifier implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             float[][] x = new float[points.length][];
             for (int i = 0; i < points.length; i++) x[i] = new float[] {(float) points[i][0], (float) points[i][1]};
-            NDArray logits = block.forward(new ParameterStore(scope, false), new NDList(scope.create(x)), false).singletonOrThrow();
+            NDArray logits = block.forward(new ParameterStore(scope, false), new NDList(scope.create(x)), false)
+                    .singletonOrThrow();
             float[] p = Activation.sigmoid(logits).toFloatArray();
             double[] out = new double[p.length];
             for (int i = 0; i < p.length; i++) out[i] = p[i];

@@ -36,7 +36,8 @@ public final class RmsPropOptimizer extends Optimizer {
         // The weight requires gradients, so autograd forbids writing it in place; its detached view
         // shares the same memory and may be written. Temporaries made from long-lived arrays would
         // live in the weight's manager, so each is closed here.
-        try (NDArray data = weight.stopGradient(); NDArray g = grad.mul(rescaleGrad)) {
+        try (NDArray data = weight.stopGradient();
+                NDArray g = grad.mul(rescaleGrad)) {
             if (getWeightDecay() != 0) {
                 try (NDArray decay = data.mul(getWeightDecay())) {
                     g.addi(decay);
@@ -64,7 +65,8 @@ public final class RmsPropOptimizer extends Optimizer {
         private float epsilon = 1e-8f;
 
         public Builder learningRate(float value) {
-            if (!(value > 0) || Float.isInfinite(value)) throw new IllegalArgumentException("the learning rate must be > 0, got " + value);
+            if (!(value > 0) || Float.isInfinite(value))
+                throw new IllegalArgumentException("the learning rate must be > 0, got " + value);
             learningRate = value;
             return this;
         }

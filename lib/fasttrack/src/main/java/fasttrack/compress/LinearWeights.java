@@ -17,10 +17,17 @@ final class LinearWeights {
         Map<String, NDArray> weights = new LinkedHashMap<>();
         for (int i = 0; i < model.blocks().size(); i++) {
             TransformerBlock block = model.blocks().get(i);
-            for (String name : block.attention().linearNames()) weights.put("block" + i + "." + name, LinearLayers.weight(block.attention().linear(name)));
-            for (String name : block.feedForward().linearNames()) weights.put("block" + i + "." + name, LinearLayers.weight(block.feedForward().linear(name)));
+            for (String name : block.attention().linearNames())
+                weights.put(
+                        "block" + i + "." + name,
+                        LinearLayers.weight(block.attention().linear(name)));
+            for (String name : block.feedForward().linearNames())
+                weights.put(
+                        "block" + i + "." + name,
+                        LinearLayers.weight(block.feedForward().linear(name)));
         }
-        if (!model.config().tieWeights()) weights.put("head", model.outputWeights());   // a tied head is the embedding table: left in float
+        if (!model.config().tieWeights())
+            weights.put("head", model.outputWeights()); // a tied head is the embedding table: left in float
         return weights;
     }
 }

@@ -25,7 +25,8 @@ public final class MagnitudePruning {
 
     /** Prunes {@code model} in place to {@code sparsity} (0 ≤ s < 1) in every matrix it multiplies by. */
     public static MagnitudePruning prune(Gpt model, double sparsity) {
-        if (!(sparsity >= 0 && sparsity < 1)) throw new IllegalArgumentException("sparsity must be in [0, 1), got " + sparsity);
+        if (!(sparsity >= 0 && sparsity < 1))
+            throw new IllegalArgumentException("sparsity must be in [0, 1), got " + sparsity);
         List<Mask> masks = new ArrayList<>();
         for (NDArray w : LinearWeights.of(model).values()) {
             float[] values = w.toFloatArray();

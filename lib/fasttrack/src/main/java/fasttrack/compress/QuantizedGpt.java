@@ -45,8 +45,15 @@ public final class QuantizedGpt {
     /** Quantises {@code model}'s matrices (the model itself is not changed). groupSize applies to int4; int8 uses one scale per row. */
     public static QuantizedGpt of(Gpt model, int bits, int groupSize) {
         Map<String, QuantizedMatrix> matrices = new LinkedHashMap<>();
-        LinearWeights.of(model).forEach((name, w) -> matrices.put(name, QuantizedMatrix.quantize(
-                w.toFloatArray(), Math.toIntExact(w.getShape().get(0)), Math.toIntExact(w.getShape().get(1)), bits, groupSize)));
+        LinearWeights.of(model)
+                .forEach((name, w) -> matrices.put(
+                        name,
+                        QuantizedMatrix.quantize(
+                                w.toFloatArray(),
+                                Math.toIntExact(w.getShape().get(0)),
+                                Math.toIntExact(w.getShape().get(1)),
+                                bits,
+                                groupSize)));
         return new QuantizedGpt(model.config(), matrices);
     }
 
@@ -57,7 +64,8 @@ public final class QuantizedGpt {
     /** Writes the dequantised matrices into {@code model} (same configuration), which then computes as the quantised model. */
     public void applyTo(Gpt model) {
         requireConfig(model);
-        LinearWeights.of(model).forEach((name, w) -> Tensors.overwrite(w, matrices.get(name).dequantize()));
+        LinearWeights.of(model)
+                .forEach((name, w) -> Tensors.overwrite(w, matrices.get(name).dequantize()));
     }
 
     /** Bytes of the model stored this way: quantised matrices plus every other parameter in float32. */
@@ -67,7 +75,8 @@ public final class QuantizedGpt {
         long bytes = 0;
         for (QuantizedMatrix m : matrices.values()) bytes += m.bytes();
         for (Pair<String, Parameter> p : model.getParameters()) {
-            if (linearName(linear, p.getValue().getArray()) == null) bytes += 4 * p.getValue().getArray().size();
+            if (linearName(linear, p.getValue().getArray()) == null)
+                bytes += 4 * p.getValue().getArray().size();
         }
         return bytes;
     }
@@ -114,7 +123,8 @@ public final class QuantizedGpt {
         if (!Arrays.equals(sha256(body), Arrays.copyOfRange(all, all.length - 32, all.length))) {
             throw new IOException(file + " is corrupt (its checksum does not match): write it again from the model");
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, MAGIC.length, body.length - MAGIC.length))) {
+        try (DataInputStream in =
+                new DataInputStream(new ByteArrayInputStream(body, MAGIC.length, body.length - MAGIC.length))) {
             Gpt model = new Gpt(new Gson().fromJson(in.readUTF(), GptConfig.class)).initialize(manager);
             for (Pair<String, Parameter> p : model.getParameters()) {
                 NDArray w = p.getValue().getArray();
@@ -131,10 +141,13 @@ public final class QuantizedGpt {
                     in.readFully(codes);
                     values = new QuantizedMatrix(bits, rows, cols, groupSize, codes, scales).dequantize();
                 }
-                if (values.length != w.size()) throw new IOException(file + ": parameter " + p.getKey() + " has " + values.length + " values, the model " + w.size());
+                if (values.length != w.size())
+                    throw new IOException(file + ": parameter " + p.getKey() + " has " + values.length
+                            + " values, the model " + w.size());
                 Tensors.overwrite(w, values);
             }
-            if (in.available() != 0) throw new IOException(file + " has " + in.available() + " bytes after the last parameter");
+            if (in.available() != 0)
+                throw new IOException(file + " has " + in.available() + " bytes after the last parameter");
             return model;
         } catch (EOFException e) {
             throw new IOException(file + " ends early: it is truncated", e);
@@ -147,7 +160,8 @@ public final class QuantizedGpt {
     }
 
     private void requireConfig(Gpt model) {
-        if (!model.config().equals(config)) throw new IllegalArgumentException("quantised from a model " + config + ", not " + model.config());
+        if (!model.config().equals(config))
+            throw new IllegalArgumentException("quantised from a model " + config + ", not " + model.config());
     }
 
     private static byte[] sha256(byte[] bytes) {

@@ -14,13 +14,17 @@ public record QuantizedMatrix(int bits, int rows, int cols, int groupSize, byte[
     public static QuantizedMatrix quantize(float[] weights, int rows, int cols, int bits, int groupSize) {
         if (bits != 8 && bits != 4) throw new IllegalArgumentException("bits must be 8 or 4, got " + bits);
         if (rows < 1 || cols < 1 || weights.length != (long) rows * cols) {
-            throw new IllegalArgumentException(weights.length + " weights do not make a " + rows + " × " + cols + " matrix");
+            throw new IllegalArgumentException(
+                    weights.length + " weights do not make a " + rows + " × " + cols + " matrix");
         }
         if (bits == 8) groupSize = cols;
         if (groupSize < 1 || cols % groupSize != 0) {
-            throw new IllegalArgumentException("the group size must divide the row length " + cols + ", got " + groupSize);
+            throw new IllegalArgumentException(
+                    "the group size must divide the row length " + cols + ", got " + groupSize);
         }
-        if (bits == 4 && groupSize % 2 != 0) throw new IllegalArgumentException("int4 groups pack two codes per byte: use an even group size, got " + groupSize);
+        if (bits == 4 && groupSize % 2 != 0)
+            throw new IllegalArgumentException(
+                    "int4 groups pack two codes per byte: use an even group size, got " + groupSize);
         int qmax = qmax(bits), groups = weights.length / groupSize;
         float[] scales = new float[groups];
         byte[] codes = new byte[bits == 8 ? weights.length : weights.length / 2];
@@ -31,7 +35,7 @@ public record QuantizedMatrix(int bits, int rows, int cols, int groupSize, byte[
             for (int i = g * groupSize; i < (g + 1) * groupSize; i++) {
                 int q = absmax == 0 ? 0 : Math.max(-qmax, Math.min(qmax, Math.round(weights[i] / scales[g])));
                 if (bits == 8) codes[i] = (byte) q;
-                else codes[i / 2] |= (byte) ((q & 0xF) << (4 * (i % 2)));   // two's-complement nibbles, low nibble first
+                else codes[i / 2] |= (byte) ((q & 0xF) << (4 * (i % 2))); // two's-complement nibbles, low nibble first
             }
         }
         return new QuantizedMatrix(bits, rows, cols, groupSize, codes, scales);

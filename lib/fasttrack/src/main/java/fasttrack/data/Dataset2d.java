@@ -20,7 +20,8 @@ public record Dataset2d(String name, double[][] points, int[] labels) {
             throw new IllegalArgumentException("a dataset needs one label per point and at least one point");
         }
         for (double[] p : points) {
-            if (p.length != 2) throw new IllegalArgumentException("points must be 2-D, got one with " + p.length + " coordinates");
+            if (p.length != 2)
+                throw new IllegalArgumentException("points must be 2-D, got one with " + p.length + " coordinates");
         }
         for (int label : labels) {
             if (label != 0 && label != 1) throw new IllegalArgumentException("labels must be 0 or 1, got " + label);
@@ -34,7 +35,9 @@ public record Dataset2d(String name, double[][] points, int[] labels) {
     public static Dataset2d moons(int n, double noise, long seed) {
         return sample("moons", n, noise, seed, (label, random) -> {
             double t = Math.PI * random.nextDouble();
-            return label == 0 ? new double[] {Math.cos(t), Math.sin(t)} : new double[] {1 - Math.cos(t), 0.5 - Math.sin(t)};
+            return label == 0
+                    ? new double[] {Math.cos(t), Math.sin(t)}
+                    : new double[] {1 - Math.cos(t), 0.5 - Math.sin(t)};
         });
     }
 
@@ -55,7 +58,8 @@ public record Dataset2d(String name, double[][] points, int[] labels) {
     /** n points alternating between the classes, each placed by {@code shape} plus Gaussian noise, then shuffled. */
     private static Dataset2d sample(String name, int n, double noise, long seed, Shape2d shape) {
         if (n < 2) throw new IllegalArgumentException("n must be at least 2 (one point per class), got " + n);
-        if (!(noise >= 0) || Double.isInfinite(noise)) throw new IllegalArgumentException("noise must be a finite number >= 0, got " + noise);
+        if (!(noise >= 0) || Double.isInfinite(noise))
+            throw new IllegalArgumentException("noise must be a finite number >= 0, got " + noise);
         Random random = new Random(seed);
         double[][] points = new double[n][];
         int[] labels = new int[n];
@@ -66,8 +70,12 @@ public record Dataset2d(String name, double[][] points, int[] labels) {
         }
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            double[] p = points[i]; points[i] = points[j]; points[j] = p;
-            int l = labels[i]; labels[i] = labels[j]; labels[j] = l;
+            double[] p = points[i];
+            points[i] = points[j];
+            points[j] = p;
+            int l = labels[i];
+            labels[i] = labels[j];
+            labels[j] = l;
         }
         return new Dataset2d(name, points, labels);
     }
@@ -100,8 +108,14 @@ public record Dataset2d(String name, double[][] points, int[] labels) {
         Map<String, double[][]> out = new LinkedHashMap<>();
         for (int c = 0; c <= 1; c++) {
             final int cls = c;
-            double[] xs = IntStream.range(0, size()).filter(i -> labels[i] == cls).mapToDouble(i -> points[i][0]).toArray();
-            double[] ys = IntStream.range(0, size()).filter(i -> labels[i] == cls).mapToDouble(i -> points[i][1]).toArray();
+            double[] xs = IntStream.range(0, size())
+                    .filter(i -> labels[i] == cls)
+                    .mapToDouble(i -> points[i][0])
+                    .toArray();
+            double[] ys = IntStream.range(0, size())
+                    .filter(i -> labels[i] == cls)
+                    .mapToDouble(i -> points[i][1])
+                    .toArray();
             out.put("class " + c, new double[][] {xs, ys});
         }
         return out;

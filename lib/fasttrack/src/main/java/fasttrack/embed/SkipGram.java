@@ -32,13 +32,15 @@ public final class SkipGram implements AutoCloseable {
      * @param learningRate Adam's learning rate
      * @param subsample    the threshold t of frequent-word subsampling (0 keeps every word)
      */
-    public record Config(int dimensions, int window, int negatives, int batchSize, float learningRate, double subsample) {
+    public record Config(
+            int dimensions, int window, int negatives, int batchSize, float learningRate, double subsample) {
         public Config {
             if (dimensions < 1) throw new IllegalArgumentException("dimensions must be >= 1, got " + dimensions);
             if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
             if (negatives < 1) throw new IllegalArgumentException("negatives must be >= 1, got " + negatives);
             if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-            if (!(learningRate > 0) || Float.isInfinite(learningRate)) throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+            if (!(learningRate > 0) || Float.isInfinite(learningRate))
+                throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
             if (!(subsample >= 0)) throw new IllegalArgumentException("subsample must be >= 0, got " + subsample);
         }
 
@@ -56,14 +58,17 @@ public final class SkipGram implements AutoCloseable {
     private final int[] negativeTable;
     private final Random random;
     private final NDManager manager;
-    private final NDArray centre;    // v: (V, d)
-    private final NDArray context;   // u: (V, d)
+    private final NDArray centre; // v: (V, d)
+    private final NDArray context; // u: (V, d)
     private final Optimizer optimizer;
 
     public SkipGram(WordVocabulary vocabulary, int[] corpusIds, Config config, long seed, NDManager parent) {
-        if (corpusIds.length < 2) throw new IllegalArgumentException("the corpus has " + corpusIds.length + " known words: too few to train on");
+        if (corpusIds.length < 2)
+            throw new IllegalArgumentException(
+                    "the corpus has " + corpusIds.length + " known words: too few to train on");
         for (int id : corpusIds) {
-            if (id < 0 || id >= vocabulary.size()) throw new IllegalArgumentException("corpus id " + id + " is not in the vocabulary");
+            if (id < 0 || id >= vocabulary.size())
+                throw new IllegalArgumentException("corpus id " + id + " is not in the vocabulary");
         }
         this.vocabulary = vocabulary;
         this.config = config;
@@ -73,11 +78,13 @@ public final class SkipGram implements AutoCloseable {
         this.manager = parent.newSubManager();
         Engine.getInstance().setRandomSeed((int) seed);
         int v = vocabulary.size(), d = config.dimensions();
-        centre = manager.randomUniform(-0.5f / d, 0.5f / d, new Shape(v, d));   // small: words start nearly equal
+        centre = manager.randomUniform(-0.5f / d, 0.5f / d, new Shape(v, d)); // small: words start nearly equal
         context = manager.zeros(new Shape(v, d), DataType.FLOAT32);
         centre.setRequiresGradient(true);
         context.setRequiresGradient(true);
-        optimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
+        optimizer = Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed(config.learningRate()))
+                .build();
     }
 
     /** Words left after subsampling: what training actually sees. */
@@ -93,11 +100,14 @@ public final class SkipGram implements AutoCloseable {
         long[] centres = new long[b], contexts = new long[b], negatives = new long[b * k];
         for (int step = 0; step < steps; step++) {
             samplePairs(centres, contexts, negatives);
-            try (NDManager scope = manager.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray vc = centre.get(scope.create(centres));                                        // (b, d)
-                NDArray uo = context.get(scope.create(contexts));                                      // (b, d)
-                NDArray un = context.get(scope.create(negatives).reshape(b, k));                       // (b, k, d)
-                vc.attach(scope); uo.attach(scope); un.attach(scope);   // gathered from long-lived arrays: free them with the step
+            try (NDManager scope = manager.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray vc = centre.get(scope.create(centres)); // (b, d)
+                NDArray uo = context.get(scope.create(contexts)); // (b, d)
+                NDArray un = context.get(scope.create(negatives).reshape(b, k)); // (b, k, d)
+                vc.attach(scope);
+                uo.attach(scope);
+                un.attach(scope); // gathered from long-lived arrays: free them with the step
                 NDArray loss = loss(vc, uo, un);
                 losses[step] = loss.getFloat();
                 if (!Double.isFinite(losses[step])) return new LossCurve(Arrays.copyOf(losses, step), step);
@@ -124,12 +134,14 @@ public final class SkipGram implements AutoCloseable {
     public static NDArray loss(NDArray centres, NDArray contexts, NDArray negatives) {
         Shape c = centres.getShape(), o = contexts.getShape(), n = negatives.getShape();
         if (c.dimension() != 2 || !c.equals(o) || n.dimension() != 3 || n.get(0) != c.get(0) || n.get(2) != c.get(1)) {
-            throw new IllegalArgumentException("need centres (b, d), contexts (b, d) and negatives (b, k, d), got " + c + ", " + o + ", " + n);
+            throw new IllegalArgumentException(
+                    "need centres (b, d), contexts (b, d) and negatives (b, k, d), got " + c + ", " + o + ", " + n);
         }
-        NDArray positive = centres.mul(contexts).sum(new int[] {1});                       // u_o·v_c: (b)
-        NDArray negative = negatives.batchMatMul(centres.expandDims(2)).squeeze(2);        // u_n·v_c: (b, k)
+        NDArray positive = centres.mul(contexts).sum(new int[] {1}); // u_o·v_c: (b)
+        NDArray negative = negatives.batchMatMul(centres.expandDims(2)).squeeze(2); // u_n·v_c: (b, k)
         // −log σ(x) = softplus(−x): the stable form (σ underflows to 0 for very negative x, and log 0 = −∞).
-        return Activation.softPlus(positive.neg()).mean()
+        return Activation.softPlus(positive.neg())
+                .mean()
                 .add(Activation.softPlus(negative).sum(new int[] {1}).mean());
     }
 
@@ -161,21 +173,27 @@ public final class SkipGram implements AutoCloseable {
     static int[] subsample(int[] ids, long[] counts, double t, Random random) {
         if (t == 0) return ids.clone();
         long total = Arrays.stream(counts).sum();
-        int[] kept = Arrays.stream(ids).filter(id -> random.nextDouble() < Math.sqrt(t / ((double) counts[id] / total))).toArray();
-        if (kept.length < 2) throw new IllegalArgumentException("subsampling with t = " + t + " left fewer than 2 words: use a larger t");
+        int[] kept = Arrays.stream(ids)
+                .filter(id -> random.nextDouble() < Math.sqrt(t / ((double) counts[id] / total)))
+                .toArray();
+        if (kept.length < 2)
+            throw new IllegalArgumentException(
+                    "subsampling with t = " + t + " left fewer than 2 words: use a larger t");
         return kept;
     }
 
     /** A table where word w fills a share proportional to count(w)^0.75: uniform draws from it sample negatives. */
     static int[] unigramTable(long[] counts) {
-        double[] weights = Arrays.stream(counts).mapToDouble(c -> Math.pow(c, 0.75)).toArray();
+        double[] weights =
+                Arrays.stream(counts).mapToDouble(c -> Math.pow(c, 0.75)).toArray();
         double total = Arrays.stream(weights).sum();
         int[] table = new int[NEGATIVE_TABLE];
         int word = 0;
         double cumulative = weights[0] / total;
         for (int i = 0; i < table.length; i++) {
             table[i] = word;
-            if ((i + 1.0) / table.length > cumulative && word < weights.length - 1) cumulative += weights[++word] / total;
+            if ((i + 1.0) / table.length > cumulative && word < weights.length - 1)
+                cumulative += weights[++word] / total;
         }
         return table;
     }
@@ -187,7 +205,7 @@ public final class SkipGram implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SkipGram: " + vocabulary.size() + " words x " + config.dimensions() + " dimensions, "
-                + corpus.length + " training words after subsampling";
+        return "SkipGram: " + vocabulary.size() + " words x " + config.dimensions() + " dimensions, " + corpus.length
+                + " training words after subsampling";
     }
 }

@@ -35,11 +35,13 @@ public final class WordVectors {
 
     public WordVectors(WordVocabulary vocabulary, float[][] vectors) {
         if (vectors.length != vocabulary.size()) {
-            throw new IllegalArgumentException(vectors.length + " vectors for " + vocabulary.size() + " words: need one per word");
+            throw new IllegalArgumentException(
+                    vectors.length + " vectors for " + vocabulary.size() + " words: need one per word");
         }
         this.vocabulary = vocabulary;
         this.vectors = vectors;
-        this.norms = Arrays.stream(vectors).mapToDouble(v -> Math.sqrt(dot(v, v))).toArray();
+        this.norms =
+                Arrays.stream(vectors).mapToDouble(v -> Math.sqrt(dot(v, v))).toArray();
     }
 
     public WordVocabulary vocabulary() {
@@ -85,10 +87,12 @@ public final class WordVectors {
     private List<Neighbour> nearest(double[] query, int k, Metric metric, Set<Integer> exclude) {
         if (k < 1) throw new IllegalArgumentException("k must be at least 1, got " + k);
         double queryNorm = Math.sqrt(Arrays.stream(query).map(x -> x * x).sum());
-        return IntStream.range(0, vectors.length).filter(i -> !exclude.contains(i))
+        return IntStream.range(0, vectors.length)
+                .filter(i -> !exclude.contains(i))
                 .mapToObj(i -> new Neighbour(vocabulary.word(i), score(query, queryNorm, i, metric)))
                 .sorted(Comparator.comparingDouble(Neighbour::score).reversed())
-                .limit(k).toList();
+                .limit(k)
+                .toList();
     }
 
     private double score(double[] query, double queryNorm, int i, Metric metric) {
@@ -111,7 +115,7 @@ public final class WordVectors {
      * from the vocabulary are skipped.
      */
     public double categorySeparation(Map<String, List<String>> categories) {
-        List<int[]> members = new ArrayList<>();   // {category, id}
+        List<int[]> members = new ArrayList<>(); // {category, id}
         int c = 0;
         for (List<String> words : categories.values()) {
             for (String w : words) if (vocabulary.contains(w)) members.add(new int[] {c, vocabulary.id(w)});
@@ -122,10 +126,17 @@ public final class WordVectors {
         for (int i = 0; i < members.size(); i++) {
             for (int j = i + 1; j < members.size(); j++) {
                 double cos = cosine(members.get(i)[1], members.get(j)[1]);
-                if (members.get(i)[0] == members.get(j)[0]) { within += cos; nWithin++; } else { across += cos; nAcross++; }
+                if (members.get(i)[0] == members.get(j)[0]) {
+                    within += cos;
+                    nWithin++;
+                } else {
+                    across += cos;
+                    nAcross++;
+                }
             }
         }
-        if (nWithin == 0 || nAcross == 0) throw new IllegalArgumentException("need two categories with two known words each");
+        if (nWithin == 0 || nAcross == 0)
+            throw new IllegalArgumentException("need two categories with two known words each");
         return within / nWithin - across / nAcross;
     }
 
@@ -139,14 +150,16 @@ public final class WordVectors {
         for (double[] row : x) for (int d = 0; d < mean.length; d++) row[d] -= mean[d];
         Svd svd = Svd.of(x);
         double[] px = new double[x.length], py = new double[x.length];
-        for (int i = 0; i < x.length; i++) {   // coordinates along the top two right singular vectors = U Σ
+        for (int i = 0; i < x.length; i++) { // coordinates along the top two right singular vectors = U Σ
             px[i] = svd.u()[i][0] * svd.s()[0];
             py[i] = svd.u()[i][1] * svd.s()[1];
         }
         Figure figure = Plots.scatter(title, "principal component 1", "principal component 2", px, py);
         XYChart chart = (XYChart) figure.chart();
-        double lift = 0.04 * (Arrays.stream(py).max().orElse(0) - Arrays.stream(py).min().orElse(0));   // label above its dot
-        for (int i = 0; i < x.length; i++) chart.addAnnotation(new AnnotationText(words.get(i), px[i], py[i] + lift, false));
+        double lift = 0.04
+                * (Arrays.stream(py).max().orElse(0) - Arrays.stream(py).min().orElse(0)); // label above its dot
+        for (int i = 0; i < x.length; i++)
+            chart.addAnnotation(new AnnotationText(words.get(i), px[i], py[i] + lift, false));
         return figure;
     }
 

@@ -32,13 +32,15 @@ public final class WordVocabulary {
         if (minCount < 1) throw new IllegalArgumentException("minCount must be at least 1, got " + minCount);
         Map<String, Long> counts = new HashMap<>();
         for (String w : words(text)) counts.merge(w, 1L, Long::sum);
-        List<Map.Entry<String, Long>> kept = new ArrayList<>(counts.entrySet().stream().filter(e -> e.getValue() >= minCount).toList());
+        List<Map.Entry<String, Long>> kept = new ArrayList<>(
+                counts.entrySet().stream().filter(e -> e.getValue() >= minCount).toList());
         if (kept.size() < 2) {
             throw new IllegalArgumentException("only " + kept.size() + " distinct words occur at least " + minCount
                     + " times: give more text or a lower minCount");
         }
         kept.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        return new WordVocabulary(kept.stream().map(Map.Entry::getKey).toArray(String[]::new),
+        return new WordVocabulary(
+                kept.stream().map(Map.Entry::getKey).toArray(String[]::new),
                 kept.stream().mapToLong(Map.Entry::getValue).toArray());
     }
 
@@ -91,6 +93,7 @@ public final class WordVocabulary {
 
     @Override
     public String toString() {
-        return "WordVocabulary: " + words.length + " words, most frequent: " + String.join(", ", Arrays.copyOf(words, Math.min(8, words.length)));
+        return "WordVocabulary: " + words.length + " words, most frequent: "
+                + String.join(", ", Arrays.copyOf(words, Math.min(8, words.length)));
     }
 }

@@ -32,13 +32,16 @@ public final class BagOfWords {
     /** Counts words per class in {@code texts} (labels in 0..classes−1) and smooths the counts. */
     public static BagOfWords train(List<String> texts, int[] labels, int classes) {
         if (texts.isEmpty()) throw new IllegalArgumentException("no texts: give at least one labelled text");
-        if (texts.size() != labels.length) throw new IllegalArgumentException(texts.size() + " texts but " + labels.length + " labels: give one label per text");
+        if (texts.size() != labels.length)
+            throw new IllegalArgumentException(
+                    texts.size() + " texts but " + labels.length + " labels: give one label per text");
         if (classes < 1) throw new IllegalArgumentException("classes must be at least 1, got " + classes);
         long[] docs = new long[classes], words = new long[classes];
         Map<String, long[]> counts = new HashMap<>();
         for (int i = 0; i < labels.length; i++) {
             int c = labels[i];
-            if (c < 0 || c >= classes) throw new IllegalArgumentException("label " + i + " is " + c + ", not a class in 0.." + (classes - 1));
+            if (c < 0 || c >= classes)
+                throw new IllegalArgumentException("label " + i + " is " + c + ", not a class in 0.." + (classes - 1));
             docs[c]++;
             for (String w : words(texts.get(i))) {
                 counts.computeIfAbsent(w, k -> new long[classes])[c]++;
@@ -83,7 +86,7 @@ public final class BagOfWords {
         double max = Double.NEGATIVE_INFINITY, sum = 0;
         for (double s : score) max = Math.max(max, s);
         for (double s : score) sum += Math.exp(s - max);
-        double logZ = max + Math.log(sum);   // log-sum-exp, stable however long the text
+        double logZ = max + Math.log(sum); // log-sum-exp, stable however long the text
         for (int c = 0; c < score.length; c++) score[c] -= logZ;
         return score;
     }

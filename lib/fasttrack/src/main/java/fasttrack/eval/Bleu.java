@@ -65,22 +65,34 @@ public final class Bleu {
      * @param hypothesisLength  c, summed over the corpus
      * @param referenceLength   r, summed over the corpus
      */
-    public record Result(double score, List<Precision> precisions, double brevityPenalty,
-                         long hypothesisLength, long referenceLength, Smoothing smoothing) {
+    public record Result(
+            double score,
+            List<Precision> precisions,
+            double brevityPenalty,
+            long hypothesisLength,
+            long referenceLength,
+            Smoothing smoothing) {
         public Result {
             precisions = List.copyOf(precisions);
         }
 
         /** p_n before smoothing, n from 1. */
         public double precision(int n) {
-            if (n < 1 || n > precisions.size()) throw new IllegalArgumentException("n must be in 1.." + precisions.size() + ", got " + n);
+            if (n < 1 || n > precisions.size())
+                throw new IllegalArgumentException("n must be in 1.." + precisions.size() + ", got " + n);
             return precisions.get(n - 1).value();
         }
 
         /** One row per n-gram order: matches, total, p_n; the caption has BP and the score. */
         public TableView table() {
-            return Tables.of(String.format(Locale.ROOT, "BLEU %.4f = BP %.4f × geometric mean of p_n (c = %d, r = %d, smoothing %s)",
-                            score, brevityPenalty, hypothesisLength, referenceLength, smoothing))
+            return Tables.of(String.format(
+                            Locale.ROOT,
+                            "BLEU %.4f = BP %.4f × geometric mean of p_n (c = %d, r = %d, smoothing %s)",
+                            score,
+                            brevityPenalty,
+                            hypothesisLength,
+                            referenceLength,
+                            smoothing))
                     .column("n", precisions.stream().mapToInt(Precision::n))
                     .column("matches (clipped)", precisions.stream().mapToLong(Precision::matches), Format.COUNT)
                     .column("hypothesis n-grams", precisions.stream().mapToLong(Precision::total), Format.COUNT)
@@ -95,7 +107,8 @@ public final class Bleu {
         return sentence(hypothesis, references, DEFAULT_MAX_ORDER, Smoothing.NONE);
     }
 
-    public static Result sentence(List<String> hypothesis, List<List<String>> references, int maxOrder, Smoothing smoothing) {
+    public static Result sentence(
+            List<String> hypothesis, List<List<String>> references, int maxOrder, Smoothing smoothing) {
         return corpus(List.of(hypothesis), List.of(references), maxOrder, smoothing);
     }
 
@@ -104,9 +117,11 @@ public final class Bleu {
         return corpus(hypotheses, references, DEFAULT_MAX_ORDER, Smoothing.NONE);
     }
 
-    public static Result corpus(List<List<String>> hypotheses, List<List<List<String>>> references, int maxOrder, Smoothing smoothing) {
+    public static Result corpus(
+            List<List<String>> hypotheses, List<List<List<String>>> references, int maxOrder, Smoothing smoothing) {
         if (maxOrder < 1) throw new IllegalArgumentException("maxOrder (N) must be at least 1, got " + maxOrder);
-        if (smoothing == null) throw new IllegalArgumentException("smoothing must not be null: use Smoothing.NONE for none");
+        if (smoothing == null)
+            throw new IllegalArgumentException("smoothing must not be null: use Smoothing.NONE for none");
         if (hypotheses == null || references == null || hypotheses.isEmpty()) {
             throw new IllegalArgumentException("give at least one hypothesis and its references");
         }
@@ -119,14 +134,19 @@ public final class Bleu {
         for (int s = 0; s < hypotheses.size(); s++) {
             List<String> hypothesis = hypotheses.get(s);
             List<List<String>> refs = references.get(s);
-            if (hypothesis == null) throw new IllegalArgumentException("hypothesis " + s + " is null: give an empty list for an empty output");
-            if (refs == null || refs.isEmpty()) throw new IllegalArgumentException("hypothesis " + s + " has no references: give at least one");
+            if (hypothesis == null)
+                throw new IllegalArgumentException(
+                        "hypothesis " + s + " is null: give an empty list for an empty output");
+            if (refs == null || refs.isEmpty())
+                throw new IllegalArgumentException("hypothesis " + s + " has no references: give at least one");
             for (int n = 1; n <= maxOrder; n++) {
                 Map<List<String>, Integer> counts = ngramCounts(hypothesis, n);
                 Map<List<String>, Integer> maxRef = new HashMap<>();
                 for (List<String> ref : refs) {
                     if (ref == null) throw new IllegalArgumentException("hypothesis " + s + " has a null reference");
-                    ngramCounts(ref, n).forEach((g, k) -> { if (counts.containsKey(g)) maxRef.merge(g, k, Math::max); });
+                    ngramCounts(ref, n).forEach((g, k) -> {
+                        if (counts.containsKey(g)) maxRef.merge(g, k, Math::max);
+                    });
                 }
                 long clipped = 0, total = 0;
                 for (Map.Entry<List<String>, Integer> e : counts.entrySet()) {
@@ -134,13 +154,15 @@ public final class Bleu {
                     total += e.getValue();
                 }
                 matches[n - 1] += clipped;
-                totals[n - 1] += Math.max(1, total);   // as NLTK: too short a hypothesis counts one unmatched n-gram
+                totals[n - 1] += Math.max(1, total); // as NLTK: too short a hypothesis counts one unmatched n-gram
             }
             c += hypothesis.size();
             r += closestReferenceLength(refs, hypothesis.size());
         }
         double bp = brevityPenalty(c, r);
-        List<Precision> precisions = IntStream.range(0, maxOrder).mapToObj(i -> new Precision(i + 1, matches[i], totals[i])).toList();
+        List<Precision> precisions = IntStream.range(0, maxOrder)
+                .mapToObj(i -> new Precision(i + 1, matches[i], totals[i]))
+                .toList();
         return new Result(score(precisions, bp, smoothing), precisions, bp, c, r, smoothing);
     }
 
@@ -171,7 +193,7 @@ public final class Bleu {
                 case ADD_ONE -> p.n() == 1 ? p.value() : (p.matches() + 1.0) / (p.total() + 1.0);
             };
             if (value == 0) return 0;
-            logSum += weight * Math.log(value);   // uniform weights, summed as NLTK does
+            logSum += weight * Math.log(value); // uniform weights, summed as NLTK does
         }
         return bp * Math.exp(logSum);
     }
@@ -179,7 +201,8 @@ public final class Bleu {
     /** How often each n-gram (a view of n consecutive tokens) occurs in {@code tokens}. */
     static Map<List<String>, Integer> ngramCounts(List<String> tokens, int n) {
         Map<List<String>, Integer> counts = new HashMap<>();
-        for (int i = 0; i + n <= tokens.size(); i++) counts.merge(new ArrayList<>(tokens.subList(i, i + n)), 1, Integer::sum);
+        for (int i = 0; i + n <= tokens.size(); i++)
+            counts.merge(new ArrayList<>(tokens.subList(i, i + n)), 1, Integer::sum);
         return counts;
     }
 }

@@ -32,7 +32,9 @@ public final class Bootstrap {
 
         @Override
         public String toString() {
-            return String.format("%.4f (%.0f%% interval %.4f .. %.4f, %d resamples)", mean, 100 * confidence, lower, upper, resamples);
+            return String.format(
+                    "%.4f (%.0f%% interval %.4f .. %.4f, %d resamples)",
+                    mean, 100 * confidence, lower, upper, resamples);
         }
     }
 
@@ -42,10 +44,14 @@ public final class Bootstrap {
     public static Interval meanInterval(double[] values, double confidence, int resamples, long seed) {
         if (values == null || values.length == 0) throw new IllegalArgumentException("give at least one value");
         for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) throw new IllegalArgumentException("values[" + i + "] = " + values[i] + ": every value must be finite");
+            if (!Double.isFinite(values[i]))
+                throw new IllegalArgumentException("values[" + i + "] = " + values[i] + ": every value must be finite");
         }
-        if (!(confidence > 0 && confidence < 1)) throw new IllegalArgumentException("confidence must be in (0, 1), e.g. 0.95, got " + confidence);
-        if (resamples < 1) throw new IllegalArgumentException("resamples must be at least 1 (1000 or more is usual), got " + resamples);
+        if (!(confidence > 0 && confidence < 1))
+            throw new IllegalArgumentException("confidence must be in (0, 1), e.g. 0.95, got " + confidence);
+        if (resamples < 1)
+            throw new IllegalArgumentException(
+                    "resamples must be at least 1 (1000 or more is usual), got " + resamples);
         int n = values.length;
         Random random = new Random(seed);
         double[] means = new double[resamples];
@@ -56,7 +62,12 @@ public final class Bootstrap {
         }
         Arrays.sort(means);
         double alpha = 1 - confidence;
-        return new Interval(Arrays.stream(values).sum() / n, quantile(means, alpha / 2), quantile(means, 1 - alpha / 2), confidence, resamples);
+        return new Interval(
+                Arrays.stream(values).sum() / n,
+                quantile(means, alpha / 2),
+                quantile(means, 1 - alpha / 2),
+                confidence,
+                resamples);
     }
 
     /** The q-quantile of sorted values, linear between order statistics (type 7). */

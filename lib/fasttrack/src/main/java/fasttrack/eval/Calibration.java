@@ -68,7 +68,8 @@ public final class Calibration {
         }
         List<Bin> list = new ArrayList<>();
         for (int b = 0; b < bins; b++) {
-            double confidence = count[b] == 0 ? 0 : confidenceSum[b] / count[b], accuracy = count[b] == 0 ? 0 : correctSum[b] / count[b];
+            double confidence = count[b] == 0 ? 0 : confidenceSum[b] / count[b],
+                    accuracy = count[b] == 0 ? 0 : correctSum[b] / count[b];
             list.add(new Bin((double) b / bins, (double) (b + 1) / bins, count[b], confidence, accuracy));
         }
         int n = probabilities.length;
@@ -78,7 +79,7 @@ public final class Calibration {
     /** The bin of a confidence c: the m with m/B < c <= (m+1)/B, compared on the same doubles the bins report. */
     static int bin(double confidence, int bins) {
         int b = Math.min(bins - 1, Math.max(0, (int) Math.ceil(confidence * bins) - 1));
-        while (b > 0 && confidence <= (double) b / bins) b--;             // undo rounding up of c·B
+        while (b > 0 && confidence <= (double) b / bins) b--; // undo rounding up of c·B
         while (b < bins - 1 && confidence > (double) (b + 1) / bins) b++; // undo rounding down
         return b;
     }
@@ -110,11 +111,18 @@ public final class Calibration {
 
     /** The reliability diagram: per bin, accuracy beside mean confidence (equal bars mean calibrated). */
     public Figure plot(String title) {
-        List<String> labels = bins.stream().map(b -> String.format("%.2f-%.2f", b.lower(), b.upper())).toList();
-        Figure figure = Plots.bar(String.format("%s (ECE %.4f)", title, expectedCalibrationError()), "confidence bin", "accuracy",
-                labels, bins.stream().mapToDouble(Bin::accuracy).toArray());
+        List<String> labels = bins.stream()
+                .map(b -> String.format("%.2f-%.2f", b.lower(), b.upper()))
+                .toList();
+        Figure figure = Plots.bar(
+                String.format("%s (ECE %.4f)", title, expectedCalibrationError()),
+                "confidence bin",
+                "accuracy",
+                labels,
+                bins.stream().mapToDouble(Bin::accuracy).toArray());
         var chart = (org.knowm.xchart.CategoryChart) figure.chart();
-        chart.addSeries("mean confidence", labels, bins.stream().map(Bin::confidence).toList());
+        chart.addSeries(
+                "mean confidence", labels, bins.stream().map(Bin::confidence).toList());
         chart.getStyler().setLegendVisible(true);
         return figure;
     }
@@ -146,30 +154,35 @@ public final class Calibration {
     }
 
     private static void requireDistributions(float[][] probabilities, int[] truth) {
-        if (probabilities == null || truth == null) throw new IllegalArgumentException("probabilities and truth must not be null");
+        if (probabilities == null || truth == null)
+            throw new IllegalArgumentException("probabilities and truth must not be null");
         if (probabilities.length != truth.length) {
-            throw new IllegalArgumentException(probabilities.length + " rows of probabilities but " + truth.length + " true labels: give one row per item");
+            throw new IllegalArgumentException(probabilities.length + " rows of probabilities but " + truth.length
+                    + " true labels: give one row per item");
         }
-        if (probabilities.length == 0) throw new IllegalArgumentException("no items: give at least one row of probabilities");
+        if (probabilities.length == 0)
+            throw new IllegalArgumentException("no items: give at least one row of probabilities");
         int classes = probabilities[0] == null ? 0 : probabilities[0].length;
         for (int i = 0; i < probabilities.length; i++) {
             float[] row = probabilities[i];
             if (row == null || row.length != classes || classes == 0) {
-                throw new IllegalArgumentException("row " + i + " has " + (row == null ? 0 : row.length) + " probabilities, row 0 has " + classes
-                        + ": every row needs one probability per class");
+                throw new IllegalArgumentException("row " + i + " has " + (row == null ? 0 : row.length)
+                        + " probabilities, row 0 has " + classes + ": every row needs one probability per class");
             }
             double sum = 0;
             for (float p : row) {
-                if (!(p >= 0)) throw new IllegalArgumentException("row " + i + " has probability " + p + ": probabilities must be >= 0 and not NaN"
-                        + " (apply softmax to logits first)");
+                if (!(p >= 0))
+                    throw new IllegalArgumentException("row " + i + " has probability " + p
+                            + ": probabilities must be >= 0 and not NaN" + " (apply softmax to logits first)");
                 sum += p;
             }
             if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-                throw new IllegalArgumentException("row " + i + " sums to " + sum + ", not 1 (tolerance " + SUM_TOLERANCE
-                        + "): apply softmax to logits first");
+                throw new IllegalArgumentException("row " + i + " sums to " + sum + ", not 1 (tolerance "
+                        + SUM_TOLERANCE + "): apply softmax to logits first");
             }
             if (truth[i] < 0 || truth[i] >= classes) {
-                throw new IllegalArgumentException("truth[" + i + "] = " + truth[i] + " is not a class in 0.." + (classes - 1));
+                throw new IllegalArgumentException(
+                        "truth[" + i + "] = " + truth[i] + " is not a class in 0.." + (classes - 1));
             }
         }
     }

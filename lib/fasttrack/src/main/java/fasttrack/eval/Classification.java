@@ -34,9 +34,11 @@ public final class Classification {
 
     /** The metrics of {@code predicted} against {@code truth}, labels in 0..classes−1. */
     public static Classification of(int[] truth, int[] predicted, int classes) {
-        if (truth == null || predicted == null) throw new IllegalArgumentException("truth and predicted must not be null");
+        if (truth == null || predicted == null)
+            throw new IllegalArgumentException("truth and predicted must not be null");
         if (truth.length != predicted.length) {
-            throw new IllegalArgumentException(truth.length + " true labels but " + predicted.length + " predictions: give one prediction per item");
+            throw new IllegalArgumentException(truth.length + " true labels but " + predicted.length
+                    + " predictions: give one prediction per item");
         }
         if (truth.length == 0) throw new IllegalArgumentException("no items: give at least one label and prediction");
         if (classes < 1) throw new IllegalArgumentException("classes must be at least 1, got " + classes);
@@ -51,7 +53,8 @@ public final class Classification {
 
     private static void requireLabel(String name, int i, int label, int classes) {
         if (label < 0 || label >= classes) {
-            throw new IllegalArgumentException(name + "[" + i + "] = " + label + " is not a class in 0.." + (classes - 1) + ": pass the right number of classes");
+            throw new IllegalArgumentException(name + "[" + i + "] = " + label + " is not a class in 0.."
+                    + (classes - 1) + ": pass the right number of classes");
         }
     }
 
@@ -107,7 +110,10 @@ public final class Classification {
     }
 
     public double macroPrecision() {
-        return IntStream.range(0, classes()).mapToDouble(this::precision).average().orElseThrow();
+        return IntStream.range(0, classes())
+                .mapToDouble(this::precision)
+                .average()
+                .orElseThrow();
     }
 
     public double macroRecall() {
@@ -170,9 +176,13 @@ public final class Classification {
         recall.add(microRecall());
         f1.add(microF1());
         support.add(total);
-        return Tables.of(String.format(Locale.ROOT, "classification report: accuracy %.4f on %d items", accuracy(), total))
-                .column("class", rows).column("precision", precision, Format.decimals(3)).column("recall", recall, Format.decimals(3))
-                .column("F1", f1, Format.decimals(3)).column("support", support, Format.COUNT);
+        return Tables.of(String.format(
+                        Locale.ROOT, "classification report: accuracy %.4f on %d items", accuracy(), total))
+                .column("class", rows)
+                .column("precision", precision, Format.decimals(3))
+                .column("recall", recall, Format.decimals(3))
+                .column("F1", f1, Format.decimals(3))
+                .column("support", support, Format.COUNT);
     }
 
     /** The confusion matrix as a heatmap: rows truth, columns prediction. */
@@ -180,7 +190,8 @@ public final class Classification {
         requireNames(classNames);
         double[][] values = new double[classes()][classes()];
         for (int t = 0; t < classes(); t++) for (int p = 0; p < classes(); p++) values[t][p] = confusion[t][p];
-        List<String> rows = classNames.stream().map(n -> "true " + n).toList(), columns = classNames.stream().map(n -> "predicted " + n).toList();
+        List<String> rows = classNames.stream().map(n -> "true " + n).toList(),
+                columns = classNames.stream().map(n -> "predicted " + n).toList();
         return Heatmap.of(title, rows, columns, values);
     }
 
@@ -192,7 +203,8 @@ public final class Classification {
     }
 
     private int checked(int c) {
-        if (c < 0 || c >= classes()) throw new IllegalArgumentException("class " + c + " is not in 0.." + (classes() - 1));
+        if (c < 0 || c >= classes())
+            throw new IllegalArgumentException("class " + c + " is not in 0.." + (classes() - 1));
         return c;
     }
 

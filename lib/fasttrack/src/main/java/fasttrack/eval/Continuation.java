@@ -45,7 +45,8 @@ public record Continuation(String prompt, String reference) {
      */
     public static List<Continuation> of(List<String> lines, int minLength, int count, long seed) {
         if (lines == null) throw new IllegalArgumentException("lines must not be null");
-        if (minLength < 3) throw new IllegalArgumentException("minLength must be >= 3 (a word, a space, a word), got " + minLength);
+        if (minLength < 3)
+            throw new IllegalArgumentException("minLength must be >= 3 (a word, a space, a word), got " + minLength);
         if (count < 1) throw new IllegalArgumentException("count must be >= 1, got " + count);
         List<Continuation> eligible = new ArrayList<>();
         for (String line : lines) {
@@ -54,8 +55,8 @@ public record Continuation(String prompt, String reference) {
             if (cut > 0) eligible.add(new Continuation(text.substring(0, cut), text.substring(cut + 1)));
         }
         if (eligible.size() < count) {
-            throw new IllegalArgumentException("only " + eligible.size() + " of " + lines.size() + " lines have " + minLength
-                    + " characters or more and a space inside: ask for fewer items or lower minLength");
+            throw new IllegalArgumentException("only " + eligible.size() + " of " + lines.size() + " lines have "
+                    + minLength + " characters or more and a space inside: ask for fewer items or lower minLength");
         }
         Collections.shuffle(eligible, new Random(seed));
         return List.copyOf(eligible.subList(0, count));
@@ -66,7 +67,11 @@ public record Continuation(String prompt, String reference) {
         int middle = text.length() / 2;
         for (int d = 0; d <= middle + 1; d++) {
             for (int i : new int[] {middle - d, middle + d}) {
-                if (i > 0 && i < text.length() - 1 && text.charAt(i) == ' ' && text.charAt(i - 1) != ' ' && text.charAt(i + 1) != ' ') return i;
+                if (i > 0
+                        && i < text.length() - 1
+                        && text.charAt(i) == ' '
+                        && text.charAt(i - 1) != ' '
+                        && text.charAt(i + 1) != ' ') return i;
             }
         }
         return -1;
@@ -98,7 +103,13 @@ public record Continuation(String prompt, String reference) {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "BLEU %.4f  ROUGE-1 %.4f  ROUGE-2 %.4f  ROUGE-L %.4f", bleu.score(), rouge1, rouge2, rougeL);
+            return String.format(
+                    Locale.ROOT,
+                    "BLEU %.4f  ROUGE-1 %.4f  ROUGE-2 %.4f  ROUGE-L %.4f",
+                    bleu.score(),
+                    rouge1,
+                    rouge2,
+                    rougeL);
         }
     }
 
@@ -110,7 +121,8 @@ public record Continuation(String prompt, String reference) {
      * length, which BLEU's brevity penalty and ROUGE's recall reward.
      */
     public static Scores score(List<Continuation> items, Function<String, String> continueText) {
-        if (items == null || items.isEmpty()) throw new IllegalArgumentException("give at least one continuation to score");
+        if (items == null || items.isEmpty())
+            throw new IllegalArgumentException("give at least one continuation to score");
         if (continueText == null) throw new IllegalArgumentException("continueText must not be null");
         List<List<String>> hypotheses = new ArrayList<>();
         List<List<List<String>>> references = new ArrayList<>();
@@ -118,7 +130,9 @@ public record Continuation(String prompt, String reference) {
         double rouge1 = 0, rouge2 = 0, rougeL = 0;
         for (Continuation item : items) {
             String hypothesis = continueText.apply(item.prompt());
-            if (hypothesis == null) throw new IllegalArgumentException("continueText returned null for '" + item.prompt() + "': return \"\" for nothing");
+            if (hypothesis == null)
+                throw new IllegalArgumentException(
+                        "continueText returned null for '" + item.prompt() + "': return \"\" for nothing");
             List<String> h = Rouge.tokenize(hypothesis), r = Rouge.tokenize(item.reference());
             hypotheses.add(h);
             references.add(List.of(r));

@@ -7,8 +7,8 @@ import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * What a trained {@link Gpt} says about a text, for evaluation: its mean cross-entropy on a token
@@ -64,8 +64,9 @@ public final class GptScores {
             int[] line = lines.get(i);
             requireTokens(line, 2);
             if (line.length - 1 > model.config().blockSize()) {
-                throw new IllegalArgumentException("line " + i + " has " + line.length + " tokens; at most blockSize + 1 = "
-                        + (model.config().blockSize() + 1) + " fit one forward pass: crop it");
+                throw new IllegalArgumentException(
+                        "line " + i + " has " + line.length + " tokens; at most blockSize + 1 = "
+                                + (model.config().blockSize() + 1) + " fit one forward pass: crop it");
             }
             int[] in = new int[line.length - 1], target = new int[line.length - 1];
             System.arraycopy(line, 0, in, 0, in.length);
@@ -84,7 +85,8 @@ public final class GptScores {
      * are scored in windows of exactly B, batched.
      */
     public LanguageModelLoss conditionalLoss(int[] context, int[] continuation) {
-        if (context == null) throw new IllegalArgumentException("the context must not be null (use an empty array for none)");
+        if (context == null)
+            throw new IllegalArgumentException("the context must not be null (use an empty array for none)");
         requireTokens(continuation, context.length == 0 ? 2 : 1);
         int[] sequence = new int[context.length + continuation.length];
         System.arraycopy(context, 0, sequence, 0, context.length);
@@ -109,7 +111,8 @@ public final class GptScores {
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray last = model.logits(parameters, scope.create(ids, new Shape(rows, block)), false)
-                        .get(":, -1, :").logSoftmax(-1);
+                        .get(":, -1, :")
+                        .logSoftmax(-1);
                 float[] logp = last.toFloatArray();
                 int vocab = model.config().vocabSize();
                 for (int r = 0; r < rows; r++) nats -= logp[r * vocab + sequence[late[from + r]]];
@@ -126,7 +129,9 @@ public final class GptScores {
         for (int i = 0; i < ids.length; i++) ids[i] = context[from + i];
         try (NDManager scope = manager.newSubManager()) {
             return model.logits(parameters, scope.create(ids, new Shape(1, ids.length)), false)
-                    .get(":, -1, :").softmax(-1).toFloatArray();
+                    .get(":, -1, :")
+                    .softmax(-1)
+                    .toFloatArray();
         }
     }
 
@@ -136,9 +141,11 @@ public final class GptScores {
      * rows of (probabilities, truth) for a calibration study.
      */
     public Predictions nextTokenProbabilities(int[] tokens, int[] starts, int length, float temperature) {
-        if (!(temperature > 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("the temperature must be > 0, got " + temperature);
+        if (!(temperature > 0) || Float.isInfinite(temperature))
+            throw new IllegalArgumentException("the temperature must be > 0, got " + temperature);
         if (length < 1 || length > model.config().blockSize()) {
-            throw new IllegalArgumentException("length must be between 1 and the context of " + model.config().blockSize() + ", got " + length);
+            throw new IllegalArgumentException("length must be between 1 and the context of "
+                    + model.config().blockSize() + ", got " + length);
         }
         int vocab = model.config().vocabSize();
         float[][] probabilities = new float[starts.length * length][];
@@ -148,7 +155,9 @@ public final class GptScores {
             long[] ids = new long[rows * length];
             for (int r = 0; r < rows; r++) {
                 int s = starts[from + r];
-                if (s < 0 || s + length + 1 > tokens.length) throw new IllegalArgumentException("window at " + s + " runs past the " + tokens.length + " tokens");
+                if (s < 0 || s + length + 1 > tokens.length)
+                    throw new IllegalArgumentException(
+                            "window at " + s + " runs past the " + tokens.length + " tokens");
                 for (int t = 0; t < length; t++) {
                     ids[r * length + t] = tokens[s + t];
                     truth[(from + r) * length + t] = tokens[s + t + 1];
@@ -186,13 +195,14 @@ public final class GptScores {
 
     private void requireTokens(int[] tokens, int minimum) {
         if (tokens == null || tokens.length < minimum) {
-            throw new IllegalArgumentException("need at least " + minimum + " tokens (one to read, one to predict), got "
-                    + (tokens == null ? "null" : tokens.length));
+            throw new IllegalArgumentException("need at least " + minimum
+                    + " tokens (one to read, one to predict), got " + (tokens == null ? "null" : tokens.length));
         }
         int vocab = model.config().vocabSize();
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocab) {
-                throw new IllegalArgumentException("token " + i + " has id " + tokens[i] + ", outside the model's vocabulary 0.." + (vocab - 1));
+                throw new IllegalArgumentException(
+                        "token " + i + " has id " + tokens[i] + ", outside the model's vocabulary 0.." + (vocab - 1));
             }
         }
     }

@@ -24,7 +24,9 @@ public record LanguageModelLoss(double natsPerToken, long tokens) {
         if (!(natsPerToken >= 0) || Double.isInfinite(natsPerToken)) {
             throw new IllegalArgumentException("natsPerToken must be a finite cross-entropy >= 0, got " + natsPerToken);
         }
-        if (tokens <= 0) throw new IllegalArgumentException("tokens must be positive (how many tokens the loss was averaged over), got " + tokens);
+        if (tokens <= 0)
+            throw new IllegalArgumentException(
+                    "tokens must be positive (how many tokens the loss was averaged over), got " + tokens);
     }
 
     /** e^H. */
@@ -65,7 +67,8 @@ public record LanguageModelLoss(double natsPerToken, long tokens) {
     }
 
     private static String requireText(String text) {
-        if (text == null || text.isEmpty()) throw new IllegalArgumentException("give the text the loss was measured on, not an empty one");
+        if (text == null || text.isEmpty())
+            throw new IllegalArgumentException("give the text the loss was measured on, not an empty one");
         return text;
     }
 }

@@ -31,9 +31,11 @@ public final class NgramLanguageModel {
     private final long total;
     /** bigram[u][w] = c(u, w), null for a u never seen as a context; rowTotal[u] = c(u). */
     private final long[][] bigram;
+
     private final long[] rowTotal;
 
-    private NgramLanguageModel(int order, int vocabSize, double k, long[] unigram, long total, long[][] bigram, long[] rowTotal) {
+    private NgramLanguageModel(
+            int order, int vocabSize, double k, long[] unigram, long total, long[][] bigram, long[] rowTotal) {
         this.order = order;
         this.vocabSize = vocabSize;
         this.k = k;
@@ -55,12 +57,15 @@ public final class NgramLanguageModel {
      * @param k         added to every count, > 0
      */
     public static NgramLanguageModel train(int order, int[] tokens, int vocabSize, double k) {
-        if (order != 1 && order != 2) throw new IllegalArgumentException("order must be 1 (unigram) or 2 (bigram), got " + order);
+        if (order != 1 && order != 2)
+            throw new IllegalArgumentException("order must be 1 (unigram) or 2 (bigram), got " + order);
         if (vocabSize < 1) throw new IllegalArgumentException("vocabSize must be >= 1, got " + vocabSize);
         if (!(k > 0) || Double.isInfinite(k)) {
-            throw new IllegalArgumentException("k must be > 0 (k = 0 gives unseen tokens probability 0 and an infinite loss), got " + k);
+            throw new IllegalArgumentException(
+                    "k must be > 0 (k = 0 gives unseen tokens probability 0 and an infinite loss), got " + k);
         }
-        if (tokens == null || tokens.length == 0) throw new IllegalArgumentException("give at least one training token");
+        if (tokens == null || tokens.length == 0)
+            throw new IllegalArgumentException("give at least one training token");
         requireIds("training", tokens, tokens.length, vocabSize);
         long[] unigram = new long[vocabSize];
         for (int t : tokens) unigram[t]++;
@@ -119,7 +124,8 @@ public final class NgramLanguageModel {
      * @throws IllegalArgumentException for fewer than 2 tokens or an id outside the vocabulary
      */
     public LanguageModelLoss loss(int[] tokens) {
-        if (tokens == null || tokens.length < 2) throw new IllegalArgumentException("the loss needs at least 2 tokens (the first is context, never scored)");
+        if (tokens == null || tokens.length < 2)
+            throw new IllegalArgumentException("the loss needs at least 2 tokens (the first is context, never scored)");
         requireIds("scored", tokens, tokens.length, vocabSize);
         double nats = 0;
         for (int i = 1; i < tokens.length; i++) nats -= Math.log(probability(tokens, i, tokens[i]));
@@ -132,7 +138,9 @@ public final class NgramLanguageModel {
      * the model itself). Seeded by {@code sampling.seed()}, as {@link fasttrack.generate.Generator} is.
      */
     public int[] generate(int[] prompt, int count, Sampling sampling) {
-        if (sampling == null) throw new IllegalArgumentException("sampling must not be null: use Sampling.greedy() for the most likely token");
+        if (sampling == null)
+            throw new IllegalArgumentException(
+                    "sampling must not be null: use Sampling.greedy() for the most likely token");
         if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
         requireContext(prompt, prompt == null ? 0 : prompt.length);
         Random random = new Random(sampling.seed());
@@ -146,22 +154,26 @@ public final class NgramLanguageModel {
     }
 
     private void requireContext(int[] context, int length) {
-        if (context == null) throw new IllegalArgumentException("context must not be null: give an empty array for no context");
-        if (length < 0 || length > context.length) throw new IllegalArgumentException("length must be in 0.." + context.length + ", got " + length);
+        if (context == null)
+            throw new IllegalArgumentException("context must not be null: give an empty array for no context");
+        if (length < 0 || length > context.length)
+            throw new IllegalArgumentException("length must be in 0.." + context.length + ", got " + length);
         requireIds("context", context, length, vocabSize);
     }
 
     private static void requireIds(String what, int[] tokens, int length, int vocabSize) {
         for (int i = 0; i < length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocabSize) {
-                throw new IllegalArgumentException(what + " token " + i + " has id " + tokens[i] + ", outside the vocabulary 0.."
-                        + (vocabSize - 1) + ": encode with the tokenizer whose vocabSize the model was trained with");
+                throw new IllegalArgumentException(
+                        what + " token " + i + " has id " + tokens[i] + ", outside the vocabulary 0.." + (vocabSize - 1)
+                                + ": encode with the tokenizer whose vocabSize the model was trained with");
             }
         }
     }
 
     @Override
     public String toString() {
-        return (order == 1 ? "unigram" : "bigram") + " model: V = " + vocabSize + ", k = " + k + ", " + total + " training tokens";
+        return (order == 1 ? "unigram" : "bigram") + " model: V = " + vocabSize + ", k = " + k + ", " + total
+                + " training tokens";
     }
 }

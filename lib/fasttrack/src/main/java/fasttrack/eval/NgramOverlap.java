@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class NgramOverlap {
 
-    private static final long P = 0x9E3779B97F4A7C15L;   // odd, so multiplying by it loses no information mod 2^64
+    private static final long P = 0x9E3779B97F4A7C15L; // odd, so multiplying by it loses no information mod 2^64
 
     /**
      * How many of a sequence's n-grams occur in training.
@@ -49,8 +49,8 @@ public final class NgramOverlap {
     }
 
     private final int n;
-    private final int[] tokens;      // every training sequence, end to end
-    private final long[] keys;       // sorted; (mixed hash with the low bits cleared) | start in tokens
+    private final int[] tokens; // every training sequence, end to end
+    private final long[] keys; // sorted; (mixed hash with the low bits cleared) | start in tokens
     private final long positionMask; // the low bits of a key that hold the position
 
     private NgramOverlap(int n, int[] tokens, long[] keys, long positionMask) {
@@ -68,13 +68,15 @@ public final class NgramOverlap {
     /** As {@link #of(int, List)}, with at least {@code positionBits} low bits for the position: tests use many to force hash collisions. */
     static NgramOverlap of(int n, List<int[]> training, int positionBits) {
         if (n < 1) throw new IllegalArgumentException("n must be at least 1, got " + n + " (13 is a common choice)");
-        if (training == null || training.isEmpty()) throw new IllegalArgumentException("give at least one training sequence");
+        if (training == null || training.isEmpty())
+            throw new IllegalArgumentException("give at least one training sequence");
         long total = 0;
         for (int[] sequence : training) {
             if (sequence == null) throw new IllegalArgumentException("a training sequence is null");
             total += sequence.length;
         }
-        if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("training data too large for one index: " + total + " tokens");
+        if (total > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("training data too large for one index: " + total + " tokens");
         int[] tokens = new int[(int) total];
         List<Integer> starts = new ArrayList<>();
         int offset = 0;
@@ -93,7 +95,7 @@ public final class NgramOverlap {
             for (int i = start; ; i++) {
                 keys[count++] = (mix(h) & ~mask) | i;
                 if (i + n >= start + length) break;
-                h = h * P + tokens[i + n] - tokens[i] * power;   // slide: drop t_i, append t_(i+n)
+                h = h * P + tokens[i + n] - tokens[i] * power; // slide: drop t_i, append t_(i+n)
             }
         }
         long[] sorted = Arrays.copyOf(keys, count);
@@ -128,7 +130,8 @@ public final class NgramOverlap {
     /** Does the n-gram {@code sequence[start .. start+n)} occur in training? */
     public boolean contains(int[] sequence, int start) {
         if (start < 0 || start + n > sequence.length) {
-            throw new IllegalArgumentException("an n-gram at " + start + " needs " + n + " tokens, the sequence has " + sequence.length);
+            throw new IllegalArgumentException(
+                    "an n-gram at " + start + " needs " + n + " tokens, the sequence has " + sequence.length);
         }
         return find(hash(sequence, start, n), sequence, start);
     }
@@ -156,7 +159,8 @@ public final class NgramOverlap {
 
     /** A validation sequence cut into consecutive windows (the last may be shorter), each checked on its own. */
     public List<Overlap> checkWindows(int[] validation, int windowLength) {
-        if (windowLength < n) throw new IllegalArgumentException("windowLength must be at least n = " + n + ", got " + windowLength);
+        if (windowLength < n)
+            throw new IllegalArgumentException("windowLength must be at least n = " + n + ", got " + windowLength);
         List<Overlap> windows = new ArrayList<>();
         for (int from = 0; from < validation.length; from += windowLength) {
             windows.add(check(validation, from, Math.min(validation.length, from + windowLength)));
@@ -184,7 +188,13 @@ public final class NgramOverlap {
     private boolean find(long h, int[] sequence, int start) {
         long prefix = mix(h) & ~positionMask;
         for (int k = lowerBound(keys, prefix); k < keys.length && (keys[k] & ~positionMask) == prefix; k++) {
-            if (Arrays.equals(tokens, (int) (keys[k] & positionMask), (int) (keys[k] & positionMask) + n, sequence, start, start + n)) return true;
+            if (Arrays.equals(
+                    tokens,
+                    (int) (keys[k] & positionMask),
+                    (int) (keys[k] & positionMask) + n,
+                    sequence,
+                    start,
+                    start + n)) return true;
         }
         return false;
     }
@@ -210,7 +220,8 @@ public final class NgramOverlap {
         int lo = 0, hi = keys.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (keys[mid] < value) lo = mid + 1; else hi = mid;
+            if (keys[mid] < value) lo = mid + 1;
+            else hi = mid;
         }
         return lo;
     }

@@ -24,7 +24,8 @@ public final class Rouge {
     /** Precision, recall and their harmonic mean F1 (rouge-score's {@code fmeasure}). */
     public record Score(double precision, double recall, double f1) {
         static Score of(double precision, double recall) {
-            return new Score(precision, recall, precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0);
+            return new Score(
+                    precision, recall, precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0);
         }
     }
 
@@ -36,7 +37,8 @@ public final class Rouge {
      */
     public static List<String> tokenize(String text) {
         if (text == null) throw new IllegalArgumentException("text must not be null");
-        String cleaned = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
+        String cleaned =
+                text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
         return cleaned.isEmpty() ? List.of() : Arrays.asList(cleaned.split(" "));
     }
 
@@ -44,7 +46,8 @@ public final class Rouge {
     public static Score rougeN(int n, List<String> target, List<String> prediction) {
         if (n < 1) throw new IllegalArgumentException("ROUGE-N needs n >= 1, got " + n);
         requireTokens(target, prediction);
-        Map<List<String>, Integer> targetCounts = Bleu.ngramCounts(target, n), predictionCounts = Bleu.ngramCounts(prediction, n);
+        Map<List<String>, Integer> targetCounts = Bleu.ngramCounts(target, n),
+                predictionCounts = Bleu.ngramCounts(prediction, n);
         long overlap = 0;
         for (Map.Entry<List<String>, Integer> e : targetCounts.entrySet()) {
             overlap += Math.min(e.getValue(), predictionCounts.getOrDefault(e.getKey(), 0));
@@ -88,6 +91,8 @@ public final class Rouge {
     }
 
     private static void requireTokens(List<String> target, List<String> prediction) {
-        if (target == null || prediction == null) throw new IllegalArgumentException("target and prediction must not be null: give an empty list for no tokens");
+        if (target == null || prediction == null)
+            throw new IllegalArgumentException(
+                    "target and prediction must not be null: give an empty list for no tokens");
     }
 }

@@ -42,7 +42,11 @@ import java.util.function.Consumer;
 public final class SequenceClassifier implements AutoCloseable {
 
     /** What trains: the new head only, the head plus the final norm and last block, or everything. */
-    public enum Trainable { HEAD, LAST_BLOCK, ALL }
+    public enum Trainable {
+        HEAD,
+        LAST_BLOCK,
+        ALL
+    }
 
     /**
      * @param length       tokens per text: every row of ids must have exactly this many
@@ -51,10 +55,19 @@ public final class SequenceClassifier implements AutoCloseable {
      * @param weightDecay  AdamW's decoupled decay, on matrices only
      * @param seed         seeds the head's initial weights, the batch order and dropout
      */
-    public record Config(int length, int batchSize, int steps, float learningRate, float weightDecay, Trainable trainable, long seed) {
+    public record Config(
+            int length,
+            int batchSize,
+            int steps,
+            float learningRate,
+            float weightDecay,
+            Trainable trainable,
+            long seed) {
         public Config {
-            if (length < 1 || batchSize < 1 || steps < 1) throw new IllegalArgumentException("length, batchSize and steps must be >= 1");
-            if (!(learningRate > 0) || Float.isInfinite(learningRate)) throw new IllegalArgumentException("learningRate must be a finite number > 0, got " + learningRate);
+            if (length < 1 || batchSize < 1 || steps < 1)
+                throw new IllegalArgumentException("length, batchSize and steps must be >= 1");
+            if (!(learningRate > 0) || Float.isInfinite(learningRate))
+                throw new IllegalArgumentException("learningRate must be a finite number > 0, got " + learningRate);
             if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
             if (trainable == null) throw new IllegalArgumentException("trainable must be HEAD, LAST_BLOCK or ALL");
         }
@@ -117,7 +130,9 @@ public final class SequenceClassifier implements AutoCloseable {
                 kept.add(i);
             }
         }
-        return new Windows(rows.toArray(int[][]::new), kept.stream().mapToInt(Integer::intValue).toArray());
+        return new Windows(
+                rows.toArray(int[][]::new),
+                kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static final float CLIP = 1f;
@@ -135,8 +150,9 @@ public final class SequenceClassifier implements AutoCloseable {
     public SequenceClassifier(Gpt model, int classes, Config config, NDManager parent) {
         if (classes < 2) throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         if (config.length() > model.config().blockSize()) {
-            throw new IllegalArgumentException("length " + config.length() + " exceeds the model's context of " + model.config().blockSize()
-                    + " tokens: use Config.withLength(" + model.config().blockSize() + ") or less");
+            throw new IllegalArgumentException("length " + config.length() + " exceeds the model's context of "
+                    + model.config().blockSize() + " tokens: use Config.withLength("
+                    + model.config().blockSize() + ") or less");
         }
         this.model = model;
         this.classes = classes;
@@ -178,7 +194,7 @@ public final class SequenceClassifier implements AutoCloseable {
 
     /** Logits (B, classes) for ids (B, T): the head on the last position's features. */
     public NDArray logits(NDArray ids, boolean training) {
-        NDArray last = model.features(parameters, ids, training).get(":, -1, :");   // (B, C): h_T
+        NDArray last = model.features(parameters, ids, training).get(":, -1, :"); // (B, C): h_T
         return last.matMul(weight).add(bias);
     }
 
@@ -189,10 +205,13 @@ public final class SequenceClassifier implements AutoCloseable {
      */
     public List<Double> train(int[][] ids, int[] labels, Consumer<String> progress) {
         requireRows(ids);
-        if (labels.length != ids.length) throw new IllegalArgumentException(ids.length + " rows but " + labels.length + " labels: give one label per row");
+        if (labels.length != ids.length)
+            throw new IllegalArgumentException(
+                    ids.length + " rows but " + labels.length + " labels: give one label per row");
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("label " + i + " is " + labels[i] + ", not a class in 0.." + (classes - 1));
+                throw new IllegalArgumentException(
+                        "label " + i + " is " + labels[i] + ", not a class in 0.." + (classes - 1));
             }
         }
         Map<Parameter, Boolean> wasTrainable = new IdentityHashMap<>();
@@ -218,14 +237,25 @@ public final class SequenceClassifier implements AutoCloseable {
                     y[b] = labels[row];
                 }
                 losses.add(steps.run(manager, config.seed(), step, config.learningRate(), trainable, scope -> {
-                    NDArray inputs = scope.create(x, new Shape(batch, length)).toDevice(device, false);
-                    NDArray targets = scope.create(y, new Shape(batch)).toDevice(device, false);
-                    return () -> GptTrainer.crossEntropy(logits(inputs, true), targets);
-                }).loss());
+                            NDArray inputs =
+                                    scope.create(x, new Shape(batch, length)).toDevice(device, false);
+                            NDArray targets = scope.create(y, new Shape(batch)).toDevice(device, false);
+                            return () -> GptTrainer.crossEntropy(logits(inputs, true), targets);
+                        })
+                        .loss());
                 if (progress != null && ((step + 1) % every == 0 || step + 1 == config.steps())) {
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    double mean = losses.subList(reported, step + 1).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-                    progress.accept(String.format(Locale.ROOT, "step %4d/%d  mean loss %.4f  %.2f s/step", step + 1, config.steps(), mean, seconds / (step + 1)));
+                    double mean = losses.subList(reported, step + 1).stream()
+                            .mapToDouble(Double::doubleValue)
+                            .average()
+                            .orElseThrow();
+                    progress.accept(String.format(
+                            Locale.ROOT,
+                            "step %4d/%d  mean loss %.4f  %.2f s/step",
+                            step + 1,
+                            config.steps(),
+                            mean,
+                            seconds / (step + 1)));
                     reported = step + 1;
                 }
             }
@@ -242,9 +272,13 @@ public final class SequenceClassifier implements AutoCloseable {
     private Map<String, NDArray> unfreeze(Map<Parameter, Boolean> wasTrainable) {
         Set<Parameter> chosen = Collections.newSetFromMap(new IdentityHashMap<>());
         switch (config.trainable()) {
-            case HEAD -> { }
+            case HEAD -> {}
             case LAST_BLOCK -> {
-                model.blocks().get(model.blocks().size() - 1).getParameters().values().forEach(chosen::add);
+                model.blocks()
+                        .get(model.blocks().size() - 1)
+                        .getParameters()
+                        .values()
+                        .forEach(chosen::add);
                 model.finalNorm().getParameters().values().forEach(chosen::add);
             }
             case ALL -> model.getParameters().values().forEach(chosen::add);
@@ -291,23 +325,29 @@ public final class SequenceClassifier implements AutoCloseable {
     public int[] predict(int[][] ids) {
         float[][] p = probabilities(ids);
         int[] predicted = new int[p.length];
-        for (int i = 0; i < p.length; i++) for (int c = 1; c < classes; c++) if (p[i][c] > p[i][predicted[i]]) predicted[i] = c;
+        for (int i = 0; i < p.length; i++)
+            for (int c = 1; c < classes; c++) if (p[i][c] > p[i][predicted[i]]) predicted[i] = c;
         return predicted;
     }
 
     private void requireRows(int[][] ids) {
-        if (ids == null || ids.length == 0) throw new IllegalArgumentException("no rows: give at least one row of token ids");
+        if (ids == null || ids.length == 0)
+            throw new IllegalArgumentException("no rows: give at least one row of token ids");
         int block = model.config().blockSize(), vocab = model.config().vocabSize();
         for (int i = 0; i < ids.length; i++) {
             if (ids[i].length > block) {
-                throw new IllegalArgumentException("row " + i + " has " + ids[i].length + " tokens, more than the model's context of " + block);
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + ids[i].length + " tokens, more than the model's context of " + block);
             }
             if (ids[i].length != config.length()) {
-                throw new IllegalArgumentException("row " + i + " has " + ids[i].length + " tokens, the classifier reads " + config.length()
-                        + ": make rows with SequenceClassifier.fixedLength(encoded, " + config.length() + ")");
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + ids[i].length + " tokens, the classifier reads " + config.length()
+                                + ": make rows with SequenceClassifier.fixedLength(encoded, " + config.length() + ")");
             }
             for (int id : ids[i]) {
-                if (id < 0 || id >= vocab) throw new IllegalArgumentException("row " + i + " has token id " + id + ", outside the model's vocabulary 0.." + (vocab - 1));
+                if (id < 0 || id >= vocab)
+                    throw new IllegalArgumentException(
+                            "row " + i + " has token id " + id + ", outside the model's vocabulary 0.." + (vocab - 1));
             }
         }
     }

@@ -32,19 +32,25 @@ public final class Generator {
 
     /** {@code prompt} followed by {@code count} generated token ids. */
     public int[] generate(int[] prompt, int count, Sampling sampling, boolean useCache) {
-        if (prompt == null || prompt.length == 0) throw new IllegalArgumentException("the prompt needs at least one token");
+        if (prompt == null || prompt.length == 0)
+            throw new IllegalArgumentException("the prompt needs at least one token");
         if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
         int vocab = model.config().vocabSize();
         for (int id : prompt) {
-            if (id < 0 || id >= vocab) throw new IllegalArgumentException("prompt token " + id + " is outside the vocabulary 0.." + (vocab - 1));
+            if (id < 0 || id >= vocab)
+                throw new IllegalArgumentException(
+                        "prompt token " + id + " is outside the vocabulary 0.." + (vocab - 1));
         }
         Random random = new Random(sampling.seed());
         int[] tokens = Arrays.copyOf(prompt, prompt.length + count);
         int length = prompt.length;
-        CachedDecoder decoder = useCache ? CachedDecoder.of(model) : null;   // a snapshot of the weights as they are now
-        try (KvCache cache = useCache && decoder == null ? new KvCache(manager, model.config().layers()) : null) {
+        CachedDecoder decoder = useCache ? CachedDecoder.of(model) : null; // a snapshot of the weights as they are now
+        try (KvCache cache = useCache && decoder == null
+                ? new KvCache(manager, model.config().layers())
+                : null) {
             for (int i = 0; i < count; i++) {
-                float[] logits = decoder != null ? nextLogits(tokens, length, decoder)
+                float[] logits = decoder != null
+                        ? nextLogits(tokens, length, decoder)
                         : useCache ? nextLogitsCached(tokens, length, cache) : nextLogits(tokens, length);
                 tokens[length++] = sampling.sample(logits, random);
             }
@@ -77,7 +83,8 @@ public final class Generator {
             if (cache.length() == 0 || cache.length() >= block) {
                 // Empty, or the window is full: cached positions would shift, so prefill afresh.
                 cache.clear();
-                return lastRow(model.logitsCached(parameters, ids(scope, tokens, Math.max(0, length - block), length), cache));
+                return lastRow(
+                        model.logitsCached(parameters, ids(scope, tokens, Math.max(0, length - block), length), cache));
             }
             return lastRow(model.logitsCached(parameters, ids(scope, tokens, length - 1, length), cache));
         }

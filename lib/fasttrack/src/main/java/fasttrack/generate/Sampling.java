@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
 public record Sampling(double temperature, int topK, double topP, long seed) {
 
     public Sampling {
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+        if (!(temperature >= 0) || Double.isInfinite(temperature))
+            throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
         if (topK < 0) throw new IllegalArgumentException("topK must be >= 0 (0 keeps all), got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
     }
@@ -48,7 +49,10 @@ public record Sampling(double temperature, int topK, double topP, long seed) {
         double sum = 0;
         for (int i = 0; i < v; i++) sum += p[i] = Math.exp(logits[i] / temperature - max);
         for (int i = 0; i < v; i++) p[i] /= sum;
-        Integer[] order = IntStream.range(0, v).boxed().sorted((a, b) -> Double.compare(p[b], p[a])).toArray(Integer[]::new);
+        Integer[] order = IntStream.range(0, v)
+                .boxed()
+                .sorted((a, b) -> Double.compare(p[b], p[a]))
+                .toArray(Integer[]::new);
         boolean[] keep = new boolean[v];
         double cumulative = 0;
         for (int rank = 0; rank < v; rank++) {
@@ -56,10 +60,12 @@ public record Sampling(double temperature, int topK, double topP, long seed) {
             if (topK > 0 && rank >= topK) break;
             keep[i] = true;
             cumulative += p[i];
-            if (cumulative >= topP) break;   // the smallest prefix that reaches p (the token crossing p is kept)
+            if (cumulative >= topP) break; // the smallest prefix that reaches p (the token crossing p is kept)
         }
         double kept = 0;
-        for (int i = 0; i < v; i++) if (keep[i]) kept += p[i]; else p[i] = 0;
+        for (int i = 0; i < v; i++)
+            if (keep[i]) kept += p[i];
+            else p[i] = 0;
         for (int i = 0; i < v; i++) p[i] /= kept;
         return p;
     }
@@ -76,7 +82,7 @@ public record Sampling(double temperature, int topK, double topP, long seed) {
             last = i;
             if (u < cumulative) return i;
         }
-        return last;   // rounding left u just above the total
+        return last; // rounding left u just above the total
     }
 
     public static int argmax(float[] logits) {
@@ -87,6 +93,9 @@ public record Sampling(double temperature, int topK, double topP, long seed) {
 
     @Override
     public String toString() {
-        return isGreedy() ? "greedy" : "temperature " + temperature + (topK > 0 ? ", top-k " + topK : "") + (topP < 1 ? ", top-p " + topP : "");
+        return isGreedy()
+                ? "greedy"
+                : "temperature " + temperature + (topK > 0 ? ", top-k " + topK : "")
+                        + (topP < 1 ? ", top-p " + topP : "");
     }
 }

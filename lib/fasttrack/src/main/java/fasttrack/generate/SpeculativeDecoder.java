@@ -34,10 +34,11 @@ public final class SpeculativeDecoder {
     public SpeculativeDecoder(CachedDecoder draft, CachedDecoder target, int lookahead) {
         if (draft == target) throw new IllegalArgumentException("the draft and the target must be two decoders");
         if (draft.vocabSize() != target.vocabSize()) {
-            throw new IllegalArgumentException("the draft predicts " + draft.vocabSize() + " tokens, the target " + target.vocabSize()
-                    + ": speculative decoding needs one vocabulary (the same tokenizer)");
+            throw new IllegalArgumentException("the draft predicts " + draft.vocabSize() + " tokens, the target "
+                    + target.vocabSize() + ": speculative decoding needs one vocabulary (the same tokenizer)");
         }
-        if (lookahead < 1) throw new IllegalArgumentException("the draft must guess at least 1 token ahead, got " + lookahead);
+        if (lookahead < 1)
+            throw new IllegalArgumentException("the draft must guess at least 1 token ahead, got " + lookahead);
         this.draft = draft;
         this.target = target;
         this.lookahead = lookahead;
@@ -50,14 +51,15 @@ public final class SpeculativeDecoder {
 
     /** A sample from the target at {@code temperature}, the draft sampling its guesses at the same temperature. */
     public Result sample(int[] prompt, int count, float temperature, Random random) {
-        if (!(temperature > 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("the temperature must be > 0, got " + temperature);
+        if (!(temperature > 0) || Float.isInfinite(temperature))
+            throw new IllegalArgumentException("the temperature must be > 0, got " + temperature);
         return run(prompt, count, random, temperature);
     }
 
     private Result run(int[] prompt, int count, Random random, float temperature) {
         if (prompt.length < 1) throw new IllegalArgumentException("the prompt needs at least one token");
         if (count < 1) throw new IllegalArgumentException("generate at least 1 token, got " + count);
-        int context = Math.min(draft.blockSize(), target.blockSize());   // both caches hold every token
+        int context = Math.min(draft.blockSize(), target.blockSize()); // both caches hold every token
         if (prompt.length + count + lookahead > context) {
             throw new IllegalArgumentException(prompt.length + " prompt tokens + " + count + " new + " + lookahead
                     + " guessed ahead exceed the context of " + context + " tokens");
@@ -91,11 +93,16 @@ public final class SpeculativeDecoder {
                         : random.nextDouble() < Math.min(1, targetP[kept][g] / draftP[kept][g]);
                 if (!accept) {
                     // Greedy: the target's own choice. Sampled: a draw from the residual max(0, p − q), renormalised.
-                    next = random == null ? Sampling.argmax(targetP[kept]) : draw(residual(targetP[kept], draftP[kept]), random);
+                    next = random == null
+                            ? Sampling.argmax(targetP[kept])
+                            : draw(residual(targetP[kept], draftP[kept]), random);
                     break;
                 }
             }
-            if (kept == k) next = random == null ? Sampling.argmax(targetP[k]) : draw(targetP[k], random);   // all kept: one more from the target
+            if (kept == k)
+                next = random == null
+                        ? Sampling.argmax(targetP[k])
+                        : draw(targetP[k], random); // all kept: one more from the target
             rounds++;
             proposed += k;
             accepted += kept;
@@ -145,7 +152,7 @@ public final class SpeculativeDecoder {
             r[i] = Math.max(0, p[i] - q[i]);
             sum += r[i];
         }
-        if (sum == 0) return p;   // p = q: nothing was rejected in expectation; p itself is the right draw
+        if (sum == 0) return p; // p = q: nothing was rejected in expectation; p itself is the right draw
         for (int i = 0; i < r.length; i++) r[i] /= sum;
         return r;
     }

@@ -64,10 +64,12 @@ public final class JlamaReference {
         Path dir = checkDir();
         Path lib = dir.resolve("target/lib");
         if (!Files.isRegularFile(dir.resolve("src/main/java/JlamaCheck.java")) || !hasJlamaJar(lib)) {
-            throw new IllegalStateException("Jlama's jars are not in " + lib.toAbsolutePath() + ": build them with 'mvn -B -pl lib/jlama-check generate-resources'"
+            throw new IllegalStateException("Jlama's jars are not in " + lib.toAbsolutePath()
+                    + ": build them with 'mvn -B -pl lib/jlama-check generate-resources'"
                     + " (needs Maven Central once; offline afterwards)");
         }
-        return Optional.of(new JlamaReference(java.get().executable(), java.get().version(), dir));
+        return Optional.of(
+                new JlamaReference(java.get().executable(), java.get().version(), dir));
     }
 
     /** The Java that runs Jlama. */
@@ -85,13 +87,17 @@ public final class JlamaReference {
      *
      * @throws IllegalStateException with Jlama's output, when it fails
      */
-    public List<Prompt> run(Path folder, List<int[]> prompts, int greedySteps) throws IOException, InterruptedException {
+    public List<Prompt> run(Path folder, List<int[]> prompts, int greedySteps)
+            throws IOException, InterruptedException {
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
         String type = modelType(folder);
         if (type.equals("gpt2")) requireComparable(Gpt2Folder.readConfig(folder), folder);
         else if (type.equals("llama") || type.equals("mixtral")) requireComparableLlama(folder, longest + greedySteps);
-        else throw new IllegalArgumentException(folder + " holds a " + type + " model: this check compares gpt2, llama and mixtral folders");
-        List<String> arguments = new ArrayList<>(List.of(folder.toAbsolutePath().toString(), Integer.toString(greedySteps)));
+        else
+            throw new IllegalArgumentException(
+                    folder + " holds a " + type + " model: this check compares gpt2, llama and mixtral folders");
+        List<String> arguments =
+                new ArrayList<>(List.of(folder.toAbsolutePath().toString(), Integer.toString(greedySteps)));
         List<String> ids = prompts.stream().map(JlamaReference::ids).toList();
         return launch(folder, arguments, ids, Output.class).prompts();
     }
@@ -104,13 +110,19 @@ public final class JlamaReference {
      *
      * @throws IllegalStateException with Jlama's output, when it fails
      */
-    public Speed time(Path folder, int[] prompt, int tokens, int warmups, int rounds) throws IOException, InterruptedException {
+    public Speed time(Path folder, int[] prompt, int tokens, int warmups, int rounds)
+            throws IOException, InterruptedException {
         requireComparable(Gpt2Folder.readConfig(folder), folder);
         if (tokens < 1 || rounds < 1 || warmups < 0) {
-            throw new IllegalArgumentException("tokens and rounds must be >= 1 and warmups >= 0, got " + tokens + ", " + rounds + ", " + warmups);
+            throw new IllegalArgumentException(
+                    "tokens and rounds must be >= 1 and warmups >= 0, got " + tokens + ", " + rounds + ", " + warmups);
         }
-        List<String> arguments = new ArrayList<>(List.of("--time", folder.toAbsolutePath().toString(), Integer.toString(tokens),
-                Integer.toString(warmups), Integer.toString(rounds)));
+        List<String> arguments = new ArrayList<>(List.of(
+                "--time",
+                folder.toAbsolutePath().toString(),
+                Integer.toString(tokens),
+                Integer.toString(warmups),
+                Integer.toString(rounds)));
         return launch(folder, arguments, List.of(ids(prompt)), Speed.class);
     }
 
@@ -125,8 +137,16 @@ public final class JlamaReference {
      * @param tokensPerSecond tokens / the fastest round
      * @param greedy          the tokens chosen (the same in every round)
      */
-    public record Speed(String engine, int threads, String operations, int tokens, int warmups, List<Double> seconds, List<Double> cpuSeconds,
-                        double tokensPerSecond, int[] greedy) {
+    public record Speed(
+            String engine,
+            int threads,
+            String operations,
+            int tokens,
+            int warmups,
+            List<Double> seconds,
+            List<Double> cpuSeconds,
+            double tokensPerSecond,
+            int[] greedy) {
 
         /** CPU milliseconds per token in the cheapest round. */
         public double cpuMillisPerToken() {
@@ -135,25 +155,40 @@ public final class JlamaReference {
     }
 
     /** Runs JlamaCheck with {@code arguments}, the output file, then {@code prompts}; reads its JSON as {@code type}. */
-    private <T> T launch(Path folder, List<String> arguments, List<String> prompts, Class<T> type) throws IOException, InterruptedException {
+    private <T> T launch(Path folder, List<String> arguments, List<String> prompts, Class<T> type)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("jlama-", ".json");
         try {
-            List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-preview", "--source", Integer.toString(javaVersion),
-                    "--add-modules", "jdk.incubator.vector", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Xss4m",
-                    "-cp", checkDir.resolve("target/lib").toAbsolutePath() + "/*",
-                    checkDir.resolve("src/main/java/JlamaCheck.java").toAbsolutePath().toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    java.toString(),
+                    "--enable-preview",
+                    "--source",
+                    Integer.toString(javaVersion),
+                    "--add-modules",
+                    "jdk.incubator.vector",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-Xss4m",
+                    "-cp",
+                    checkDir.resolve("target/lib").toAbsolutePath() + "/*",
+                    checkDir.resolve("src/main/java/JlamaCheck.java")
+                            .toAbsolutePath()
+                            .toString()));
             command.addAll(arguments);
             command.add(out.toString());
             command.addAll(prompts);
             Path log = Files.createTempFile("jlama-", ".log");
             try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                Process process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
                 if (!process.waitFor(10, TimeUnit.MINUTES)) {
                     process.destroyForcibly();
                     throw new IllegalStateException("Jlama took over 10 minutes on " + folder);
                 }
                 if (process.exitValue() != 0) {
-                    throw new IllegalStateException("Jlama failed (exit " + process.exitValue() + ") on " + folder + ":\n" + tail(Files.readString(log), 4000));
+                    throw new IllegalStateException("Jlama failed (exit " + process.exitValue() + ") on " + folder
+                            + ":\n" + tail(Files.readString(log), 4000));
                 }
             } finally {
                 Files.deleteIfExists(log);
@@ -175,22 +210,29 @@ public final class JlamaReference {
      */
     static void requireComparable(GptConfig config, Path folder) {
         if (!config.tieWeights()) {
-            throw new IllegalArgumentException(folder + " holds an untied model: Jlama's GPT-2 always uses wte as the output head, so it would compute another model");
+            throw new IllegalArgumentException(
+                    folder
+                            + " holds an untied model: Jlama's GPT-2 always uses wte as the output head, so it would compute another model");
         }
         if (config.activation() != FeedForward.Activation.GELU_TANH) {
-            throw new IllegalArgumentException(folder + " uses the exact GELU: Jlama's GPT-2 always applies the tanh form (gelu_new), so it would compute another model");
+            throw new IllegalArgumentException(
+                    folder
+                            + " uses the exact GELU: Jlama's GPT-2 always applies the tanh form (gelu_new), so it would compute another model");
         }
         int headDim = config.embedDim() / config.heads();
         if (headDim % 16 != 0) {
-            throw new IllegalArgumentException(folder + " has heads of " + headDim + " dimensions (n_embd / n_head): Jlama's vector kernels need a multiple of 16"
+            throw new IllegalArgumentException(folder + " has heads of " + headDim
+                    + " dimensions (n_embd / n_head): Jlama's vector kernels need a multiple of 16"
                     + " (e.g. n_embd 64 with 4 heads)");
         }
     }
 
     /** The folder's config.json model_type. */
     static String modelType(Path folder) throws IOException {
-        JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json"))).getAsJsonObject();
-        if (!json.has("model_type")) throw new IllegalArgumentException(folder.resolve("config.json") + " has no model_type");
+        JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json")))
+                .getAsJsonObject();
+        if (!json.has("model_type"))
+            throw new IllegalArgumentException(folder.resolve("config.json") + " has no model_type");
         return json.get("model_type").getAsString();
     }
 
@@ -203,24 +245,33 @@ public final class JlamaReference {
      * continuations that would run past it are refused here rather than failing inside Jlama.
      */
     static void requireComparableLlama(Path folder, int tokens) throws IOException {
-        JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json"))).getAsJsonObject();
-        int embed = json.get("hidden_size").getAsInt(), heads = json.get("num_attention_heads").getAsInt();
-        int kv = json.has("num_key_value_heads") ? json.get("num_key_value_heads").getAsInt() : heads;
+        JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json")))
+                .getAsJsonObject();
+        int embed = json.get("hidden_size").getAsInt(),
+                heads = json.get("num_attention_heads").getAsInt();
+        int kv = json.has("num_key_value_heads")
+                ? json.get("num_key_value_heads").getAsInt()
+                : heads;
         int context = json.get("max_position_embeddings").getAsInt(), headDim = embed / heads;
         if (headDim % 16 != 0) {
-            throw new IllegalArgumentException(folder + " has heads of " + headDim + " dimensions (hidden_size / num_attention_heads): Jlama's vector kernels need a multiple of 16");
+            throw new IllegalArgumentException(folder + " has heads of " + headDim
+                    + " dimensions (hidden_size / num_attention_heads): Jlama's vector kernels need a multiple of 16");
         }
         if (json.has("rope_scaling") && !json.get("rope_scaling").isJsonNull()) {
-            throw new IllegalArgumentException(folder + " has rope_scaling: Jlama 0.8.4 reads only linear scaling, the course none; export without it");
+            throw new IllegalArgumentException(folder
+                    + " has rope_scaling: Jlama 0.8.4 reads only linear scaling, the course none; export without it");
         }
         int shift = 2 * ((kv < heads ? kv : heads) - 1);
         if (tokens + shift > context) {
-            throw new IllegalArgumentException(tokens + " prompt and continuation tokens need Jlama 0.8.4's RoPE table to reach position " + (tokens - 1 + shift)
-                    + " (it reads head h at position + 2h), beyond max_position_embeddings " + context + ": keep prompt plus continuation within " + (context - shift) + " tokens");
+            throw new IllegalArgumentException(tokens
+                    + " prompt and continuation tokens need Jlama 0.8.4's RoPE table to reach position "
+                    + (tokens - 1 + shift) + " (it reads head h at position + 2h), beyond max_position_embeddings "
+                    + context + ": keep prompt plus continuation within " + (context - shift) + " tokens");
         }
         for (String key : List.of("bos_token_id", "eos_token_id")) {
             if (!json.has(key) || !json.get(key).isJsonPrimitive()) {
-                throw new IllegalArgumentException(folder + " has no numeric " + key + ": Jlama 0.8.4's LlamaConfig needs one (a null fails inside Jlama)");
+                throw new IllegalArgumentException(folder + " has no numeric " + key
+                        + ": Jlama 0.8.4's LlamaConfig needs one (a null fails inside Jlama)");
             }
         }
     }
@@ -250,7 +301,10 @@ public final class JlamaReference {
                 // an unreadable folder has no Java to offer
             }
         }
-        return homes.stream().map(JlamaReference::java).flatMap(Optional::stream).filter(j -> j.version() >= minimum)
+        return homes.stream()
+                .map(JlamaReference::java)
+                .flatMap(Optional::stream)
+                .filter(j -> j.version() >= minimum)
                 .max(Comparator.comparingInt(Java::version));
     }
 
@@ -264,7 +318,9 @@ public final class JlamaReference {
             String feature = version.startsWith("1.") ? version.substring(2) : version;
             int end = 0;
             while (end < feature.length() && Character.isDigit(feature.charAt(end))) end++;
-            return end == 0 ? Optional.empty() : Optional.of(new Java(executable, Integer.parseInt(feature.substring(0, end))));
+            return end == 0
+                    ? Optional.empty()
+                    : Optional.of(new Java(executable, Integer.parseInt(feature.substring(0, end))));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -278,7 +334,8 @@ public final class JlamaReference {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("lib/jlama-check"))) return dir.resolve("lib/jlama-check");
         }
-        throw new IllegalStateException("cannot find lib/jlama-check: set FASTTRACK_HOME to the repository (or the system property fasttrack.jlama.dir)");
+        throw new IllegalStateException(
+                "cannot find lib/jlama-check: set FASTTRACK_HOME to the repository (or the system property fasttrack.jlama.dir)");
     }
 
     private static boolean hasJlamaJar(Path lib) {

@@ -57,11 +57,26 @@ public final class Safetensors implements AutoCloseable {
 
     /** The reference implementation refuses headers over 100 MB; so does this one. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
-    private static final int CHUNK = 1 << 20;   // bytes per read or write
+
+    private static final int CHUNK = 1 << 20; // bytes per read or write
 
     /** Element types the format defines, with their sizes; only F32, F16 and BF16 can be read as floats here. */
     public enum DType {
-        F64(8), F32(4), F16(2), BF16(2), F8_E4M3(1), F8_E5M2(1), I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1), BOOL(1);
+        F64(8),
+        F32(4),
+        F16(2),
+        BF16(2),
+        F8_E4M3(1),
+        F8_E5M2(1),
+        I64(8),
+        I32(4),
+        I16(2),
+        I8(1),
+        U64(8),
+        U32(4),
+        U16(2),
+        U8(1),
+        BOOL(1);
 
         private final int bytes;
 
@@ -94,11 +109,13 @@ public final class Safetensors implements AutoCloseable {
         public Tensor {
             long size = 1;
             for (long d : shape) {
-                if (d < 0) throw new IllegalArgumentException("a shape cannot have negative sizes: " + Arrays.toString(shape));
+                if (d < 0)
+                    throw new IllegalArgumentException("a shape cannot have negative sizes: " + Arrays.toString(shape));
                 size = Math.multiplyExact(size, d);
             }
             if (size != values.length) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + size + " values, got " + values.length);
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + " holds " + size + " values, got " + values.length);
             }
             shape = shape.clone();
         }
@@ -115,8 +132,10 @@ public final class Safetensors implements AutoCloseable {
 
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof Tensor t) || !Arrays.equals(shape, t.shape) || values.length != t.values.length) return false;
-            for (int i = 0; i < values.length; i++) if (Float.floatToRawIntBits(values[i]) != Float.floatToRawIntBits(t.values[i])) return false;
+            if (!(o instanceof Tensor t) || !Arrays.equals(shape, t.shape) || values.length != t.values.length)
+                return false;
+            for (int i = 0; i < values.length; i++)
+                if (Float.floatToRawIntBits(values[i]) != Float.floatToRawIntBits(t.values[i])) return false;
             return true;
         }
 
@@ -154,10 +173,11 @@ public final class Safetensors implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final long dataStart;
-    private final Map<String, Entry> entries;       // in file order
+    private final Map<String, Entry> entries; // in file order
     private final Map<String, String> metadata;
 
-    private Safetensors(Path file, FileChannel channel, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
+    private Safetensors(
+            Path file, FileChannel channel, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
         this.file = file;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -222,7 +242,9 @@ public final class Safetensors implements AutoCloseable {
     /** The entry of tensor {@code name}. */
     public Entry entry(String name) {
         Entry e = entries.get(name);
-        if (e == null) throw new IllegalArgumentException(file + " has no tensor '" + name + "' (it has " + entries.size() + " tensors)");
+        if (e == null)
+            throw new IllegalArgumentException(
+                    file + " has no tensor '" + name + "' (it has " + entries.size() + " tensors)");
         return e;
     }
 
@@ -234,10 +256,13 @@ public final class Safetensors implements AutoCloseable {
     public Tensor read(String name) throws IOException {
         Entry e = entry(name);
         if (!e.dtype().floating16or32()) {
-            throw new IllegalArgumentException("tensor '" + name + "' in " + file + " is " + e.dtype() + ": this reader converts F32, F16 and BF16 to float32");
+            throw new IllegalArgumentException("tensor '" + name + "' in " + file + " is " + e.dtype()
+                    + ": this reader converts F32, F16 and BF16 to float32");
         }
         long size = e.size();
-        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor '" + name + "' in " + file + " has " + size + " elements: too many for one Java array");
+        if (size > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' in " + file + " has " + size + " elements: too many for one Java array");
         float[] values = new float[(int) size];
         int width = e.dtype().bytes();
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK - CHUNK % width).order(ByteOrder.LITTLE_ENDIAN);
@@ -248,7 +273,8 @@ public final class Safetensors implements AutoCloseable {
             buffer.clear().limit(count * width);
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer, position + buffer.position()) < 0) {
-                    throw new EOFException(file + " ended while reading tensor '" + name + "': it was truncated after it was opened");
+                    throw new EOFException(
+                            file + " ended while reading tensor '" + name + "': it was truncated after it was opened");
                 }
             }
             buffer.flip();
@@ -279,7 +305,8 @@ public final class Safetensors implements AutoCloseable {
      * one it can hold, ties to even; a float32 beyond float16's range becomes ±infinity), with
      * {@code metadata} as the header's {@code __metadata__}. Atomic: a crash leaves the old file.
      */
-    public static Path write(Path file, Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata) throws IOException {
+    public static Path write(Path file, Map<String, Tensor> tensors, DType dtype, Map<String, String> metadata)
+            throws IOException {
         if (!dtype.floating16or32()) throw new IllegalArgumentException("can write F32, F16 or BF16, not " + dtype);
         JsonObject header = new JsonObject();
         if (!metadata.isEmpty()) {
@@ -290,7 +317,8 @@ public final class Safetensors implements AutoCloseable {
         long offset = 0;
         for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
             String name = t.getKey();
-            if (name == null || name.isEmpty() || name.equals("__metadata__")) throw new IllegalArgumentException("a tensor cannot be called '" + name + "'");
+            if (name == null || name.isEmpty() || name.equals("__metadata__"))
+                throw new IllegalArgumentException("a tensor cannot be called '" + name + "'");
             JsonObject entry = new JsonObject();
             entry.addProperty("dtype", dtype.name());
             JsonArray shape = new JsonArray();
@@ -304,12 +332,18 @@ public final class Safetensors implements AutoCloseable {
             header.add(name, entry);
             offset = end;
         }
-        byte[] json = new GsonBuilder().disableHtmlEscaping().create().toJson(header).getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) / 8 * 8;   // spaces up to a multiple of 8, so the data starts 8-byte aligned (as the reference writer does)
+        byte[] json =
+                new GsonBuilder().disableHtmlEscaping().create().toJson(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7)
+                / 8
+                * 8; // spaces up to a multiple of 8, so the data starts 8-byte aligned (as the reference writer does)
         byte[] headerBytes = Arrays.copyOf(json, padded);
         Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
         return AtomicFiles.write(file, out -> {
-            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).flip();
+            ByteBuffer length = ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(padded)
+                    .flip();
             writeFully(out, length);
             writeFully(out, ByteBuffer.wrap(headerBytes));
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
@@ -335,21 +369,22 @@ public final class Safetensors implements AutoCloseable {
         int bits = Float.floatToRawIntBits(value);
         int sign = (bits >>> 16) & 0x8000;
         int abs = bits & 0x7FFFFFFF;
-        if (abs >= 0x7F800000) {                               // infinity, or NaN (kept quiet, top payload bits kept)
+        if (abs >= 0x7F800000) { // infinity, or NaN (kept quiet, top payload bits kept)
             return (short) (sign | (abs > 0x7F800000 ? 0x7E00 | ((abs >>> 13) & 0x3FF) : 0x7C00));
         }
-        if (abs >= 0x477FF000) return (short) (sign | 0x7C00);   // >= 65520, halfway to 2^16: rounds to infinity
-        if (abs >= 0x38800000) {                               // a normal float16 (>= 2^-14): rebias the exponent, round 13 bits away
-            int v = abs - 0x38000000;                          // exponent bias 127 -> 15
-            v += 0xFFF + ((v >>> 13) & 1);                     // round to nearest, ties to even (a carry bumps the exponent, as it should)
+        if (abs >= 0x477FF000) return (short) (sign | 0x7C00); // >= 65520, halfway to 2^16: rounds to infinity
+        if (abs >= 0x38800000) { // a normal float16 (>= 2^-14): rebias the exponent, round 13 bits away
+            int v = abs - 0x38000000; // exponent bias 127 -> 15
+            v += 0xFFF + ((v >>> 13) & 1); // round to nearest, ties to even (a carry bumps the exponent, as it should)
             return (short) (sign | (v >>> 13));
         }
-        if (abs <= 0x33000000) return (short) sign;            // <= 2^-25, at most halfway to the smallest subnormal: zero
-        int exponent = abs >>> 23;                             // 102..112
-        int mantissa = (abs & 0x7FFFFF) | 0x800000;            // the implicit leading 1
-        int shift = 126 - exponent;                            // to units of 2^-24, the subnormal step: 14..24
+        if (abs <= 0x33000000) return (short) sign; // <= 2^-25, at most halfway to the smallest subnormal: zero
+        int exponent = abs >>> 23; // 102..112
+        int mantissa = (abs & 0x7FFFFF) | 0x800000; // the implicit leading 1
+        int shift = 126 - exponent; // to units of 2^-24, the subnormal step: 14..24
         int q = mantissa >>> shift, rest = mantissa & ((1 << shift) - 1), half = 1 << (shift - 1);
-        if (rest > half || (rest == half && (q & 1) == 1)) q++;  // may reach 0x400, the smallest normal: still the right bits
+        if (rest > half || (rest == half && (q & 1) == 1))
+            q++; // may reach 0x400, the smallest normal: still the right bits
         return (short) (sign | q);
     }
 
@@ -358,7 +393,7 @@ public final class Safetensors implements AutoCloseable {
         int h = bits & 0xFFFF;
         int sign = (h & 0x8000) << 16, exponent = (h >>> 10) & 0x1F, mantissa = h & 0x3FF;
         if (exponent == 0x1F) return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
-        if (exponent == 0) {                                   // zero or subnormal: mantissa × 2^-24
+        if (exponent == 0) { // zero or subnormal: mantissa × 2^-24
             float v = mantissa * 0x1p-24f;
             return sign == 0 ? v : -v;
         }
@@ -371,7 +406,8 @@ public final class Safetensors implements AutoCloseable {
      */
     public static short toBfloat16(float value) {
         int bits = Float.floatToRawIntBits(value);
-        if ((bits & 0x7FFFFFFF) > 0x7F800000) return (short) ((bits >>> 16) | 0x0040);   // NaN: quiet, never rounded into infinity
+        if ((bits & 0x7FFFFFFF) > 0x7F800000)
+            return (short) ((bits >>> 16) | 0x0040); // NaN: quiet, never rounded into infinity
         return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
     }
 
@@ -418,28 +454,42 @@ public final class Safetensors implements AutoCloseable {
     private static Safetensors parse(Path file, FileChannel channel) throws IOException {
         long fileSize = channel.size();
         ByteBuffer start = ByteBuffer.allocate((int) Math.min(fileSize, 64)).order(ByteOrder.LITTLE_ENDIAN);
-        while (start.hasRemaining() && channel.read(start, start.position()) >= 0) { /* reads the first bytes */ }
+        while (start.hasRemaining() && channel.read(start, start.position()) >= 0) {
+            /* reads the first bytes */
+        }
         byte[] first = Arrays.copyOf(start.array(), start.position());
         if (fileSize < 8) {
-            throw notSafetensors(file, first, "it is " + fileSize + " bytes long, shorter than the 8-byte header length every safetensors file starts with");
+            throw notSafetensors(
+                    file,
+                    first,
+                    "it is " + fileSize
+                            + " bytes long, shorter than the 8-byte header length every safetensors file starts with");
         }
         long headerLength = start.getLong(0);
         if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > fileSize - 8) {
             String why = headerLength < 0 || headerLength > MAX_HEADER_BYTES
-                    ? "its first 8 bytes give a header length of " + Long.toUnsignedString(headerLength) + " bytes, over the format's limit of " + MAX_HEADER_BYTES
+                    ? "its first 8 bytes give a header length of " + Long.toUnsignedString(headerLength)
+                            + " bytes, over the format's limit of " + MAX_HEADER_BYTES
                     : headerLength > fileSize - 8
-                    ? "its header should be " + headerLength + " bytes, but only " + (fileSize - 8) + " follow the length: the file is truncated"
-                    : "its first 8 bytes give a header length of " + headerLength + ", too short for a JSON object";
+                            ? "its header should be " + headerLength + " bytes, but only " + (fileSize - 8)
+                                    + " follow the length: the file is truncated"
+                            : "its first 8 bytes give a header length of " + headerLength
+                                    + ", too short for a JSON object";
             throw notSafetensors(file, first, why);
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
         while (headerBytes.hasRemaining()) {
-            if (channel.read(headerBytes, 8 + headerBytes.position()) < 0) throw new EOFException(file + " ended inside its header");
+            if (channel.read(headerBytes, 8 + headerBytes.position()) < 0)
+                throw new EOFException(file + " ended inside its header");
         }
         String json;
         try {
-            json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(headerBytes.flip()).toString();
+            json = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(headerBytes.flip())
+                    .toString();
         } catch (CharacterCodingException e) {
             throw bad(file, "its header is not UTF-8 text");
         }
@@ -462,26 +512,33 @@ public final class Safetensors implements AutoCloseable {
             JsonToken after;
             try {
                 after = reader.peek();
-            } catch (IOException trailingText) {   // strict mode refuses a second value outright
+            } catch (IOException trailingText) { // strict mode refuses a second value outright
                 after = null;
             }
             if (after != JsonToken.END_DOCUMENT) throw bad(file, "the header has text after its JSON object");
         } catch (IllegalArgumentException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {   // MalformedJsonException, IllegalStateException, JsonParseException
+        } catch (IOException
+                | RuntimeException e) { // MalformedJsonException, IllegalStateException, JsonParseException
             throw bad(file, "its header is not a well-formed JSON object (" + e.getMessage() + ")");
         }
         checkLayout(file, entries, dataSize);
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : entries) byName.put(e.name(), e);
-        return new Safetensors(file, channel, 8 + headerLength, Collections.unmodifiableMap(byName), Collections.unmodifiableMap(metadata));
+        return new Safetensors(
+                file,
+                channel,
+                8 + headerLength,
+                Collections.unmodifiableMap(byName),
+                Collections.unmodifiableMap(metadata));
     }
 
     private static void readMetadata(Path file, JsonElement value, Map<String, String> metadata) {
         if (!value.isJsonObject()) throw bad(file, "__metadata__ is not an object of strings");
         for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
             JsonElement v = m.getValue();
-            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) throw bad(file, "__metadata__ '" + m.getKey() + "' is not a string");
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString())
+                throw bad(file, "__metadata__ '" + m.getKey() + "' is not a string");
             metadata.put(m.getKey(), v.getAsString());
         }
     }
@@ -491,24 +548,35 @@ public final class Safetensors implements AutoCloseable {
         if (!value.isJsonObject()) throw bad(file, where + " is not an object with dtype, shape and data_offsets");
         JsonObject o = value.getAsJsonObject();
         for (String key : o.keySet()) {
-            if (!Set.of("dtype", "shape", "data_offsets").contains(key)) throw bad(file, where + " has an unknown field '" + key + "'");
+            if (!Set.of("dtype", "shape", "data_offsets").contains(key))
+                throw bad(file, where + " has an unknown field '" + key + "'");
         }
         for (String key : List.of("dtype", "shape", "data_offsets")) {
             if (!o.has(key)) throw bad(file, where + " has no " + key);
         }
         JsonElement dtypeName = o.get("dtype");
-        DType dtype = dtypeName.isJsonPrimitive() && dtypeName.getAsJsonPrimitive().isString() ? DType.parse(dtypeName.getAsString()) : null;
-        if (dtype == null) throw bad(file, where + " has an unknown dtype " + dtypeName + " (known: " + Arrays.toString(DType.values()) + ")");
+        DType dtype =
+                dtypeName.isJsonPrimitive() && dtypeName.getAsJsonPrimitive().isString()
+                        ? DType.parse(dtypeName.getAsString())
+                        : null;
+        if (dtype == null)
+            throw bad(
+                    file,
+                    where + " has an unknown dtype " + dtypeName + " (known: " + Arrays.toString(DType.values()) + ")");
         long[] shape = longs(file, where + "'s shape", o.get("shape"), -1);
         long[] offsets = longs(file, where + "'s data_offsets", o.get("data_offsets"), 2);
-        if (offsets[1] < offsets[0]) throw bad(file, where + " ends (byte " + offsets[1] + ") before it begins (byte " + offsets[0] + ")");
+        if (offsets[1] < offsets[0])
+            throw bad(file, where + " ends (byte " + offsets[1] + ") before it begins (byte " + offsets[0] + ")");
         long size = 1;
         try {
             for (long d : shape) size = Math.multiplyExact(size, d);
             long bytes = Math.multiplyExact(size, dtype.bytes());
             if (bytes != offsets[1] - offsets[0]) {
-                throw bad(file, where + " has shape " + Arrays.toString(shape) + " of " + dtype + ", which takes " + size + " × " + dtype.bytes() + " = " + bytes
-                        + " bytes, but its data_offsets span " + (offsets[1] - offsets[0]) + " bytes");
+                throw bad(
+                        file,
+                        where + " has shape " + Arrays.toString(shape) + " of " + dtype + ", which takes " + size
+                                + " × " + dtype.bytes() + " = " + bytes + " bytes, but its data_offsets span "
+                                + (offsets[1] - offsets[0]) + " bytes");
             }
         } catch (ArithmeticException e) {
             throw bad(file, where + " has a shape " + Arrays.toString(shape) + " too large to exist");
@@ -519,7 +587,10 @@ public final class Safetensors implements AutoCloseable {
     /** A JSON array of non-negative integers (of length {@code length}, unless −1). */
     private static long[] longs(Path file, String what, JsonElement value, int length) {
         if (!value.isJsonArray() || (length >= 0 && value.getAsJsonArray().size() != length)) {
-            throw bad(file, what + " is not " + (length >= 0 ? "an array of " + length + " integers" : "an array of integers") + ": " + value);
+            throw bad(
+                    file,
+                    what + " is not " + (length >= 0 ? "an array of " + length + " integers" : "an array of integers")
+                            + ": " + value);
         }
         JsonArray array = value.getAsJsonArray();
         long[] out = new long[array.size()];
@@ -546,21 +617,31 @@ public final class Safetensors implements AutoCloseable {
         Entry previous = null;
         for (Entry e : sorted) {
             if (e.end() > dataSize) {
-                throw bad(file, "tensor '" + e.name() + "' ends at byte " + e.end() + " of the data, but the file holds only " + dataSize
-                        + " bytes of data: it is truncated (or its header is wrong)");
+                throw bad(
+                        file,
+                        "tensor '" + e.name() + "' ends at byte " + e.end() + " of the data, but the file holds only "
+                                + dataSize + " bytes of data: it is truncated (or its header is wrong)");
             }
             if (e.begin() < expected) {
-                throw bad(file, "tensor '" + e.name() + "' (bytes " + e.begin() + ".." + e.end() + ") overlaps tensor '" + previous.name()
-                        + "' (bytes " + previous.begin() + ".." + previous.end() + ")");
+                throw bad(
+                        file,
+                        "tensor '" + e.name() + "' (bytes " + e.begin() + ".." + e.end() + ") overlaps tensor '"
+                                + previous.name() + "' (bytes " + previous.begin() + ".." + previous.end() + ")");
             }
             if (e.begin() > expected) {
-                throw bad(file, "bytes " + expected + ".." + e.begin() + " of the data belong to no tensor (a gap before '" + e.name() + "')");
+                throw bad(
+                        file,
+                        "bytes " + expected + ".." + e.begin() + " of the data belong to no tensor (a gap before '"
+                                + e.name() + "')");
             }
             expected = e.end();
             previous = e;
         }
         if (expected < dataSize) {
-            throw bad(file, "the last " + (dataSize - expected) + " bytes of the data (from byte " + expected + ") belong to no tensor");
+            throw bad(
+                    file,
+                    "the last " + (dataSize - expected) + " bytes of the data (from byte " + expected
+                            + ") belong to no tensor");
         }
     }
 
@@ -579,12 +660,16 @@ public final class Safetensors implements AutoCloseable {
         String text = new String(first, StandardCharsets.ISO_8859_1);
         if (text.startsWith("FASTTRACK-")) {
             int end = text.indexOf('\n');
-            return "it is a FastTrack file (it starts with '" + (end > 0 ? text.substring(0, end) : text) + "'): read it with Checkpoint.read or its own reader";
+            return "it is a FastTrack file (it starts with '" + (end > 0 ? text.substring(0, end) : text)
+                    + "'): read it with Checkpoint.read or its own reader";
         }
-        if (text.startsWith("PK\u0003\u0004")) return "it is a zip archive (a PyTorch .bin or .pt checkpoint is one): convert it to safetensors first";
-        if (first.length > 1 && (first[0] & 0xFF) == 0x80 && first[1] >= 2 && first[1] <= 5) return "it is a Python pickle (an old PyTorch checkpoint): convert it to safetensors first";
+        if (text.startsWith("PK\u0003\u0004"))
+            return "it is a zip archive (a PyTorch .bin or .pt checkpoint is one): convert it to safetensors first";
+        if (first.length > 1 && (first[0] & 0xFF) == 0x80 && first[1] >= 2 && first[1] <= 5)
+            return "it is a Python pickle (an old PyTorch checkpoint): convert it to safetensors first";
         if (text.startsWith("GGUF")) return "it is a GGUF file (llama.cpp's format), not safetensors";
-        if (text.startsWith("{") || text.startsWith("[")) return "it is JSON text (a config.json or tokenizer.json?), not safetensors";
+        if (text.startsWith("{") || text.startsWith("["))
+            return "it is JSON text (a config.json or tokenizer.json?), not safetensors";
         return null;
     }
 }

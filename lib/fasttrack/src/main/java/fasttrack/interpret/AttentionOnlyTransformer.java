@@ -1,7 +1,6 @@
 package fasttrack.interpret;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -40,7 +39,8 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
             if (vocabSize < 2) throw new IllegalArgumentException("vocabSize must be at least 2, got " + vocabSize);
             if (context < 2) throw new IllegalArgumentException("context must be at least 2 tokens, got " + context);
             if (layers < 1 || heads < 1 || headDim < 1) {
-                throw new IllegalArgumentException("layers, heads and headDim must be at least 1, got " + layers + ", " + heads + ", " + headDim);
+                throw new IllegalArgumentException(
+                        "layers, heads and headDim must be at least 1, got " + layers + ", " + heads + ", " + headDim);
             }
         }
 
@@ -73,7 +73,8 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
         model.add("embedding", random, 0.02, config.vocabSize(), c);
         model.add("positions", random, 0.02, config.context(), c);
         for (int l = 0; l < config.layers(); l++) {
-            for (String m : new String[] {"query", "key", "value"}) model.add(name(l, m), random, 1 / Math.sqrt(c), h, c, d);
+            for (String m : new String[] {"query", "key", "value"})
+                model.add(name(l, m), random, 1 / Math.sqrt(c), h, c, d);
             model.add(name(l, "output"), random, 1 / Math.sqrt(c), h, d, c);
         }
         model.add("unembedding", random, 1 / Math.sqrt(c), c, config.vocabSize());
@@ -126,7 +127,8 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
     NDArray headMatrix(int layer, int head, String matrix) {
         requireHead(layer, head);
         NDArray stacked = weights.get(name(layer, matrix));
-        if (stacked == null) throw new IllegalArgumentException("no matrix '" + matrix + "': use query, key, value or output");
+        if (stacked == null)
+            throw new IllegalArgumentException("no matrix '" + matrix + "': use query, key, value or output");
         return stacked.get(head);
     }
 
@@ -178,7 +180,8 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
         Shape shape = tokens.getShape();
         if (shape.dimension() != 2) throw new IllegalArgumentException("tokens must be (batch, time), got " + shape);
         int t = (int) shape.get(1);
-        if (t > config.context()) throw new IllegalArgumentException(t + " tokens do not fit the context of " + config.context());
+        if (t > config.context())
+            throw new IllegalArgumentException(t + " tokens do not fit the context of " + config.context());
         ablation.requireWithin(config);
         NDManager m = tokens.getManager();
         // Results belong to the manager of an op's first operand: the two lookups into the weights
@@ -187,20 +190,22 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
         NDArray positionVectors = weights.get("positions").get("0:" + t);
         tokenVectors.attach(m);
         positionVectors.attach(m);
-        NDArray x = tokenVectors.add(positionVectors);                                          // (B, T, C)
+        NDArray x = tokenVectors.add(positionVectors); // (B, T, C)
         NDArray mask = Attention.causalMask(m, t, DataType.FLOAT32);
         NDArray scale = m.full(new Shape(), (float) (1 / Math.sqrt(config.headDim())), DataType.FLOAT32);
         HeadAblation.Path path = ablation.path();
-        NDArray removed = null;   // for a path ablation: what the ablated heads wrote, minus their replacement
+        NDArray removed = null; // for a path ablation: what the ablated heads wrote, minus their replacement
         List<NDArray> patterns = new ArrayList<>();
         for (int l = 0; l < config.layers(); l++) {
-            NDArray in = x.expandDims(1);                                                           // (B, 1, T, C)
+            NDArray in = x.expandDims(1); // (B, 1, T, C)
             NDArray cleaned = removed == null ? in : x.sub(removed).expandDims(1);
-            NDArray q = (path == HeadAblation.Path.QUERIES ? cleaned : in).matMul(weights.get(name(l, "query"))).mul(scale);   // (B, H, T, d)
+            NDArray q = (path == HeadAblation.Path.QUERIES ? cleaned : in)
+                    .matMul(weights.get(name(l, "query")))
+                    .mul(scale); // (B, H, T, d)
             NDArray k = (path == HeadAblation.Path.KEYS ? cleaned : in).matMul(weights.get(name(l, "key")));
             NDArray v = (path == HeadAblation.Path.VALUES ? cleaned : in).matMul(weights.get(name(l, "value")));
-            NDArray pattern = q.matMul(k.swapAxes(-1, -2)).add(mask).softmax(-1);                 // (B, H, T, T)
-            NDArray out = pattern.matMul(v).matMul(weights.get(name(l, "output")));               // (B, H, T, C)
+            NDArray pattern = q.matMul(k.swapAxes(-1, -2)).add(mask).softmax(-1); // (B, H, T, T)
+            NDArray out = pattern.matMul(v).matMul(weights.get(name(l, "output"))); // (B, H, T, C)
             patterns.add(pattern);
             NDArray replaced = ablation.apply(l, out);
             if (path == HeadAblation.Path.EVERYWHERE || replaced == out) {
@@ -219,12 +224,14 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
      * the last target), with {@code ablation} applied; arrays live in {@code manager}.
      */
     public double[] lossByPosition(NDManager manager, int[][] rows, HeadAblation ablation) {
-        return lossByPosition(forward(InductionTraining.inputs(manager, rows), ablation).logits(), InductionTraining.targets(manager, rows));
+        return lossByPosition(
+                forward(InductionTraining.inputs(manager, rows), ablation).logits(),
+                InductionTraining.targets(manager, rows));
     }
 
     /** The mean next-token loss at each position of logits (B, T, V) against targets (B, T): T values. */
     static double[] lossByPosition(NDArray logits, NDArray targets) {
-        NDArray losses = GptTrainer.tokenLogProbs(logits, targets).neg();   // (B, T)
+        NDArray losses = GptTrainer.tokenLogProbs(logits, targets).neg(); // (B, T)
         float[] mean = losses.mean(new int[] {0}).toFloatArray();
         double[] out = new double[mean.length];
         for (int i = 0; i < out.length; i++) out[i] = mean[i];
@@ -240,17 +247,25 @@ public final class AttentionOnlyTransformer implements AutoCloseable {
 
     /** Puts back weights taken by {@link #snapshot}. */
     public void load(Map<String, float[]> snapshot) {
-        if (!snapshot.keySet().equals(weights.keySet())) throw new IllegalArgumentException("the snapshot has weights " + snapshot.keySet() + ", the model " + weights.keySet());
+        if (!snapshot.keySet().equals(weights.keySet()))
+            throw new IllegalArgumentException(
+                    "the snapshot has weights " + snapshot.keySet() + ", the model " + weights.keySet());
         weights.forEach((n, w) -> {
             float[] values = snapshot.get(n);
-            if (values.length != w.size()) throw new IllegalArgumentException("weight " + n + " has " + w.size() + " values, the snapshot " + values.length);
+            if (values.length != w.size())
+                throw new IllegalArgumentException(
+                        "weight " + n + " has " + w.size() + " values, the snapshot " + values.length);
             w.set(values);
         });
     }
 
     void requireHead(int layer, int head) {
-        if (layer < 0 || layer >= config.layers()) throw new IllegalArgumentException("layer " + layer + " is out of range: the model has layers 0.." + (config.layers() - 1));
-        if (head < 0 || head >= config.heads()) throw new IllegalArgumentException("head " + head + " is out of range: each layer has heads 0.." + (config.heads() - 1));
+        if (layer < 0 || layer >= config.layers())
+            throw new IllegalArgumentException(
+                    "layer " + layer + " is out of range: the model has layers 0.." + (config.layers() - 1));
+        if (head < 0 || head >= config.heads())
+            throw new IllegalArgumentException(
+                    "head " + head + " is out of range: each layer has heads 0.." + (config.heads() - 1));
     }
 
     @Override

@@ -15,14 +15,22 @@ import java.util.List;
 public final class HeadAblation {
 
     /** Zero: the head adds nothing. Mean: the head adds its average output, whatever the input. */
-    public enum Mode { ZERO, MEAN }
+    public enum Mode {
+        ZERO,
+        MEAN
+    }
 
     /**
      * Where the replacement is seen: by everything after the head (the residual stream), or only by
      * later layers' keys, queries or values (path ablation), which tells how a later head uses it:
      * K-, Q- or V-composition.
      */
-    public enum Path { EVERYWHERE, KEYS, QUERIES, VALUES }
+    public enum Path {
+        EVERYWHERE,
+        KEYS,
+        QUERIES,
+        VALUES
+    }
 
     /** One head, by layer and index. */
     public record Head(int layer, int head) {
@@ -79,11 +87,12 @@ public final class HeadAblation {
     void requireWithin(AttentionOnlyTransformer.Config config) {
         for (Head h : heads) {
             if (h.layer() < 0 || h.layer() >= config.layers() || h.head() < 0 || h.head() >= config.heads()) {
-                throw new IllegalArgumentException("cannot ablate head " + h + ": the model has layers 0.." + (config.layers() - 1)
-                        + " with heads 0.." + (config.heads() - 1) + " each");
+                throw new IllegalArgumentException("cannot ablate head " + h + ": the model has layers 0.."
+                        + (config.layers() - 1) + " with heads 0.." + (config.heads() - 1) + " each");
             }
             if (path != Path.EVERYWHERE && h.layer() == config.layers() - 1) {
-                throw new IllegalArgumentException("head " + h + " is in the last layer: no later layer reads it, so it cannot be removed from the "
+                throw new IllegalArgumentException("head " + h
+                        + " is in the last layer: no later layer reads it, so it cannot be removed from the "
                         + path.name().toLowerCase() + " only");
             }
         }
@@ -95,18 +104,23 @@ public final class HeadAblation {
         float[] keep = new float[count];
         java.util.Arrays.fill(keep, 1f);
         boolean any = false;
-        for (Head h : heads) if (h.layer() == layer) { keep[h.head()] = 0f; any = true; }
+        for (Head h : heads)
+            if (h.layer() == layer) {
+                keep[h.head()] = 0f;
+                any = true;
+            }
         if (!any) return outputs;
         NDArray mask = outputs.getManager().create(keep, new Shape(1, count, 1, 1));
         NDArray kept = outputs.mul(mask);
         if (mode == Mode.ZERO) return kept;
-        NDArray mean = outputs.mean(new int[] {2}, true).mean(new int[] {0}, true);              // (1, H, 1, C)
+        NDArray mean = outputs.mean(new int[] {2}, true).mean(new int[] {0}, true); // (1, H, 1, C)
         return kept.add(mean.mul(mask.neg().add(1f)));
     }
 
     @Override
     public String toString() {
         if (heads.isEmpty()) return "no ablation";
-        return mode.name().toLowerCase() + "-ablated " + new ArrayList<>(heads) + (path == Path.EVERYWHERE ? "" : " in later " + path.name().toLowerCase() + " only");
+        return mode.name().toLowerCase() + "-ablated " + new ArrayList<>(heads)
+                + (path == Path.EVERYWHERE ? "" : " in later " + path.name().toLowerCase() + " only");
     }
 }

@@ -29,7 +29,8 @@ public final class HeadScores {
             sum += pattern[i][previous + 1];
             scored++;
         }
-        if (scored == 0) throw new IllegalArgumentException("no token occurs twice: prefix matching needs a sequence with repeats");
+        if (scored == 0)
+            throw new IllegalArgumentException("no token occurs twice: prefix matching needs a sequence with repeats");
         return sum / scored;
     }
 
@@ -42,7 +43,8 @@ public final class HeadScores {
             sum += 1.0 / (i + 1);
             scored++;
         }
-        if (scored == 0) throw new IllegalArgumentException("no token occurs twice: prefix matching needs a sequence with repeats");
+        if (scored == 0)
+            throw new IllegalArgumentException("no token occurs twice: prefix matching needs a sequence with repeats");
         return sum / scored;
     }
 
@@ -58,7 +60,8 @@ public final class HeadScores {
     /** Per head, the prefix-matching score averaged over a batch: patterns (B, H, T, T), tokens B rows of at least T. */
     public static double[] prefixMatching(NDArray patterns, int[][] tokens) {
         double[][][][] p = toArray(patterns);
-        if (tokens.length != p.length) throw new IllegalArgumentException(tokens.length + " token rows for a batch of " + p.length + " patterns");
+        if (tokens.length != p.length)
+            throw new IllegalArgumentException(tokens.length + " token rows for a batch of " + p.length + " patterns");
         double[] scores = new double[p[0].length];
         for (int b = 0; b < p.length; b++) {
             int[] row = java.util.Arrays.copyOf(tokens[b], p[b][0].length);
@@ -71,7 +74,8 @@ public final class HeadScores {
     public static double[] previousToken(NDArray patterns) {
         double[][][][] p = toArray(patterns);
         double[] scores = new double[p[0].length];
-        for (double[][][] example : p) for (int h = 0; h < scores.length; h++) scores[h] += previousToken(example[h]) / p.length;
+        for (double[][][] example : p)
+            for (int h = 0; h < scores.length; h++) scores[h] += previousToken(example[h]) / p.length;
         return scores;
     }
 
@@ -82,7 +86,8 @@ public final class HeadScores {
      */
     public static double copying(NDArray circuit) {
         Shape s = circuit.getShape();
-        if (s.dimension() != 2 || s.get(0) != s.get(1)) throw new IllegalArgumentException("an OV circuit maps tokens to tokens: (V, V), got " + s);
+        if (s.dimension() != 2 || s.get(0) != s.get(1))
+            throw new IllegalArgumentException("an OV circuit maps tokens to tokens: (V, V), got " + s);
         int v = (int) s.get(0);
         float[] m = circuit.toType(DataType.FLOAT32, false).toFloatArray();
         int copies = 0;
@@ -101,10 +106,14 @@ public final class HeadScores {
      * its W_OV (V).
      */
     public static double composition(NDArray first, NDArray second) {
-        if (first.getShape().dimension() != 2 || second.getShape().dimension() != 2 || first.getShape().get(1) != second.getShape().get(0)) {
-            throw new IllegalArgumentException("need two matrices that multiply, got " + first.getShape() + " and " + second.getShape());
+        if (first.getShape().dimension() != 2
+                || second.getShape().dimension() != 2
+                || first.getShape().get(1) != second.getShape().get(0)) {
+            throw new IllegalArgumentException(
+                    "need two matrices that multiply, got " + first.getShape() + " and " + second.getShape());
         }
-        return first.matMul(second).norm().getFloat() / (first.norm().getFloat() * second.norm().getFloat());
+        return first.matMul(second).norm().getFloat()
+                / (first.norm().getFloat() * second.norm().getFloat());
     }
 
     /**
@@ -114,10 +123,13 @@ public final class HeadScores {
      * W_K·W_Qᵀ (the transpose of that product, same norm). A previous-token head feeding an
      * induction head's keys is the textbook case.
      */
-    public static double kComposition(AttentionOnlyTransformer model, HeadAblation.Head earlier, HeadAblation.Head later) {
-        if (earlier.layer() >= later.layer()) throw new IllegalArgumentException("head " + earlier + " must be in an earlier layer than head " + later);
+    public static double kComposition(
+            AttentionOnlyTransformer model, HeadAblation.Head earlier, HeadAblation.Head later) {
+        if (earlier.layer() >= later.layer())
+            throw new IllegalArgumentException("head " + earlier + " must be in an earlier layer than head " + later);
         NDArray ov = model.ovMatrix(earlier.layer(), earlier.head());
-        NDArray kq = model.key(later.layer(), later.head()).matMul(model.query(later.layer(), later.head()).transpose());
+        NDArray kq = model.key(later.layer(), later.head())
+                .matMul(model.query(later.layer(), later.head()).transpose());
         return composition(ov, kq);
     }
 
@@ -128,20 +140,26 @@ public final class HeadScores {
     }
 
     private static void requireSquare(double[][] pattern, int t) {
-        if (pattern.length != t) throw new IllegalArgumentException("a pattern of " + pattern.length + " rows for " + t + " tokens");
+        if (pattern.length != t)
+            throw new IllegalArgumentException("a pattern of " + pattern.length + " rows for " + t + " tokens");
         for (double[] row : pattern) {
-            if (row.length != t) throw new IllegalArgumentException("an attention pattern must be T x T, got a row of " + row.length + " for T = " + t);
+            if (row.length != t)
+                throw new IllegalArgumentException(
+                        "an attention pattern must be T x T, got a row of " + row.length + " for T = " + t);
         }
     }
 
     private static double[][][][] toArray(NDArray patterns) {
         Shape s = patterns.getShape();
-        if (s.dimension() != 4 || s.get(2) != s.get(3)) throw new IllegalArgumentException("patterns must be (batch, heads, T, T), got " + s);
+        if (s.dimension() != 4 || s.get(2) != s.get(3))
+            throw new IllegalArgumentException("patterns must be (batch, heads, T, T), got " + s);
         int b = (int) s.get(0), h = (int) s.get(1), t = (int) s.get(2);
         float[] flat = patterns.toType(DataType.FLOAT32, false).toFloatArray();
         double[][][][] out = new double[b][h][t][t];
         int k = 0;
-        for (int i = 0; i < b; i++) for (int j = 0; j < h; j++) for (int q = 0; q < t; q++) for (int c = 0; c < t; c++) out[i][j][q][c] = flat[k++];
+        for (int i = 0; i < b; i++)
+            for (int j = 0; j < h; j++)
+                for (int q = 0; q < t; q++) for (int c = 0; c < t; c++) out[i][j][q][c] = flat[k++];
         return out;
     }
 }

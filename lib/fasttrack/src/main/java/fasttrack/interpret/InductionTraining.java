@@ -32,9 +32,12 @@ public final class InductionTraining {
      */
     public record Config(int steps, int batchSize, double textFraction, float learningRate, int evalEvery, long seed) {
         public Config {
-            if (steps < 1 || batchSize < 1 || evalEvery < 1) throw new IllegalArgumentException("steps, batchSize and evalEvery must be >= 1");
-            if (!(textFraction >= 0 && textFraction <= 1)) throw new IllegalArgumentException("textFraction must be in [0, 1], got " + textFraction);
-            if (!(learningRate > 0 && learningRate <= 0.1f)) throw new IllegalArgumentException("learningRate must be in (0, 0.1], got " + learningRate);
+            if (steps < 1 || batchSize < 1 || evalEvery < 1)
+                throw new IllegalArgumentException("steps, batchSize and evalEvery must be >= 1");
+            if (!(textFraction >= 0 && textFraction <= 1))
+                throw new IllegalArgumentException("textFraction must be in [0, 1], got " + textFraction);
+            if (!(learningRate > 0 && learningRate <= 0.1f))
+                throw new IllegalArgumentException("learningRate must be in (0, 0.1], got " + learningRate);
         }
     }
 
@@ -42,7 +45,13 @@ public final class InductionTraining {
      * One measurement. The in-context learning score is firstHalfLoss − repeatedHalfLoss: how much
      * better the model predicts tokens it has seen earlier in the same sequence.
      */
-    public record Progress(int step, double firstHalfLoss, double repeatedHalfLoss, double textLoss, double bestPrefixMatching, double bestPreviousToken) {
+    public record Progress(
+            int step,
+            double firstHalfLoss,
+            double repeatedHalfLoss,
+            double textLoss,
+            double bestPrefixMatching,
+            double bestPreviousToken) {
         public double inContextScore() {
             return firstHalfLoss - repeatedHalfLoss;
         }
@@ -62,10 +71,14 @@ public final class InductionTraining {
      * @param evalText     token ids of held-out text
      * @param repeats      the repeated-string generator (its length is the sequence length)
      */
-    public InductionTraining(AttentionOnlyTransformer model, int[] text, int[] evalText, RepeatedTokens repeats, Config config) {
+    public InductionTraining(
+            AttentionOnlyTransformer model, int[] text, int[] evalText, RepeatedTokens repeats, Config config) {
         int t = repeats.length();
-        if (t > model.config().context()) throw new IllegalArgumentException("sequences of " + t + " tokens do not fit the model's context of " + model.config().context());
-        if (text.length <= t + 1 || evalText.length <= t + 1) throw new IllegalArgumentException("the texts must be longer than a sequence (" + (t + 1) + " tokens)");
+        if (t > model.config().context())
+            throw new IllegalArgumentException("sequences of " + t + " tokens do not fit the model's context of "
+                    + model.config().context());
+        if (text.length <= t + 1 || evalText.length <= t + 1)
+            throw new IllegalArgumentException("the texts must be longer than a sequence (" + (t + 1) + " tokens)");
         this.model = model;
         this.repeats = repeats;
         this.text = text;
@@ -84,21 +97,34 @@ public final class InductionTraining {
     public List<Progress> run(NDManager parent, int printEvery) {
         Random random = new Random(config.seed());
         int textRows = (int) Math.round(config.batchSize() * config.textFraction());
-        try (NDManager manager = parent.newSubManager(); AdamW optimizer = new AdamW(manager, 0.9f, 0.99f, 1e-8f, 0f)) {
+        try (NDManager manager = parent.newSubManager();
+                AdamW optimizer = new AdamW(manager, 0.9f, 0.99f, 1e-8f, 0f)) {
             TrainingStep steps = new TrainingStep(optimizer, 1f);
             for (int step = 0; step <= config.steps(); step++) {
                 if (step % config.evalEvery() == 0 || step == config.steps()) {
                     Progress p = measure(manager, step);
                     if (printEvery > 0 && (step % printEvery == 0 || step == config.steps())) {
-                        System.out.printf("step %5d  first half %.3f  repeated half %.3f  text %.3f  induction %.2f  previous-token %.2f%n",
-                                step, p.firstHalfLoss(), p.repeatedHalfLoss(), p.textLoss(), p.bestPrefixMatching(), p.bestPreviousToken());
+                        System.out.printf(
+                                "step %5d  first half %.3f  repeated half %.3f  text %.3f  induction %.2f  previous-token %.2f%n",
+                                step,
+                                p.firstHalfLoss(),
+                                p.repeatedHalfLoss(),
+                                p.textLoss(),
+                                p.bestPrefixMatching(),
+                                p.bestPreviousToken());
                     }
                 }
                 if (step == config.steps()) break;
                 int[][] rows = repeats.batch(random, config.batchSize());
                 for (int i = 0; i < textRows; i++) rows[i] = window(text, random);
-                steps.run(manager, config.seed(), step, config.learningRate(), model.weights(),
-                        scope -> () -> GptTrainer.crossEntropy(model.forward(inputs(scope, rows)).logits(), targets(scope, rows)));
+                steps.run(
+                        manager,
+                        config.seed(),
+                        step,
+                        config.learningRate(),
+                        model.weights(),
+                        scope -> () -> GptTrainer.crossEntropy(
+                                model.forward(inputs(scope, rows)).logits(), targets(scope, rows)));
             }
         }
         return history;
@@ -108,11 +134,19 @@ public final class InductionTraining {
         try (NDManager scope = manager.newSubManager()) {
             int t = repeats.length(), half = t / 2;
             double text = mean(model.lossByPosition(scope, textEval, HeadAblation.none()), 0, t);
-            AttentionOnlyTransformer.Forward f = model.forward(inputs(scope, repeatEval));   // one pass gives the losses and the patterns
+            AttentionOnlyTransformer.Forward f =
+                    model.forward(inputs(scope, repeatEval)); // one pass gives the losses and the patterns
             double[] byPosition = AttentionOnlyTransformer.lossByPosition(f.logits(), targets(scope, repeatEval));
-            double induction = Arrays.stream(HeadScores.prefixMatching(f.patterns().get(model.config().layers() - 1), repeatEval)).max().orElseThrow();
-            double previous = Arrays.stream(HeadScores.previousToken(f.patterns().get(0))).max().orElseThrow();
-            Progress p = new Progress(step, mean(byPosition, 0, half), mean(byPosition, half, t), text, induction, previous);
+            double induction = Arrays.stream(HeadScores.prefixMatching(
+                            f.patterns().get(model.config().layers() - 1), repeatEval))
+                    .max()
+                    .orElseThrow();
+            double previous = Arrays.stream(
+                            HeadScores.previousToken(f.patterns().get(0)))
+                    .max()
+                    .orElseThrow();
+            Progress p =
+                    new Progress(step, mean(byPosition, 0, half), mean(byPosition, half, t), text, induction, previous);
             history.add(p);
             snapshots.put(step, model.snapshot());
             return p;
@@ -126,7 +160,9 @@ public final class InductionTraining {
     /** The weights at a measured step (see {@link AttentionOnlyTransformer#load}). */
     public Map<String, float[]> weightsAt(int step) {
         Map<String, float[]> s = snapshots.get(step);
-        if (s == null) throw new IllegalArgumentException("no weights kept for step " + step + ": measured steps are " + snapshots.keySet());
+        if (s == null)
+            throw new IllegalArgumentException(
+                    "no weights kept for step " + step + ": measured steps are " + snapshots.keySet());
         return s;
     }
 
@@ -135,7 +171,9 @@ public final class InductionTraining {
      * fastest (the largest drop per step, so uneven intervals compare fairly).
      */
     public static int phaseChangeStep(List<Progress> history) {
-        if (history.size() < 2) throw new IllegalArgumentException("need at least two measurements to find a change, got " + history.size());
+        if (history.size() < 2)
+            throw new IllegalArgumentException(
+                    "need at least two measurements to find a change, got " + history.size());
         int best = 1;
         for (int i = 1; i < history.size(); i++) {
             if (drop(history, i) > drop(history, best)) best = i;
@@ -144,7 +182,8 @@ public final class InductionTraining {
     }
 
     private static double drop(List<Progress> h, int i) {
-        return (h.get(i - 1).repeatedHalfLoss() - h.get(i).repeatedHalfLoss()) / (h.get(i).step() - h.get(i - 1).step());
+        return (h.get(i - 1).repeatedHalfLoss() - h.get(i).repeatedHalfLoss())
+                / (h.get(i).step() - h.get(i - 1).step());
     }
 
     /** Rows of t + 1 tokens (inputs and targets) as model inputs (B, t). */
@@ -161,7 +200,9 @@ public final class InductionTraining {
         int t = rows[0].length - 1;
         int[] flat = new int[rows.length * t];
         for (int i = 0; i < rows.length; i++) {
-            if (rows[i].length != t + 1) throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " tokens, row 0 has " + (t + 1));
+            if (rows[i].length != t + 1)
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + rows[i].length + " tokens, row 0 has " + (t + 1));
             System.arraycopy(rows[i], offset, flat, i * t, t);
         }
         return manager.create(flat, new Shape(rows.length, t));

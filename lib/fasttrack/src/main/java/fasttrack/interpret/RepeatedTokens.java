@@ -23,13 +23,18 @@ public final class RepeatedTokens {
      * @param maxPrefix longest random string: at most length / 2, so every sequence holds a whole repeat
      */
     public RepeatedTokens(int vocabSize, int length, int minPrefix, int maxPrefix) {
-        if (minPrefix < 2) throw new IllegalArgumentException("the random string needs at least 2 tokens to have a next one to copy, got " + minPrefix);
-        if (maxPrefix < minPrefix) throw new IllegalArgumentException("maxPrefix " + maxPrefix + " is below minPrefix " + minPrefix);
+        if (minPrefix < 2)
+            throw new IllegalArgumentException(
+                    "the random string needs at least 2 tokens to have a next one to copy, got " + minPrefix);
+        if (maxPrefix < minPrefix)
+            throw new IllegalArgumentException("maxPrefix " + maxPrefix + " is below minPrefix " + minPrefix);
         if (2 * maxPrefix > length) {
-            throw new IllegalArgumentException("a sequence of " + length + " tokens is too short to repeat a string of " + maxPrefix
-                    + ": use maxPrefix <= " + length / 2 + " or longer sequences");
+            throw new IllegalArgumentException("a sequence of " + length + " tokens is too short to repeat a string of "
+                    + maxPrefix + ": use maxPrefix <= " + length / 2 + " or longer sequences");
         }
-        if (maxPrefix > vocabSize) throw new IllegalArgumentException("cannot draw " + maxPrefix + " distinct tokens from a vocabulary of " + vocabSize);
+        if (maxPrefix > vocabSize)
+            throw new IllegalArgumentException(
+                    "cannot draw " + maxPrefix + " distinct tokens from a vocabulary of " + vocabSize);
         this.vocabSize = vocabSize;
         this.length = length;
         this.minPrefix = minPrefix;
@@ -43,7 +48,8 @@ public final class RepeatedTokens {
     /** {@code count} rows of length + 1 tokens (inputs are the first length, targets the last length), string lengths drawn at random. */
     public int[][] batch(Random random, int count) {
         int[][] rows = new int[count][];
-        for (int i = 0; i < count; i++) rows[i] = sequence(random, minPrefix + random.nextInt(maxPrefix - minPrefix + 1));
+        for (int i = 0; i < count; i++)
+            rows[i] = sequence(random, minPrefix + random.nextInt(maxPrefix - minPrefix + 1));
         return rows;
     }
 
@@ -56,13 +62,17 @@ public final class RepeatedTokens {
 
     /** One row: {@code prefix} distinct random tokens, repeated to length + 1 tokens. */
     public int[] sequence(Random random, int prefix) {
-        if (prefix < minPrefix || prefix > maxPrefix) throw new IllegalArgumentException("prefix " + prefix + " is outside [" + minPrefix + ", " + maxPrefix + "]");
+        if (prefix < minPrefix || prefix > maxPrefix)
+            throw new IllegalArgumentException(
+                    "prefix " + prefix + " is outside [" + minPrefix + ", " + maxPrefix + "]");
         int[] pool = new int[vocabSize];
         for (int i = 0; i < vocabSize; i++) pool[i] = i;
         int[] row = new int[length + 1];
-        for (int i = 0; i < prefix; i++) {   // a partial Fisher–Yates shuffle: distinct tokens
+        for (int i = 0; i < prefix; i++) { // a partial Fisher–Yates shuffle: distinct tokens
             int j = i + random.nextInt(vocabSize - i);
-            int swap = pool[i]; pool[i] = pool[j]; pool[j] = swap;
+            int swap = pool[i];
+            pool[i] = pool[j];
+            pool[j] = swap;
             row[i] = pool[i];
         }
         for (int i = prefix; i <= length; i++) row[i] = row[i - prefix];
@@ -71,6 +81,7 @@ public final class RepeatedTokens {
 
     @Override
     public String toString() {
-        return "RepeatedTokens(vocab " + vocabSize + ", length " + length + ", strings of " + minPrefix + ".." + maxPrefix + " tokens)";
+        return "RepeatedTokens(vocab " + vocabSize + ", length " + length + ", strings of " + minPrefix + ".."
+                + maxPrefix + " tokens)";
     }
 }

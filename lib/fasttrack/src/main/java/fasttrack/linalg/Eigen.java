@@ -19,23 +19,29 @@ public final class Eigen {
      *                             or A has only one eigenvector direction (a shear)
      */
     public static Pair[] twoByTwo(double[][] a) {
-        if (Matrices.requireSquare("A", a) != 2) throw new IllegalArgumentException("twoByTwo needs a 2x2 matrix, A is " + a.length + "x" + a.length);
+        if (Matrices.requireSquare("A", a) != 2)
+            throw new IllegalArgumentException("twoByTwo needs a 2x2 matrix, A is " + a.length + "x" + a.length);
         double trace = a[0][0] + a[1][1];
         double det = a[0][0] * a[1][1] - a[0][1] * a[1][0];
         double discriminant = trace * trace / 4 - det;
         if (discriminant < 0) {
             throw new ArithmeticException("the eigenvalues are complex (" + Matrices.format(trace / 2) + " ± "
-                    + Matrices.format(Math.sqrt(-discriminant)) + "i): A turns every direction, no real vector keeps its line");
+                    + Matrices.format(Math.sqrt(-discriminant))
+                    + "i): A turns every direction, no real vector keeps its line");
         }
         double root = Math.sqrt(discriminant);
         double l1 = trace / 2 + root, l2 = trace / 2 - root;
-        if (Math.abs(l2) > Math.abs(l1)) { double t = l1; l1 = l2; l2 = t; }
+        if (Math.abs(l2) > Math.abs(l1)) {
+            double t = l1;
+            l1 = l2;
+            l2 = t;
+        }
         if (l1 == l2) {
             if (a[0][1] != 0 || a[1][0] != 0) {
                 throw new ArithmeticException("A has the repeated eigenvalue " + Matrices.format(l1)
                         + " but only one eigenvector direction: it shears");
             }
-            return new Pair[] {new Pair(l1, new double[] {1, 0}), new Pair(l2, new double[] {0, 1})};   // A = λI
+            return new Pair[] {new Pair(l1, new double[] {1, 0}), new Pair(l2, new double[] {0, 1})}; // A = λI
         }
         double[] v1 = nullVector(a, l1), v2 = nullVector(a, l2);
         return new Pair[] {new Pair(l1, v1), new Pair(l2, v2)};
@@ -46,7 +52,7 @@ public final class Eigen {
         double p = a[0][0] - lambda, q = a[0][1], r = a[1][0], s = a[1][1] - lambda;
         double[] x = Math.hypot(p, q) >= Math.hypot(r, s) ? new double[] {-q, p} : new double[] {-s, r};
         double norm = Math.hypot(x[0], x[1]);
-        if (norm == 0) return new double[] {1, 0};   // A − λI = 0
+        if (norm == 0) return new double[] {1, 0}; // A − λI = 0
         return new double[] {x[0] / norm, x[1] / norm};
     }
 
@@ -63,7 +69,8 @@ public final class Eigen {
         normalise(x);
         for (int k = 0; k < steps; k++) {
             x = Matrices.multiply(a, x);
-            if (normalise(x) == 0) throw new ArithmeticException("A sent the vector to zero: its dominant eigenvalue is 0");
+            if (normalise(x) == 0)
+                throw new ArithmeticException("A sent the vector to zero: its dominant eigenvalue is 0");
         }
         double[] ax = Matrices.multiply(a, x);
         double rayleigh = 0;

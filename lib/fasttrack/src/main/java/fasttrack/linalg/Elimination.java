@@ -29,8 +29,11 @@ public final class Elimination {
             StringBuilder text = new StringBuilder();
             for (Step step : steps) {
                 Html matrix = Matrices.html(null, step.augmented());
-                html.append("<div style='margin:6px 0'><b>").append(Html.escape(step.action())).append("</b><br>")
-                    .append(matrix.html()).append("</div>");
+                html.append("<div style='margin:6px 0'><b>")
+                        .append(Html.escape(step.action()))
+                        .append("</b><br>")
+                        .append(matrix.html())
+                        .append("</div>");
                 text.append(step.action()).append('\n').append(matrix.text());
             }
             html.append("<p>x = ").append(Html.escape(vector(x))).append("</p></div>");
@@ -86,29 +89,37 @@ public final class Elimination {
         for (int k = 0; k < n; k++) {
             if (Math.abs(m[k][k]) <= zero) {
                 if (!exchangeRows) {
-                    throw new ZeroPivotException(k, "pivot " + (k + 1) + " is zero: elimination without row exchanges"
-                            + " stops here. Exchange row " + (k + 1) + " with a row below that has a nonzero entry in column "
-                            + (k + 1) + " (Elimination.solve does), or A is singular.");
+                    throw new ZeroPivotException(
+                            k,
+                            "pivot " + (k + 1) + " is zero: elimination without row exchanges"
+                                    + " stops here. Exchange row " + (k + 1)
+                                    + " with a row below that has a nonzero entry in column "
+                                    + (k + 1) + " (Elimination.solve does), or A is singular.");
                 }
                 int swap = k + 1;
                 while (swap < n && Math.abs(m[swap][k]) <= zero) swap++;
                 if (swap == n) {
-                    throw new SingularMatrixException(k, "column " + (k + 1) + " has no nonzero pivot on or below row "
-                            + (k + 1) + ": A is singular (its columns are dependent), so Ax = b has no unique solution");
+                    throw new SingularMatrixException(
+                            k,
+                            "column " + (k + 1) + " has no nonzero pivot on or below row " + (k + 1)
+                                    + ": A is singular (its columns are dependent), so Ax = b has no unique solution");
                 }
                 double[] row = m[k];
                 m[k] = m[swap];
                 m[swap] = row;
-                steps.add(new Step("exchange rows " + (k + 1) + " and " + (swap + 1) + " (pivot " + (k + 1) + " was zero)",
+                steps.add(new Step(
+                        "exchange rows " + (k + 1) + " and " + (swap + 1) + " (pivot " + (k + 1) + " was zero)",
                         Matrices.copy(m)));
             }
             for (int i = k + 1; i < n; i++) {
                 double multiplier = m[i][k] / m[k][k];
                 if (multiplier == 0) continue;
                 for (int j = k; j <= n; j++) m[i][j] -= multiplier * m[k][j];
-                m[i][k] = 0;   // exactly, not round-off
-                steps.add(new Step("row " + (i + 1) + " -= " + Matrices.format(multiplier) + " x row " + (k + 1)
-                        + "   (multiplier l" + (i + 1) + (k + 1) + ")", Matrices.copy(m)));
+                m[i][k] = 0; // exactly, not round-off
+                steps.add(new Step(
+                        "row " + (i + 1) + " -= " + Matrices.format(multiplier) + " x row " + (k + 1)
+                                + "   (multiplier l" + (i + 1) + (k + 1) + ")",
+                        Matrices.copy(m)));
             }
         }
         double[] x = new double[n];

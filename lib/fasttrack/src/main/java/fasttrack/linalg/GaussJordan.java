@@ -19,10 +19,14 @@ public final class GaussJordan {
             int best = k;
             for (int i = k + 1; i < n; i++) if (Math.abs(m[i][k]) > Math.abs(m[best][k])) best = i;
             if (Math.abs(m[best][k]) <= Elimination.ZERO * Math.max(scale, Double.MIN_NORMAL)) {
-                throw new SingularMatrixException(k, "A is singular: column " + (k + 1) + " has no pivot, so A has no inverse"
-                        + " (det A = 0; its columns are dependent)");
+                throw new SingularMatrixException(
+                        k,
+                        "A is singular: column " + (k + 1) + " has no pivot, so A has no inverse"
+                                + " (det A = 0; its columns are dependent)");
             }
-            double[] row = m[k]; m[k] = m[best]; m[best] = row;
+            double[] row = m[k];
+            m[k] = m[best];
+            m[best] = row;
             double pivot = m[k][k];
             for (int j = 0; j < 2 * n; j++) m[k][j] /= pivot;
             for (int i = 0; i < n; i++) {

@@ -26,16 +26,22 @@ public final class LinalgPictures {
         XYChart chart = squareChart("Row picture: each row of Ax = b is a line", reach);
         for (int i = 0; i < 2; i++) {
             String name = "row " + (i + 1) + ": " + equation(a[i], b[i]);
-            if (a[i][1] != 0) {   // y = (b − a₀x) / a₁
-                chart.addSeries(name, new double[] {-reach, reach},
-                        new double[] {(b[i] + a[i][0] * reach) / a[i][1], (b[i] - a[i][0] * reach) / a[i][1]});
-            } else if (a[i][0] != 0) {   // vertical: x = b / a₀
+            if (a[i][1] != 0) { // y = (b − a₀x) / a₁
+                chart.addSeries(name, new double[] {-reach, reach}, new double[] {
+                    (b[i] + a[i][0] * reach) / a[i][1], (b[i] - a[i][0] * reach) / a[i][1]
+                });
+            } else if (a[i][0] != 0) { // vertical: x = b / a₀
                 chart.addSeries(name, new double[] {b[i] / a[i][0], b[i] / a[i][0]}, new double[] {-reach, reach});
             } else {
-                throw new IllegalArgumentException("row " + (i + 1) + " of A is zero: it is not the equation of a line");
+                throw new IllegalArgumentException(
+                        "row " + (i + 1) + " of A is zero: it is not the equation of a line");
             }
         }
-        if (solution != null) point(chart, "solution (" + Matrices.format(solution[0]) + ", " + Matrices.format(solution[1]) + ")", solution);
+        if (solution != null)
+            point(
+                    chart,
+                    "solution (" + Matrices.format(solution[0]) + ", " + Matrices.format(solution[1]) + ")",
+                    solution);
         return Figure.of(chart);
     }
 
@@ -46,17 +52,32 @@ public final class LinalgPictures {
         double[] c1 = {a[0][0], a[1][0]}, c2 = {a[0][1], a[1][1]};
         double reach = 1.2 * max(Math.abs(b[0]), Math.abs(b[1]), Math.hypot(c1[0], c1[1]), Math.hypot(c2[0], c2[1]), 1);
         if (solution != null) {
-            reach = Math.max(reach, 1.2 * Math.max(Math.abs(solution[0] * c1[0]) + Math.abs(solution[1] * c2[0]),
-                    Math.abs(solution[0] * c1[1]) + Math.abs(solution[1] * c2[1])));
+            reach = Math.max(
+                    reach,
+                    1.2
+                            * Math.max(
+                                    Math.abs(solution[0] * c1[0]) + Math.abs(solution[1] * c2[0]),
+                                    Math.abs(solution[0] * c1[1]) + Math.abs(solution[1] * c2[1])));
         }
         XYChart chart = squareChart("Column picture: b as a combination of A's columns", reach);
         arrow(chart, "column 1", new double[] {0, 0}, c1, new Color(0x1f77b4), 1.5f);
         arrow(chart, "column 2", new double[] {0, 0}, c2, new Color(0xff7f0e), 1.5f);
         if (solution != null) {
             double[] first = {solution[0] * c1[0], solution[0] * c1[1]};
-            arrow(chart, Matrices.format(solution[0]) + " x column 1", new double[] {0, 0}, first, new Color(0x1f77b4), 3.5f);
-            arrow(chart, "+ " + Matrices.format(solution[1]) + " x column 2", first,
-                    new double[] {first[0] + solution[1] * c2[0], first[1] + solution[1] * c2[1]}, new Color(0xff7f0e), 3.5f);
+            arrow(
+                    chart,
+                    Matrices.format(solution[0]) + " x column 1",
+                    new double[] {0, 0},
+                    first,
+                    new Color(0x1f77b4),
+                    3.5f);
+            arrow(
+                    chart,
+                    "+ " + Matrices.format(solution[1]) + " x column 2",
+                    first,
+                    new double[] {first[0] + solution[1] * c2[0], first[1] + solution[1] * c2[1]},
+                    new Color(0xff7f0e),
+                    3.5f);
         }
         arrow(chart, "b", new double[] {0, 0}, b, Color.BLACK, 1f);
         return Figure.of(chart);
@@ -69,7 +90,10 @@ public final class LinalgPictures {
     public static Figure transform(double[][] a) {
         require2x2(a, new double[2]);
         int points = 120;
-        double[] cx = new double[points + 1], cy = new double[points + 1], ex = new double[points + 1], ey = new double[points + 1];
+        double[] cx = new double[points + 1],
+                cy = new double[points + 1],
+                ex = new double[points + 1],
+                ey = new double[points + 1];
         double reach = 1.2;
         for (int k = 0; k <= points; k++) {
             double t = 2 * Math.PI * k / points;
@@ -93,17 +117,29 @@ public final class LinalgPictures {
                 double[] v = pairs[i].vector();
                 double lambda = pairs[i].value();
                 arrow(chart, "eigenvector " + (i + 1), new double[] {0, 0}, v, colors[i], 1.5f);
-                arrow(chart, "A v" + (i + 1) + " = " + Matrices.format(lambda) + " v" + (i + 1), new double[] {0, 0},
-                        new double[] {lambda * v[0], lambda * v[1]}, colors[i], 4f);
+                arrow(
+                        chart,
+                        "A v" + (i + 1) + " = " + Matrices.format(lambda) + " v" + (i + 1),
+                        new double[] {0, 0},
+                        new double[] {lambda * v[0], lambda * v[1]},
+                        colors[i],
+                        4f);
             }
         } catch (ArithmeticException noRealEigenvectors) {
-            chart.setTitle("What A does (no real eigenvectors: " + noRealEigenvectors.getMessage().split(":")[0] + ")");
+            chart.setTitle("What A does (no real eigenvectors: "
+                    + noRealEigenvectors.getMessage().split(":")[0] + ")");
         }
         return Figure.of(chart);
     }
 
     private static XYChart squareChart(String title, double reach) {
-        XYChart chart = new XYChartBuilder().width(SIZE + 160).height(SIZE).title(title).xAxisTitle("x").yAxisTitle("y").build();
+        XYChart chart = new XYChartBuilder()
+                .width(SIZE + 160)
+                .height(SIZE)
+                .title(title)
+                .xAxisTitle("x")
+                .yAxisTitle("y")
+                .build();
         var styler = chart.getStyler();
         styler.setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
         styler.setChartBackgroundColor(Color.WHITE);
@@ -136,7 +172,7 @@ public final class LinalgPictures {
         try {
             return Elimination.solve(a, b).x();
         } catch (SingularMatrixException singular) {
-            return null;   // parallel lines / parallel columns: nothing to mark
+            return null; // parallel lines / parallel columns: nothing to mark
         }
     }
 
@@ -147,7 +183,8 @@ public final class LinalgPictures {
     }
 
     private static String equation(double[] row, double rhs) {
-        return Matrices.format(row[0]) + "x " + (row[1] < 0 ? "- " : "+ ") + Matrices.format(Math.abs(row[1])) + "y = " + Matrices.format(rhs);
+        return Matrices.format(row[0]) + "x " + (row[1] < 0 ? "- " : "+ ") + Matrices.format(Math.abs(row[1])) + "y = "
+                + Matrices.format(rhs);
     }
 
     private static double max(double... values) {

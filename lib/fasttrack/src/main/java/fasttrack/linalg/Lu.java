@@ -22,11 +22,17 @@ public record Lu(int[] permutation, double[][] l, double[][] u, int exchanges) {
             for (int i = k + 1; i < n; i++) if (Math.abs(u[i][k]) > Math.abs(u[best][k])) best = i;
             if (best != k) {
                 swap(u, k, best);
-                int p = perm[k]; perm[k] = perm[best]; perm[best] = p;
-                for (int j = 0; j < k; j++) { double t = l[k][j]; l[k][j] = l[best][j]; l[best][j] = t; }
+                int p = perm[k];
+                perm[k] = perm[best];
+                perm[best] = p;
+                for (int j = 0; j < k; j++) {
+                    double t = l[k][j];
+                    l[k][j] = l[best][j];
+                    l[best][j] = t;
+                }
                 exchanges++;
             }
-            if (u[k][k] == 0) continue;   // nothing to eliminate with: singular, U keeps the zero pivot
+            if (u[k][k] == 0) continue; // nothing to eliminate with: singular, U keeps the zero pivot
             for (int i = k + 1; i < n; i++) {
                 double multiplier = u[i][k] / u[k][k];
                 l[i][k] = multiplier;
@@ -68,7 +74,8 @@ public record Lu(int[] permutation, double[][] l, double[][] u, int exchanges) {
         double[] x = new double[n];
         for (int i = n - 1; i >= 0; i--) {
             if (Math.abs(u[i][i]) <= Elimination.ZERO * scale) {
-                throw new SingularMatrixException(i, "pivot " + (i + 1) + " of U is zero: A is singular, Ax = b has no unique solution");
+                throw new SingularMatrixException(
+                        i, "pivot " + (i + 1) + " of U is zero: A is singular, Ax = b has no unique solution");
             }
             double sum = c[i];
             for (int j = i + 1; j < n; j++) sum -= u[i][j] * x[j];

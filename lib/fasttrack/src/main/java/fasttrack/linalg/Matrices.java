@@ -27,7 +27,8 @@ public final class Matrices {
             }
             for (int j = 0; j < columns; j++) {
                 if (!Double.isFinite(a[i][j])) {
-                    throw new IllegalArgumentException(name + "[" + i + "][" + j + "] is " + a[i][j] + ": entries must be finite");
+                    throw new IllegalArgumentException(
+                            name + "[" + i + "][" + j + "] is " + a[i][j] + ": entries must be finite");
                 }
             }
         }
@@ -58,8 +59,7 @@ public final class Matrices {
     public static double[][] transpose(double[][] a) {
         int columns = requireRectangular("a", a);
         double[][] t = new double[columns][a.length];
-        for (int i = 0; i < a.length; i++)
-            for (int j = 0; j < columns; j++) t[j][i] = a[i][j];
+        for (int i = 0; i < a.length; i++) for (int j = 0; j < columns; j++) t[j][i] = a[i][j];
         return t;
     }
 
@@ -67,13 +67,12 @@ public final class Matrices {
         int inner = requireRectangular("a", a);
         int columns = requireRectangular("b", b);
         if (inner != b.length) {
-            throw new IllegalArgumentException("cannot multiply " + a.length + "x" + inner + " by " + b.length + "x" + columns
-                    + ": the inner sizes must agree");
+            throw new IllegalArgumentException("cannot multiply " + a.length + "x" + inner + " by " + b.length + "x"
+                    + columns + ": the inner sizes must agree");
         }
         double[][] c = new double[a.length][columns];
         for (int i = 0; i < a.length; i++)
-            for (int p = 0; p < inner; p++)
-                for (int j = 0; j < columns; j++) c[i][j] += a[i][p] * b[p][j];
+            for (int p = 0; p < inner; p++) for (int j = 0; j < columns; j++) c[i][j] += a[i][p] * b[p][j];
         return c;
     }
 
@@ -104,7 +103,8 @@ public final class Matrices {
         if (array.getShape().dimension() != 2) {
             throw new IllegalArgumentException("expected a 2-D array (a matrix), got shape " + array.getShape());
         }
-        int rows = (int) array.getShape().get(0), columns = (int) array.getShape().get(1);
+        int rows = (int) array.getShape().get(0),
+                columns = (int) array.getShape().get(1);
         double[] flat = array.toType(DataType.FLOAT64, false).toDoubleArray();
         double[][] a = new double[rows][columns];
         for (int i = 0; i < rows; i++) System.arraycopy(flat, i * columns, a[i], 0, columns);
@@ -120,13 +120,17 @@ public final class Matrices {
     /** A matrix as an HTML table (entries rounded to 3 decimals), optionally with a caption. */
     public static Html html(String caption, double[][] a) {
         int columns = requireRectangular("matrix", a);
-        StringBuilder html = new StringBuilder("<table style='display:inline-table;margin:4px 12px;border-left:2px solid #333;"
-                + "border-right:2px solid #333'>");
-        if (caption != null) html.append("<caption>").append(Html.escape(caption)).append("</caption>");
+        StringBuilder html =
+                new StringBuilder("<table style='display:inline-table;margin:4px 12px;border-left:2px solid #333;"
+                        + "border-right:2px solid #333'>");
+        if (caption != null)
+            html.append("<caption>").append(Html.escape(caption)).append("</caption>");
         for (double[] row : a) {
             html.append("<tr>");
             for (int j = 0; j < columns; j++) {
-                html.append("<td style='text-align:right;padding:1px 6px'>").append(format(row[j])).append("</td>");
+                html.append("<td style='text-align:right;padding:1px 6px'>")
+                        .append(format(row[j]))
+                        .append("</td>");
             }
             html.append("</tr>");
         }
@@ -138,14 +142,15 @@ public final class Matrices {
         StringBuilder out = new StringBuilder();
         for (double[] row : a) {
             out.append('[');
-            for (int j = 0; j < row.length; j++) out.append(j == 0 ? "" : " ").append(String.format(Locale.ROOT, "%8s", format(row[j])));
+            for (int j = 0; j < row.length; j++)
+                out.append(j == 0 ? "" : " ").append(String.format(Locale.ROOT, "%8s", format(row[j])));
             out.append(" ]\n");
         }
         return out.toString();
     }
 
     static String format(double v) {
-        if (Math.abs(v) < 5e-10) v = 0;   // -0 and round-off below display precision read as 0
+        if (Math.abs(v) < 5e-10) v = 0; // -0 and round-off below display precision read as 0
         String s = String.format(Locale.ROOT, "%.3f", v);
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }

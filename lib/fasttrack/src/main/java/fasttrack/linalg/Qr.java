@@ -10,7 +10,8 @@ public record Qr(double[][] q, double[][] r) {
     public static Qr of(double[][] a) {
         int n = Matrices.requireRectangular("A", a);
         int m = a.length;
-        if (m < n) throw new IllegalArgumentException("QR here needs at least as many rows as columns; A is " + m + "x" + n);
+        if (m < n)
+            throw new IllegalArgumentException("QR here needs at least as many rows as columns; A is " + m + "x" + n);
         double[][] q = Matrices.copy(a);
         double[][] r = new double[n][n];
         double scale = 0;
@@ -20,12 +21,13 @@ public record Qr(double[][] q, double[][] r) {
             for (int i = 0; i < m; i++) norm += q[i][k] * q[i][k];
             norm = Math.sqrt(norm);
             if (norm <= Elimination.ZERO * Math.max(scale, Double.MIN_NORMAL) * m) {
-                throw new IllegalArgumentException("column " + (k + 1) + " of A is a combination of the columns before it:"
-                        + " the columns are dependent, so there is no new direction for Q");
+                throw new IllegalArgumentException(
+                        "column " + (k + 1) + " of A is a combination of the columns before it:"
+                                + " the columns are dependent, so there is no new direction for Q");
             }
             r[k][k] = norm;
             for (int i = 0; i < m; i++) q[i][k] /= norm;
-            for (int j = k + 1; j < n; j++) {   // remove direction k from every later column now (the "modified" part)
+            for (int j = k + 1; j < n; j++) { // remove direction k from every later column now (the "modified" part)
                 double dot = 0;
                 for (int i = 0; i < m; i++) dot += q[i][k] * q[i][j];
                 r[k][j] = dot;

@@ -19,7 +19,7 @@ public record Svd(double[][] u, double[] s, double[][] v) {
 
     public static Svd of(double[][] a) {
         int n = Matrices.requireRectangular("A", a);
-        if (a.length < n) {   // work on the tall side: A = UΣVᵀ  ⇔  Aᵀ = VΣUᵀ
+        if (a.length < n) { // work on the tall side: A = UΣVᵀ  ⇔  Aᵀ = VΣUᵀ
             Svd t = of(Matrices.transpose(a));
             return new Svd(t.v, t.s, t.u);
         }
@@ -53,7 +53,10 @@ public record Svd(double[][] u, double[] s, double[][] v) {
             for (int i = 0; i < m; i++) norm += w[i][j] * w[i][j];
             sigma[j] = Math.sqrt(norm);
         }
-        Integer[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(j -> -sigma[j])).toArray(Integer[]::new);
+        Integer[] order = IntStream.range(0, n)
+                .boxed()
+                .sorted(Comparator.comparingDouble(j -> -sigma[j]))
+                .toArray(Integer[]::new);
         double largest = sigma[order[0]];
         double[][] u = new double[m][n];
         double[][] vSorted = new double[n][n];

@@ -29,9 +29,12 @@ public record Agreement(int prompts, int positions, double maxDifference, int sa
         double max = 0, peak = 0;
         for (int p = 0; p < a.size(); p++) {
             float[][] x = a.get(p).probabilities(), y = b.get(p).probabilities();
-            if (x.length != y.length) throw new IllegalArgumentException("prompt " + p + ": " + x.length + " positions against " + y.length);
+            if (x.length != y.length)
+                throw new IllegalArgumentException("prompt " + p + ": " + x.length + " positions against " + y.length);
             for (int t = 0; t < x.length; t++) {
-                if (x[t].length != y[t].length) throw new IllegalArgumentException("prompt " + p + ": vocabularies of " + x[t].length + " and " + y[t].length);
+                if (x[t].length != y[t].length)
+                    throw new IllegalArgumentException(
+                            "prompt " + p + ": vocabularies of " + x[t].length + " and " + y[t].length);
                 for (int v = 0; v < x[t].length; v++) {
                     max = Math.max(max, Math.abs(x[t][v] - y[t][v]));
                     peak = Math.max(peak, x[t][v]);
@@ -53,12 +56,15 @@ public record Agreement(int prompts, int positions, double maxDifference, int sa
      * from one forward pass over each prompt, then {@code greedySteps} greedy tokens decoded with the
      * KV cache.
      */
-    public static List<JlamaReference.Prompt> answers(Llama model, List<int[]> prompts, int greedySteps, NDManager manager) {
+    public static List<JlamaReference.Prompt> answers(
+            Llama model, List<int[]> prompts, int greedySteps, NDManager manager) {
         List<JlamaReference.Prompt> out = new ArrayList<>();
         int v = model.config().vocabSize();
         for (int[] ids : prompts) {
-            try (NDManager scope = manager.newSubManager(); KvCache cache = model.newCache(scope)) {
-                float[] flat = model.logits(scope.create(ids, new Shape(1, ids.length))).toFloatArray();
+            try (NDManager scope = manager.newSubManager();
+                    KvCache cache = model.newCache(scope)) {
+                float[] flat = model.logits(scope.create(ids, new Shape(1, ids.length)))
+                        .toFloatArray();
                 float[][] probabilities = new float[ids.length][];
                 for (int t = 0; t < ids.length; t++) {
                     float[] row = new float[v];
@@ -72,7 +78,8 @@ public record Agreement(int prompts, int positions, double maxDifference, int sa
                     float[] last = new float[v];
                     System.arraycopy(all, all.length - v, last, 0, v);
                     greedy[s] = PlainLlama.argmax(last);
-                    if (s + 1 < greedySteps) logits = model.logitsCached(scope.create(new int[] {greedy[s]}, new Shape(1, 1)), cache);
+                    if (s + 1 < greedySteps)
+                        logits = model.logitsCached(scope.create(new int[] {greedy[s]}, new Shape(1, 1)), cache);
                 }
                 out.add(new JlamaReference.Prompt(ids, probabilities, greedy));
             }
@@ -82,7 +89,14 @@ public record Agreement(int prompts, int positions, double maxDifference, int sa
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d prompts, %d positions: max |Δp| = %.2e, greedy continuations identical on %d of %d (largest probability %.3f)",
-                prompts, positions, maxDifference, sameGreedy, prompts, largestProbability);
+        return String.format(
+                Locale.ROOT,
+                "%d prompts, %d positions: max |Δp| = %.2e, greedy continuations identical on %d of %d (largest probability %.3f)",
+                prompts,
+                positions,
+                maxDifference,
+                sameGreedy,
+                prompts,
+                largestProbability);
     }
 }

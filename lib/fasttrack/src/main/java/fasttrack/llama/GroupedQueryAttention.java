@@ -47,30 +47,47 @@ public final class GroupedQueryAttention extends AbstractBlock {
     public GroupedQueryAttention(int embedDim, int heads, int kvHeads, Rope rope) {
         requireShape(embedDim, heads, kvHeads);
         if (rope == null || rope.headDim() != embedDim / heads) {
-            throw new IllegalArgumentException("RoPE must be built for the head size " + embedDim / heads + " (C / heads), got " + rope);
+            throw new IllegalArgumentException(
+                    "RoPE must be built for the head size " + embedDim / heads + " (C / heads), got " + rope);
         }
         this.embedDim = embedDim;
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = embedDim / heads;
         this.rope = rope;
-        query = addChildBlock("query", Linear.builder().setUnits((long) heads * headDim).optBias(false).build());
-        key = addChildBlock("key", Linear.builder().setUnits((long) kvHeads * headDim).optBias(false).build());
-        value = addChildBlock("value", Linear.builder().setUnits((long) kvHeads * headDim).optBias(false).build());
-        output = addChildBlock("output", Linear.builder().setUnits(embedDim).optBias(false).build());
+        query = addChildBlock(
+                "query",
+                Linear.builder().setUnits((long) heads * headDim).optBias(false).build());
+        key = addChildBlock(
+                "key",
+                Linear.builder()
+                        .setUnits((long) kvHeads * headDim)
+                        .optBias(false)
+                        .build());
+        value = addChildBlock(
+                "value",
+                Linear.builder()
+                        .setUnits((long) kvHeads * headDim)
+                        .optBias(false)
+                        .build());
+        output = addChildBlock(
+                "output", Linear.builder().setUnits(embedDim).optBias(false).build());
     }
 
     /** The refusals, one message each: what must divide what. */
     static void requireShape(int embedDim, int heads, int kvHeads) {
         if (embedDim < 1 || heads < 1 || kvHeads < 1) {
-            throw new IllegalArgumentException("embedDim, heads and kvHeads must be >= 1, got " + embedDim + ", " + heads + ", " + kvHeads);
+            throw new IllegalArgumentException(
+                    "embedDim, heads and kvHeads must be >= 1, got " + embedDim + ", " + heads + ", " + kvHeads);
         }
         if (embedDim % heads != 0) {
-            throw new IllegalArgumentException("embedDim " + embedDim + " is not divisible by heads " + heads + ": every head gets embedDim / heads dimensions");
+            throw new IllegalArgumentException("embedDim " + embedDim + " is not divisible by heads " + heads
+                    + ": every head gets embedDim / heads dimensions");
         }
         if (kvHeads > heads || heads % kvHeads != 0) {
-            throw new IllegalArgumentException("kvHeads " + kvHeads + " does not divide heads " + heads
-                    + ": each key/value head serves a group of heads / kvHeads query heads, so it must be a whole number (e.g. 1, 2 or 4 for 8 heads)");
+            throw new IllegalArgumentException(
+                    "kvHeads " + kvHeads + " does not divide heads " + heads
+                            + ": each key/value head serves a group of heads / kvHeads query heads, so it must be a whole number (e.g. 1, 2 or 4 for 8 heads)");
         }
     }
 
@@ -127,7 +144,8 @@ public final class GroupedQueryAttention extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training, null).get(0));
     }
 
@@ -139,15 +157,19 @@ public final class GroupedQueryAttention extends AbstractBlock {
      */
     public NDList forward(ParameterStore ps, NDArray x, boolean training, KvCache.Layer cache) {
         Shape shape = x.getShape();
-        if (shape.dimension() != 3 || shape.get(2) != embedDim) throw new IllegalArgumentException("attention expects (batch, time, " + embedDim + "), got " + shape);
-        if (cache != null && training) throw new IllegalArgumentException("a KV cache is for generation: call with training = false");
+        if (shape.dimension() != 3 || shape.get(2) != embedDim)
+            throw new IllegalArgumentException("attention expects (batch, time, " + embedDim + "), got " + shape);
+        if (cache != null && training)
+            throw new IllegalArgumentException("a KV cache is for generation: call with training = false");
         long b = shape.get(0), t = shape.get(1);
         int offset = cache == null ? 0 : (int) cache.length();
-        NDArray q = heads(query, ps, x, training, heads), k = heads(key, ps, x, training, kvHeads), v = heads(value, ps, x, training, kvHeads);
+        NDArray q = heads(query, ps, x, training, heads),
+                k = heads(key, ps, x, training, kvHeads),
+                v = heads(value, ps, x, training, kvHeads);
         q = rope.apply(q, offset);
         k = rope.apply(k, offset);
         if (cache != null) {
-            NDList all = cache.append(k, v);   // the K heads only: what GQA saves
+            NDList all = cache.append(k, v); // the K heads only: what GQA saves
             k = all.get(0);
             v = all.get(1);
         }
@@ -160,7 +182,11 @@ public final class GroupedQueryAttention extends AbstractBlock {
     /** x (B, T, C) through a projection, split into n heads: (B, n, T, d). */
     private NDArray heads(Linear projection, ParameterStore ps, NDArray x, boolean training, int n) {
         long b = x.getShape().get(0), t = x.getShape().get(1);
-        return projection.forward(ps, new NDList(x), training).singletonOrThrow().reshape(b, t, n, headDim).transpose(0, 2, 1, 3);
+        return projection
+                .forward(ps, new NDList(x), training)
+                .singletonOrThrow()
+                .reshape(b, t, n, headDim)
+                .transpose(0, 2, 1, 3);
     }
 
     @Override
@@ -168,7 +194,8 @@ public final class GroupedQueryAttention extends AbstractBlock {
         query.initialize(manager, dataType, inputShapes[0]);
         key.initialize(manager, dataType, inputShapes[0]);
         value.initialize(manager, dataType, inputShapes[0]);
-        output.initialize(manager, dataType, new Shape(inputShapes[0].get(0), inputShapes[0].get(1), (long) heads * headDim));
+        output.initialize(
+                manager, dataType, new Shape(inputShapes[0].get(0), inputShapes[0].get(1), (long) heads * headDim));
     }
 
     @Override
@@ -179,6 +206,7 @@ public final class GroupedQueryAttention extends AbstractBlock {
     @Override
     public String toString() {
         String kind = kvHeads == heads ? "multi-head" : kvHeads == 1 ? "multi-query" : "grouped-query";
-        return "GroupedQueryAttention(C=" + embedDim + ", heads=" + heads + ", kvHeads=" + kvHeads + ", " + kind + ", " + rope + ")";
+        return "GroupedQueryAttention(C=" + embedDim + ", heads=" + heads + ", kvHeads=" + kvHeads + ", " + kind + ", "
+                + rope + ")";
     }
 }

@@ -49,11 +49,22 @@ public final class Llama extends AbstractBlock {
 
     public Llama(LlamaConfig config) {
         this.config = config;
-        tokenEmbedding = addParameter(Parameter.builder().setName("tokens").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(config.vocabSize(), config.embedDim())).optInitializer(new NormalInitializer(0.02f)).build());
+        tokenEmbedding = addParameter(Parameter.builder()
+                .setName("tokens")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.embedDim()))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
         for (int i = 0; i < config.layers(); i++) blocks.add(addChildBlock("block" + i, new LlamaBlock(config)));
         finalNorm = addChildBlock("finalNorm", LlamaBlock.norm(config));
-        head = config.tieWeights() ? null : addChildBlock("head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
+        head = config.tieWeights()
+                ? null
+                : addChildBlock(
+                        "head",
+                        Linear.builder()
+                                .setUnits(config.vocabSize())
+                                .optBias(false)
+                                .build());
     }
 
     /** A model of {@code config} with weights drawn from the engine seeded with {@code seed}. */
@@ -81,7 +92,9 @@ public final class Llama extends AbstractBlock {
 
     /** The output weights (V, C): the head's, or the token embedding when tied. */
     public NDArray outputWeights() {
-        return head == null ? tokenEmbedding.getArray() : head.getParameters().get("weight").getArray();
+        return head == null
+                ? tokenEmbedding.getArray()
+                : head.getParameters().get("weight").getArray();
     }
 
     /** Creates the parameters on {@code manager}'s device: weight matrices N(0, 0.02²), RMSNorm scales 1. */
@@ -92,13 +105,16 @@ public final class Llama extends AbstractBlock {
     }
 
     public long parameterCount() {
-        return getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+        return getParameters().stream()
+                .mapToLong(p -> p.getValue().getArray().size())
+                .sum();
     }
 
     /** Every weight by name, in model order. */
     public Map<String, NDArray> weights() {
         Map<String, NDArray> weights = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : getParameters()) weights.put(p.getKey(), p.getValue().getArray());
+        for (Pair<String, Parameter> p : getParameters())
+            weights.put(p.getKey(), p.getValue().getArray());
         return weights;
     }
 
@@ -108,7 +124,8 @@ public final class Llama extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training, null).logits());
     }
 
@@ -126,7 +143,8 @@ public final class Llama extends AbstractBlock {
         NDManager caller = ids.getManager();
         try (NDManager scope = caller.newSubManager(ids.getDevice())) {
             scope.tempAttachAll(ids);
-            NDArray logits = forward(new ParameterStore(scope, false), ids, false, cache).logits();
+            NDArray logits =
+                    forward(new ParameterStore(scope, false), ids, false, cache).logits();
             logits.attach(caller);
             return logits;
         }
@@ -139,13 +157,17 @@ public final class Llama extends AbstractBlock {
     public Output forward(ParameterStore ps, NDArray ids, boolean training, KvCache cache) {
         Shape shape = ids.getShape();
         if (shape.dimension() != 2) throw new IllegalArgumentException("token ids must be (batch, time), got " + shape);
-        if (cache != null && cache.layers() != blocks.size()) throw new IllegalArgumentException("the cache has " + cache.layers() + " layers, the model " + blocks.size());
+        if (cache != null && cache.layers() != blocks.size())
+            throw new IllegalArgumentException(
+                    "the cache has " + cache.layers() + " layers, the model " + blocks.size());
         int offset = cache == null ? 0 : cache.length();
         if (offset + shape.get(1) > config.blockSize()) {
-            throw new IllegalArgumentException((offset + shape.get(1)) + " positions exceed the context of " + config.blockSize() + " tokens: crop the input to the last " + config.blockSize());
+            throw new IllegalArgumentException((offset + shape.get(1)) + " positions exceed the context of "
+                    + config.blockSize() + " tokens: crop the input to the last " + config.blockSize());
         }
         NDArray table = ps.getValue(tokenEmbedding, ids.getDevice(), training);
-        NDArray h = Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE).singletonOrThrow();
+        NDArray h = Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE)
+                .singletonOrThrow();
         h.attach(ids.getManager());
         NDList balance = new NDList(), load = new NDList();
         for (int i = 0; i < blocks.size(); i++) {
@@ -176,13 +198,15 @@ public final class Llama extends AbstractBlock {
      */
     public Llama poolKeyValueHeads(int kvHeads, NDManager manager) {
         if (config.kvHeads() % kvHeads != 0) {
-            throw new IllegalArgumentException("can pool " + config.kvHeads() + " key/value heads into a number that divides it, not " + kvHeads);
+            throw new IllegalArgumentException(
+                    "can pool " + config.kvHeads() + " key/value heads into a number that divides it, not " + kvHeads);
         }
         Llama pooled = new Llama(config.withKvHeads(kvHeads)).initialize(manager);
         int d = config.headDim(), group = config.kvHeads() / kvHeads;
         Set<NDArray> pooledWeights = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < blocks.size(); i++) {
-            GroupedQueryAttention from = blocks.get(i).attention(), to = pooled.blocks.get(i).attention();
+            GroupedQueryAttention from = blocks.get(i).attention(),
+                    to = pooled.blocks.get(i).attention();
             Tensors.overwrite(to.keyWeight(), pool(Tensors.floats(from.keyWeight()), config.embedDim(), d, group));
             Tensors.overwrite(to.valueWeight(), pool(Tensors.floats(from.valueWeight()), config.embedDim(), d, group));
             pooledWeights.add(to.keyWeight());
@@ -191,7 +215,8 @@ public final class Llama extends AbstractBlock {
         PairList<String, Parameter> mine = getParameters(), theirs = pooled.getParameters();
         for (int p = 0; p < mine.size(); p++) {
             NDArray target = theirs.get(p).getValue().getArray();
-            if (!pooledWeights.contains(target)) Tensors.overwrite(target, Tensors.floats(mine.get(p).getValue().getArray()));
+            if (!pooledWeights.contains(target))
+                Tensors.overwrite(target, Tensors.floats(mine.get(p).getValue().getArray()));
         }
         return pooled;
     }
@@ -203,7 +228,8 @@ public final class Llama extends AbstractBlock {
         for (int g = 0; g < out; g++)
             for (int m = 0; m < group; m++)
                 for (int r = 0; r < d; r++)
-                    for (int c = 0; c < columns; c++) pooled[(g * d + r) * columns + c] += w[((g * group + m) * d + r) * columns + c] / group;
+                    for (int c = 0; c < columns; c++)
+                        pooled[(g * d + r) * columns + c] += w[((g * group + m) * d + r) * columns + c] / group;
         return pooled;
     }
 

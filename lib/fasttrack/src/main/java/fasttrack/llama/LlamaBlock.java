@@ -22,19 +22,24 @@ import fasttrack.nn.KvCache;
  */
 public final class LlamaBlock extends AbstractBlock {
 
-    private final AbstractBlock attentionNorm;      // an RmsNorm, or a LayerNorm for the comparison
+    private final AbstractBlock attentionNorm; // an RmsNorm, or a LayerNorm for the comparison
     private final GroupedQueryAttention attention;
     private final AbstractBlock feedForwardNorm;
-    private final SwiGlu feedForward;                // null in a mixture
-    private final MixtureOfExperts mixture;          // null when dense
+    private final SwiGlu feedForward; // null in a mixture
+    private final MixtureOfExperts mixture; // null when dense
 
     public LlamaBlock(LlamaConfig config) {
         attentionNorm = addChildBlock("attentionNorm", norm(config));
-        attention = addChildBlock("attention", new GroupedQueryAttention(config.embedDim(), config.heads(), config.kvHeads(), config.rope()));
+        attention = addChildBlock(
+                "attention",
+                new GroupedQueryAttention(config.embedDim(), config.heads(), config.kvHeads(), config.rope()));
         feedForwardNorm = addChildBlock("feedForwardNorm", norm(config));
         if (config.isMixture()) {
             feedForward = null;
-            mixture = addChildBlock("mixture", new MixtureOfExperts(config.embedDim(), config.hidden(), config.experts(), config.expertsPerToken()));
+            mixture = addChildBlock(
+                    "mixture",
+                    new MixtureOfExperts(
+                            config.embedDim(), config.hidden(), config.experts(), config.expertsPerToken()));
         } else {
             feedForward = addChildBlock("feedForward", new SwiGlu(config.embedDim(), config.hidden()));
             mixture = null;
@@ -43,7 +48,8 @@ public final class LlamaBlock extends AbstractBlock {
 
     /** The norm {@code config.norm()} names: an {@link RmsNorm}, or DJL's LayerNorm over the channels. */
     static AbstractBlock norm(LlamaConfig config) {
-        return config.norm() == LlamaConfig.Norm.RMS ? new RmsNorm(config.embedDim(), config.normEpsilon())
+        return config.norm() == LlamaConfig.Norm.RMS
+                ? new RmsNorm(config.embedDim(), config.normEpsilon())
                 : LayerNorm.builder().axis(2).optEpsilon(config.normEpsilon()).build();
     }
 
@@ -101,7 +107,8 @@ public final class LlamaBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training, null).get(0));
     }
 

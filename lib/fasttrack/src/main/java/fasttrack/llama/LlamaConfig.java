@@ -19,8 +19,21 @@ package fasttrack.llama;
  * @param expertsPerToken k, the experts each token uses (0 when dense)
  * @param norm            RMS (Llama's) or LAYER (GPT's LayerNorm with its shift, for the comparison of notebook 20 §1)
  */
-public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, int kvHeads, int embedDim, int hidden,
-                          double ropeBase, float normEpsilon, Rope.Layout ropeLayout, boolean tieWeights, int experts, int expertsPerToken, Norm norm) {
+public record LlamaConfig(
+        int vocabSize,
+        int blockSize,
+        int layers,
+        int heads,
+        int kvHeads,
+        int embedDim,
+        int hidden,
+        double ropeBase,
+        float normEpsilon,
+        Rope.Layout ropeLayout,
+        boolean tieWeights,
+        int experts,
+        int expertsPerToken,
+        Norm norm) {
 
     /** Which normalisation the blocks and the final norm use. */
     public enum Norm {
@@ -31,9 +44,35 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
     }
 
     /** With Llama's RMSNorm. */
-    public LlamaConfig(int vocabSize, int blockSize, int layers, int heads, int kvHeads, int embedDim, int hidden,
-                       double ropeBase, float normEpsilon, Rope.Layout ropeLayout, boolean tieWeights, int experts, int expertsPerToken) {
-        this(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, Norm.RMS);
+    public LlamaConfig(
+            int vocabSize,
+            int blockSize,
+            int layers,
+            int heads,
+            int kvHeads,
+            int embedDim,
+            int hidden,
+            double ropeBase,
+            float normEpsilon,
+            Rope.Layout ropeLayout,
+            boolean tieWeights,
+            int experts,
+            int expertsPerToken) {
+        this(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                Norm.RMS);
     }
 
     public LlamaConfig {
@@ -43,7 +82,7 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
         require(layers >= 1, "layers must be at least 1, got " + layers);
         require(hidden >= 1, "hidden must be at least 1, got " + hidden);
         GroupedQueryAttention.requireShape(embedDim, heads, kvHeads);
-        new Rope(embedDim / heads, ropeBase, ropeLayout);   // even head size, base above 1, a layout: its messages
+        new Rope(embedDim / heads, ropeBase, ropeLayout); // even head size, base above 1, a layout: its messages
         require(normEpsilon > 0, "normEpsilon must be positive, got " + normEpsilon);
         if (experts != 0 || expertsPerToken != 0) MixtureOfExperts.requireRouting(experts, expertsPerToken);
     }
@@ -55,7 +94,8 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
      * output layer of its own, as Llama 2 has.
      */
     public static LlamaConfig kjv(int vocabSize) {
-        return new LlamaConfig(vocabSize, 128, 4, 4, 4, 128, SwiGlu.hiddenSize(128, 32), 10_000, 1e-5f, Rope.Layout.HALF, false, 0, 0);
+        return new LlamaConfig(
+                vocabSize, 128, 4, 4, 4, 128, SwiGlu.hiddenSize(128, 32), 10_000, 1e-5f, Rope.Layout.HALF, false, 0, 0);
     }
 
     /**
@@ -80,7 +120,8 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
      * base 1,000,000: 46,702,792,704 parameters held, 12,879,925,248 active.
      */
     public static LlamaConfig mixtral8x7B() {
-        return new LlamaConfig(32_000, 32_768, 32, 32, 8, 4096, 14_336, 1_000_000, 1e-5f, Rope.Layout.HALF, false, 8, 2);
+        return new LlamaConfig(
+                32_000, 32_768, 32, 32, 8, 4096, 14_336, 1_000_000, 1e-5f, Rope.Layout.HALF, false, 8, 2);
     }
 
     public int headDim() {
@@ -96,7 +137,21 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
     }
 
     public LlamaConfig withKvHeads(int kvHeads) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     /**
@@ -105,46 +160,186 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
      */
     public LlamaConfig withHeads(int heads) {
         int kv = kvHeads == this.heads ? heads : kvHeads;
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kv, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kv,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     public LlamaConfig withEmbedDim(int embedDim) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     public LlamaConfig withLayers(int layers) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     public LlamaConfig withBlockSize(int blockSize) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     /** Another feed-forward width (each expert's, in a mixture). */
     public LlamaConfig withHidden(int hidden) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     public LlamaConfig withRopeLayout(Rope.Layout layout) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, layout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                layout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     public LlamaConfig withRopeBase(double base) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, base, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                base,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     public LlamaConfig withTiedWeights(boolean tied) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tied, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tied,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     /** A mixture of {@code experts} SwiGLU experts of width {@link #hidden} per block, {@code perToken} used per token. */
     public LlamaConfig withExperts(int experts, int perToken) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, perToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                perToken,
+                norm);
     }
 
     /** The same model with {@code norm} (RMS or LAYER) in every block and before the output. */
     public LlamaConfig withNorm(Norm norm) {
-        return new LlamaConfig(vocabSize, blockSize, layers, heads, kvHeads, embedDim, hidden, ropeBase, normEpsilon, ropeLayout, tieWeights, experts, expertsPerToken, norm);
+        return new LlamaConfig(
+                vocabSize,
+                blockSize,
+                layers,
+                heads,
+                kvHeads,
+                embedDim,
+                hidden,
+                ropeBase,
+                normEpsilon,
+                ropeLayout,
+                tieWeights,
+                experts,
+                expertsPerToken,
+                norm);
     }
 
     /** The dense feed-forward again. */
@@ -159,8 +354,11 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
      */
     public long parameterCount() {
         long c = embedDim;
-        long ff = isMixture() ? MixtureOfExperts.parameterCount(embedDim, hidden, experts) : SwiGlu.parameterCount(embedDim, hidden);
-        long normParameters = norm == Norm.RMS ? RmsNorm.parameterCount(embedDim) : 2 * c;   // LayerNorm: a scale and a shift
+        long ff = isMixture()
+                ? MixtureOfExperts.parameterCount(embedDim, hidden, experts)
+                : SwiGlu.parameterCount(embedDim, hidden);
+        long normParameters =
+                norm == Norm.RMS ? RmsNorm.parameterCount(embedDim) : 2 * c; // LayerNorm: a scale and a shift
         long block = GroupedQueryAttention.parameterCount(embedDim, heads, kvHeads) + ff + 2 * normParameters;
         return vocabSize * c + layers * block + normParameters + (tieWeights ? 0 : c * vocabSize);
     }
@@ -178,7 +376,9 @@ public record LlamaConfig(int vocabSize, int blockSize, int layers, int heads, i
      * 2 · layers · K · d · tokens · bytes.
      */
     public long kvCacheBytes(long tokens, int bytesPerValue) {
-        if (tokens < 0 || bytesPerValue < 1) throw new IllegalArgumentException("tokens >= 0 and bytesPerValue >= 1, got " + tokens + ", " + bytesPerValue);
+        if (tokens < 0 || bytesPerValue < 1)
+            throw new IllegalArgumentException(
+                    "tokens >= 0 and bytesPerValue >= 1, got " + tokens + ", " + bytesPerValue);
         return 2L * layers * kvHeads * headDim() * tokens * bytesPerValue;
     }
 

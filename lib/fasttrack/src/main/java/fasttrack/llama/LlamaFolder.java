@@ -61,7 +61,8 @@ public final class LlamaFolder {
      */
     public static Path save(Llama model, CharTokenizer chars, Path folder) throws IOException {
         if (chars.vocabSize() > model.config().vocabSize()) {
-            throw new IllegalArgumentException("the tokenizer has " + chars.vocabSize() + " tokens but the model only " + model.config().vocabSize());
+            throw new IllegalArgumentException("the tokenizer has " + chars.vocabSize() + " tokens but the model only "
+                    + model.config().vocabSize());
         }
         Files.createDirectories(folder);
         Safetensors.write(folder.resolve(WEIGHTS), tensors(model), Safetensors.DType.F32, Map.of("format", "pt"));
@@ -76,12 +77,15 @@ public final class LlamaFolder {
      */
     public static Map<String, Safetensors.Tensor> tensors(Llama model) {
         LlamaConfig c = model.config();
-        if (c.norm() != LlamaConfig.Norm.RMS) throw new IllegalArgumentException("a LlamaForCausalLM has RMSNorms; this model uses LayerNorm (LlamaConfig.Norm.LAYER)");
+        if (c.norm() != LlamaConfig.Norm.RMS)
+            throw new IllegalArgumentException(
+                    "a LlamaForCausalLM has RMSNorms; this model uses LayerNorm (LlamaConfig.Norm.LAYER)");
         int[] perm = c.ropeLayout() == Rope.Layout.INTERLEAVED ? Rope.interleavedToHalf(c.headDim()) : null;
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
         for (Slot s : slots(c, model)) {
             float[] values = Tensors.floats(s.weight());
-            if (s.rotated() && perm != null) values = Rope.permuteRows(values, (int) s.shape()[0], (int) s.shape()[1], perm);
+            if (s.rotated() && perm != null)
+                values = Rope.permuteRows(values, (int) s.shape()[0], (int) s.shape()[1], perm);
             out.put(s.name(), new Safetensors.Tensor(s.shape(), values));
         }
         return out;
@@ -102,7 +106,8 @@ public final class LlamaFolder {
         json.addProperty("head_dim", c.headDim());
         json.addProperty("hidden_act", "silu");
         json.addProperty("max_position_embeddings", c.blockSize());
-        json.addProperty("rms_norm_eps", Double.parseDouble(Float.toString(c.normEpsilon())));   // 1e-05, not 9.99999974e-06
+        json.addProperty(
+                "rms_norm_eps", Double.parseDouble(Float.toString(c.normEpsilon()))); // 1e-05, not 9.99999974e-06
         json.addProperty("rope_theta", c.ropeBase());
         json.add("rope_scaling", JsonNull.INSTANCE);
         json.addProperty("attention_bias", false);
@@ -141,27 +146,48 @@ public final class LlamaFolder {
         }
         String type = json.has("model_type") ? json.get("model_type").getAsString() : null;
         if (!"llama".equals(type) && !"mixtral".equals(type)) {
-            throw new IllegalArgumentException(file + " has model_type " + type + ": expected \"llama\" or \"mixtral\"");
+            throw new IllegalArgumentException(
+                    file + " has model_type " + type + ": expected \"llama\" or \"mixtral\"");
         }
         if (json.has("hidden_act") && !json.get("hidden_act").getAsString().equals("silu")) {
-            throw new IllegalArgumentException(file + " has hidden_act " + json.get("hidden_act") + ": the course's SwiGLU uses \"silu\"");
+            throw new IllegalArgumentException(
+                    file + " has hidden_act " + json.get("hidden_act") + ": the course's SwiGLU uses \"silu\"");
         }
         JsonElement scaling = json.get("rope_scaling");
-        if (scaling != null && !scaling.isJsonNull()) throw new IllegalArgumentException(file + " has rope_scaling " + scaling + ": the course's RoPE has no scaling");
+        if (scaling != null && !scaling.isJsonNull())
+            throw new IllegalArgumentException(
+                    file + " has rope_scaling " + scaling + ": the course's RoPE has no scaling");
         for (String flag : List.of("attention_bias", "mlp_bias")) {
-            if (json.has(flag) && json.get(flag).getAsBoolean()) throw new IllegalArgumentException(file + " has " + flag + " true: the course's Llama has no biases");
+            if (json.has(flag) && json.get(flag).getAsBoolean())
+                throw new IllegalArgumentException(file + " has " + flag + " true: the course's Llama has no biases");
         }
         int heads = integer(json, "num_attention_heads", file), embed = integer(json, "hidden_size", file);
         int kv = json.has("num_key_value_heads") ? integer(json, "num_key_value_heads", file) : heads;
-        if (json.has("head_dim") && !json.get("head_dim").isJsonNull() && integer(json, "head_dim", file) * heads != embed) {
-            throw new IllegalArgumentException(file + " has head_dim " + json.get("head_dim") + " but hidden_size / num_attention_heads is " + embed / heads);
+        if (json.has("head_dim")
+                && !json.get("head_dim").isJsonNull()
+                && integer(json, "head_dim", file) * heads != embed) {
+            throw new IllegalArgumentException(file + " has head_dim " + json.get("head_dim")
+                    + " but hidden_size / num_attention_heads is " + embed / heads);
         }
         double base = json.has("rope_theta") ? json.get("rope_theta").getAsDouble() : 10_000;
-        boolean tied = json.has("tie_word_embeddings") && json.get("tie_word_embeddings").getAsBoolean();
+        boolean tied = json.has("tie_word_embeddings")
+                && json.get("tie_word_embeddings").getAsBoolean();
         int experts = "mixtral".equals(type) ? integer(json, "num_local_experts", file) : 0;
         int perToken = "mixtral".equals(type) ? integer(json, "num_experts_per_tok", file) : 0;
-        return new LlamaConfig(integer(json, "vocab_size", file), integer(json, "max_position_embeddings", file), integer(json, "num_hidden_layers", file),
-                heads, kv, embed, integer(json, "intermediate_size", file), base, json.get("rms_norm_eps").getAsFloat(), Rope.Layout.HALF, tied, experts, perToken);
+        return new LlamaConfig(
+                integer(json, "vocab_size", file),
+                integer(json, "max_position_embeddings", file),
+                integer(json, "num_hidden_layers", file),
+                heads,
+                kv,
+                embed,
+                integer(json, "intermediate_size", file),
+                base,
+                json.get("rms_norm_eps").getAsFloat(),
+                Rope.Layout.HALF,
+                tied,
+                experts,
+                perToken);
     }
 
     /** A new model on {@code manager} with the folder's configuration and weights, every name and shape checked first. */
@@ -172,34 +198,53 @@ public final class LlamaFolder {
             List<Slot> slots = slots(config, model);
             List<String> expected = slots.stream().map(Slot::name).toList();
             for (String name : file.names()) {
-                if (!expected.contains(name)) throw new IllegalArgumentException(file.file() + " has an unexpected tensor '" + name + "' for " + config);
+                if (!expected.contains(name))
+                    throw new IllegalArgumentException(
+                            file.file() + " has an unexpected tensor '" + name + "' for " + config);
             }
             for (Slot s : slots) {
-                if (!file.contains(s.name())) throw new IllegalArgumentException(file.file() + " has no tensor '" + s.name() + "' (shape " + Arrays.toString(s.shape()) + ")");
+                if (!file.contains(s.name()))
+                    throw new IllegalArgumentException(file.file() + " has no tensor '" + s.name() + "' (shape "
+                            + Arrays.toString(s.shape()) + ")");
                 if (!Arrays.equals(file.entry(s.name()).shape(), s.shape())) {
-                    throw new IllegalArgumentException(file.file() + ": '" + s.name() + "' has shape " + Arrays.toString(file.entry(s.name()).shape()) + ", the config needs " + Arrays.toString(s.shape()));
+                    throw new IllegalArgumentException(file.file() + ": '" + s.name() + "' has shape "
+                            + Arrays.toString(file.entry(s.name()).shape()) + ", the config needs "
+                            + Arrays.toString(s.shape()));
                 }
             }
-            for (Slot s : slots) Tensors.overwrite(s.weight(), file.read(s.name()).values());
+            for (Slot s : slots)
+                Tensors.overwrite(s.weight(), file.read(s.name()).values());
         }
         return model;
     }
 
     /** Every tensor of a model of this shape, with the course weight it is. */
     private static List<Slot> slots(LlamaConfig c, Llama model) {
-        long v = c.vocabSize(), e = c.embedDim(), f = c.hidden(), q = (long) c.heads() * c.headDim(), kv = (long) c.kvHeads() * c.headDim();
+        long v = c.vocabSize(),
+                e = c.embedDim(),
+                f = c.hidden(),
+                q = (long) c.heads() * c.headDim(),
+                kv = (long) c.kvHeads() * c.headDim();
         List<Slot> slots = new ArrayList<>();
         slots.add(new Slot("model.embed_tokens.weight", new long[] {v, e}, model.tokenEmbeddings(), false));
         for (int i = 0; i < c.layers(); i++) {
             LlamaBlock b = model.blocks().get(i);
             String n = "model.layers." + i + ".";
-            slots.add(new Slot(n + "input_layernorm.weight", new long[] {e}, b.attentionNorm().weight(), false));
+            slots.add(new Slot(
+                    n + "input_layernorm.weight",
+                    new long[] {e},
+                    b.attentionNorm().weight(),
+                    false));
             GroupedQueryAttention a = b.attention();
             slots.add(new Slot(n + "self_attn.q_proj.weight", new long[] {q, e}, a.queryWeight(), true));
             slots.add(new Slot(n + "self_attn.k_proj.weight", new long[] {kv, e}, a.keyWeight(), true));
             slots.add(new Slot(n + "self_attn.v_proj.weight", new long[] {kv, e}, a.valueWeight(), false));
             slots.add(new Slot(n + "self_attn.o_proj.weight", new long[] {e, q}, a.outputWeight(), false));
-            slots.add(new Slot(n + "post_attention_layernorm.weight", new long[] {e}, b.feedForwardNorm().weight(), false));
+            slots.add(new Slot(
+                    n + "post_attention_layernorm.weight",
+                    new long[] {e},
+                    b.feedForwardNorm().weight(),
+                    false));
             if (b.mixture() == null) {
                 SwiGlu ff = b.feedForward();
                 slots.add(new Slot(n + "mlp.gate_proj.weight", new long[] {f, e}, ff.gateWeight(), false));
@@ -207,7 +252,8 @@ public final class LlamaFolder {
                 slots.add(new Slot(n + "mlp.down_proj.weight", new long[] {e, f}, ff.downWeight(), false));
             } else {
                 MixtureOfExperts moe = b.mixture();
-                slots.add(new Slot(n + "block_sparse_moe.gate.weight", new long[] {moe.experts(), e}, moe.routerWeight(), false));
+                slots.add(new Slot(
+                        n + "block_sparse_moe.gate.weight", new long[] {moe.experts(), e}, moe.routerWeight(), false));
                 for (int x = 0; x < moe.experts(); x++) {
                     String p = n + "block_sparse_moe.experts." + x + ".";
                     SwiGlu ff = moe.expert(x);
@@ -217,7 +263,8 @@ public final class LlamaFolder {
                 }
             }
         }
-        slots.add(new Slot("model.norm.weight", new long[] {e}, model.finalNorm().weight(), false));
+        slots.add(
+                new Slot("model.norm.weight", new long[] {e}, model.finalNorm().weight(), false));
         if (!c.tieWeights()) slots.add(new Slot("lm_head.weight", new long[] {v, e}, model.outputWeights(), false));
         return slots;
     }
@@ -228,6 +275,13 @@ public final class LlamaFolder {
     }
 
     private static void writeJson(Path file, JsonObject json) throws IOException {
-        AtomicFiles.write(file, new GsonBuilder().serializeNulls().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n");
+        AtomicFiles.write(
+                file,
+                new GsonBuilder()
+                                .serializeNulls()
+                                .setPrettyPrinting()
+                                .disableHtmlEscaping()
+                                .create()
+                                .toJson(json) + "\n");
     }
 }

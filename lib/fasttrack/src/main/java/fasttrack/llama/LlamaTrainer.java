@@ -40,19 +40,31 @@ public final class LlamaTrainer implements AutoCloseable {
     private int step;
 
     /** Plain cross-entropy (a mixture's balancing loss is recorded, not trained on). */
-    public LlamaTrainer(Llama model, int[] trainTokens, int[] validationTokens, GptTrainer.Config config, NDManager parent) {
+    public LlamaTrainer(
+            Llama model, int[] trainTokens, int[] validationTokens, GptTrainer.Config config, NDManager parent) {
         this(model, trainTokens, validationTokens, config, 0f, parent);
     }
 
     /**
      * @param balancing the coefficient α of the load-balancing loss added to a mixture's loss (Mixtral: 0.02); 0 for none
      */
-    public LlamaTrainer(Llama model, int[] trainTokens, int[] validationTokens, GptTrainer.Config config, float balancing, NDManager parent) {
-        if (!(balancing >= 0) || Float.isInfinite(balancing)) throw new IllegalArgumentException("the balancing coefficient must be >= 0, got " + balancing);
-        if (balancing > 0 && !model.config().isMixture()) throw new IllegalArgumentException("a balancing loss needs a mixture of experts; this model is dense");
+    public LlamaTrainer(
+            Llama model,
+            int[] trainTokens,
+            int[] validationTokens,
+            GptTrainer.Config config,
+            float balancing,
+            NDManager parent) {
+        if (!(balancing >= 0) || Float.isInfinite(balancing))
+            throw new IllegalArgumentException("the balancing coefficient must be >= 0, got " + balancing);
+        if (balancing > 0 && !model.config().isMixture())
+            throw new IllegalArgumentException("a balancing loss needs a mixture of experts; this model is dense");
         int vocab = model.config().vocabSize();
         for (int[] tokens : List.of(trainTokens, validationTokens)) {
-            for (int t : tokens) if (t < 0 || t >= vocab) throw new IllegalArgumentException("token id " + t + " is outside the model's vocabulary 0.." + (vocab - 1));
+            for (int t : tokens)
+                if (t < 0 || t >= vocab)
+                    throw new IllegalArgumentException(
+                            "token id " + t + " is outside the model's vocabulary 0.." + (vocab - 1));
         }
         this.model = model;
         this.config = config;
@@ -60,7 +72,8 @@ public final class LlamaTrainer implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.train = new TokenBatches(trainTokens, model.config().blockSize(), config.batchSize());
         this.validation = new TokenBatches(validationTokens, model.config().blockSize(), config.batchSize());
-        this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
+        this.schedule =
+                new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
         this.steps = new TrainingStep(AdamW.gpt(manager, config.weightDecay()), config.gradClip());
         this.parameters = new ParameterStore(manager, false);
         this.weights = model.weights();
@@ -93,9 +106,15 @@ public final class LlamaTrainer implements AutoCloseable {
                 history.add(evaluation);
                 if (listener != null) {
                     double perStep = (System.nanoTime() - started) / 1e9 / (step - first);
-                    listener.accept(new GptTrainer.Progress(step, config.totalSteps(), loss, schedule.at(step - 1),
+                    listener.accept(new GptTrainer.Progress(
+                            step,
+                            config.totalSteps(),
+                            loss,
+                            schedule.at(step - 1),
                             config.batchSize() * model.config().blockSize() / perStep,
-                            Duration.ofSeconds(Math.round(perStep * (config.totalSteps() - step))), evaluation, history.skippedSteps()));
+                            Duration.ofSeconds(Math.round(perStep * (config.totalSteps() - step))),
+                            evaluation,
+                            history.skippedSteps()));
                 }
             }
         }
@@ -116,7 +135,9 @@ public final class LlamaTrainer implements AutoCloseable {
                     float[][] load = new float[flat.length / e][e];
                     for (int l = 0; l < load.length; l++) System.arraycopy(flat, l * e, load[l], 0, e);
                     loads.add(load);
-                    if (balancing > 0) loss = loss.add(out.balancingLoss().mul(scope.full(new Shape(), balancing, loss.getDataType())));
+                    if (balancing > 0)
+                        loss = loss.add(
+                                out.balancingLoss().mul(scope.full(new Shape(), balancing, loss.getDataType())));
                 }
                 return loss;
             };
@@ -139,7 +160,9 @@ public final class LlamaTrainer implements AutoCloseable {
                 TokenBatches.Batch batch = batches.batch(config.seed() + 1_000_003L * stream, i);
                 NDArray inputs = inputs(scope, batch);
                 NDArray targets = scope.create(batch.targets(), inputs.getShape());
-                sum += GptTrainer.crossEntropy(model.forward(parameters, inputs, false, null).logits(), targets).getFloat();
+                sum += GptTrainer.crossEntropy(
+                                model.forward(parameters, inputs, false, null).logits(), targets)
+                        .getFloat();
             }
         }
         return sum / config.evalBatches();

@@ -61,13 +61,15 @@ public final class MixtureOfExperts extends AbstractBlock {
         this.embedDim = embedDim;
         this.hidden = hidden;
         this.topK = topK;
-        router = addChildBlock("router", Linear.builder().setUnits(experts).optBias(false).build());
+        router = addChildBlock(
+                "router", Linear.builder().setUnits(experts).optBias(false).build());
         for (int e = 0; e < experts; e++) this.experts.add(addChildBlock("expert" + e, new SwiGlu(embedDim, hidden)));
     }
 
     static void requireRouting(int experts, int topK) {
         if (experts < 2) throw new IllegalArgumentException("a mixture needs at least 2 experts, got " + experts);
-        if (topK < 1 || topK > experts) throw new IllegalArgumentException("each token goes to 1.." + experts + " experts, got topK " + topK);
+        if (topK < 1 || topK > experts)
+            throw new IllegalArgumentException("each token goes to 1.." + experts + " experts, got topK " + topK);
     }
 
     public int experts() {
@@ -107,8 +109,10 @@ public final class MixtureOfExperts extends AbstractBlock {
         int e = (int) logits.getShape().get(logits.getShape().dimension() - 1);
         requireRouting(e, topK);
         NDArray probabilities = logits.softmax(-1);
-        NDArray chosen = probabilities.stopGradient().topK(topK, -1, true, false).get(1);        // (N, k) indices
-        NDArray mask = chosen.oneHot(e, DataType.FLOAT32).sum(new int[] {-2}).toType(logits.getDataType(), false);   // (N, E)
+        NDArray chosen =
+                probabilities.stopGradient().topK(topK, -1, true, false).get(1); // (N, k) indices
+        NDArray mask =
+                chosen.oneHot(e, DataType.FLOAT32).sum(new int[] {-2}).toType(logits.getDataType(), false); // (N, E)
         NDArray kept = probabilities.mul(mask);
         return new NDList(kept.div(kept.sum(new int[] {-1}, true)), probabilities, mask);
     }
@@ -119,25 +123,31 @@ public final class MixtureOfExperts extends AbstractBlock {
      */
     public NDList forward(ParameterStore ps, NDArray x, boolean training) {
         Shape shape = x.getShape();
-        if (shape.dimension() != 3 || shape.get(2) != embedDim) throw new IllegalArgumentException("the mixture expects (batch, time, " + embedDim + "), got " + shape);
+        if (shape.dimension() != 3 || shape.get(2) != embedDim)
+            throw new IllegalArgumentException("the mixture expects (batch, time, " + embedDim + "), got " + shape);
         long n = shape.get(0) * shape.get(1);
         NDArray flat = x.reshape(n, embedDim);
         NDList routing = route(router.forward(ps, new NDList(flat), training).singletonOrThrow(), topK);
         NDArray weights = routing.get(0), probabilities = routing.get(1), mask = routing.get(2);
         NDArray out = null;
-        for (int e = 0; e < experts.size(); e++) {   // dense dispatch: see the class comment
-            NDArray y = experts.get(e).forward(ps, new NDList(flat), training).singletonOrThrow().mul(weights.get(new NDIndex(":, {}:{}", e, e + 1)));
+        for (int e = 0; e < experts.size(); e++) { // dense dispatch: see the class comment
+            NDArray y = experts.get(e)
+                    .forward(ps, new NDList(flat), training)
+                    .singletonOrThrow()
+                    .mul(weights.get(new NDIndex(":, {}:{}", e, e + 1)));
             out = out == null ? y : out.add(y);
         }
         NDManager m = x.getManager();
-        NDArray slots = m.full(new Shape(), (float) topK, x.getDataType()), count = m.full(new Shape(), (float) experts.size(), x.getDataType());
-        NDArray load = mask.mean(new int[] {0}).div(slots);                 // f: shares summing to 1
+        NDArray slots = m.full(new Shape(), (float) topK, x.getDataType()),
+                count = m.full(new Shape(), (float) experts.size(), x.getDataType());
+        NDArray load = mask.mean(new int[] {0}).div(slots); // f: shares summing to 1
         NDArray balance = load.mul(probabilities.mean(new int[] {0})).sum().mul(count);
         return new NDList(out.reshape(shape), balance, load);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training).get(0));
     }
 
@@ -154,6 +164,7 @@ public final class MixtureOfExperts extends AbstractBlock {
 
     @Override
     public String toString() {
-        return "MixtureOfExperts(C=" + embedDim + ", " + experts.size() + " experts of H=" + hidden + ", top-" + topK + ")";
+        return "MixtureOfExperts(C=" + embedDim + ", " + experts.size() + " experts of H=" + hidden + ", top-" + topK
+                + ")";
     }
 }

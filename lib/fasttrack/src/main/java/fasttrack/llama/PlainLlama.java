@@ -30,7 +30,8 @@ public final class PlainLlama {
     private final float[] head;
 
     private PlainLlama(Path folder, boolean weightedExperts) throws IOException {
-        JsonObject c = JsonParser.parseString(Files.readString(folder.resolve(LlamaFolder.CONFIG))).getAsJsonObject();
+        JsonObject c = JsonParser.parseString(Files.readString(folder.resolve(LlamaFolder.CONFIG)))
+                .getAsJsonObject();
         vocab = c.get("vocab_size").getAsInt();
         embed = c.get("hidden_size").getAsInt();
         layers = c.get("num_hidden_layers").getAsInt();
@@ -44,7 +45,8 @@ public final class PlainLlama {
         perToken = moe ? c.get("num_experts_per_tok").getAsInt() : 0;
         this.weightedExperts = weightedExperts;
         w = Safetensors.readAll(folder.resolve(LlamaFolder.WEIGHTS));
-        head = (w.containsKey("lm_head.weight") ? w.get("lm_head.weight") : w.get("model.embed_tokens.weight")).values();
+        head = (w.containsKey("lm_head.weight") ? w.get("lm_head.weight") : w.get("model.embed_tokens.weight"))
+                .values();
     }
 
     /** The folder's model, as Hugging Face computes it. */
@@ -82,7 +84,8 @@ public final class PlainLlama {
         for (int l = 0; l < layers; l++) {
             String n = "model.layers." + l + ".";
             float[] h = rmsNorm(x, get(n + "input_layernorm.weight"));
-            float[] q = matVec(get(n + "self_attn.q_proj.weight"), h), k = matVec(get(n + "self_attn.k_proj.weight"), h);
+            float[] q = matVec(get(n + "self_attn.q_proj.weight"), h),
+                    k = matVec(get(n + "self_attn.k_proj.weight"), h);
             float[] v = matVec(get(n + "self_attn.v_proj.weight"), h);
             rotateHalf(q, heads, pos);
             rotateHalf(k, kvHeads, pos);
@@ -119,7 +122,14 @@ public final class PlainLlama {
             for (int e : chosen) kept += p[e];
             for (int e : chosen) {
                 String m = n + "block_sparse_moe.experts." + e + ".";
-                add(x, swiglu(h2, m + "w1.weight", m + "w3.weight", m + "w2.weight", weightedExperts ? p[e] / kept : 1));
+                add(
+                        x,
+                        swiglu(
+                                h2,
+                                m + "w1.weight",
+                                m + "w3.weight",
+                                m + "w2.weight",
+                                weightedExperts ? p[e] / kept : 1));
             }
         }
         return matVec(head, rmsNorm(x, get("model.norm.weight")), vocab, embed);
@@ -168,7 +178,8 @@ public final class PlainLlama {
     }
 
     private static float[] matVec(float[] m, float[] x, int rows, int cols) {
-        if (x.length != cols) throw new IllegalArgumentException("a (" + rows + ", " + cols + ") matrix times a vector of " + x.length);
+        if (x.length != cols)
+            throw new IllegalArgumentException("a (" + rows + ", " + cols + ") matrix times a vector of " + x.length);
         float[] out = new float[rows];
         for (int r = 0; r < rows; r++) {
             double s = 0;

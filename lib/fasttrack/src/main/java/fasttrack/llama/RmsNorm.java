@@ -32,11 +32,16 @@ public final class RmsNorm extends AbstractBlock {
      */
     public RmsNorm(int dim, float epsilon) {
         if (dim < 1) throw new IllegalArgumentException("an RMS norm needs at least one channel, got " + dim);
-        if (!(epsilon > 0) || Float.isInfinite(epsilon)) throw new IllegalArgumentException("epsilon must be a small positive number, got " + epsilon);
+        if (!(epsilon > 0) || Float.isInfinite(epsilon))
+            throw new IllegalArgumentException("epsilon must be a small positive number, got " + epsilon);
         this.dim = dim;
         this.epsilon = epsilon;
         // GAMMA parameters start at one: the norm starts as a pure rescaling to unit RMS.
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.GAMMA).optShape(new Shape(dim)).build());
+        weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(dim))
+                .build());
     }
 
     public float epsilon() {
@@ -59,15 +64,17 @@ public final class RmsNorm extends AbstractBlock {
      */
     public static NDArray apply(NDArray x, NDArray g, float epsilon) {
         NDArray eps = x.getManager().full(new Shape(), epsilon, x.getDataType());
-        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();   // (..., 1)
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt(); // (..., 1)
         return x.div(rms).mul(g);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         if (x.getShape().get(x.getShape().dimension() - 1) != dim) {
-            throw new IllegalArgumentException("this RMS norm has " + dim + " channels, the input's last axis " + x.getShape());
+            throw new IllegalArgumentException(
+                    "this RMS norm has " + dim + " channels, the input's last axis " + x.getShape());
         }
         return new NDList(apply(x, ps.getValue(weight, x.getDevice(), training), epsilon));
     }

@@ -47,11 +47,15 @@ public final class Rope {
      */
     public Rope(int headDim, double base, Layout layout) {
         if (headDim < 2 || headDim % 2 != 0) {
-            throw new IllegalArgumentException("RoPE rotates a head's dimensions in pairs, so the head size must be even and at least 2, got " + headDim
-                    + " (head size = embedDim / heads)");
+            throw new IllegalArgumentException(
+                    "RoPE rotates a head's dimensions in pairs, so the head size must be even and at least 2, got "
+                            + headDim + " (head size = embedDim / heads)");
         }
-        if (!(base > 1) || Double.isInfinite(base)) throw new IllegalArgumentException("the RoPE base (rope_theta) must be a number above 1, got " + base);
-        if (layout == null) throw new IllegalArgumentException("say which layout: Layout.HALF (Hugging Face) or Layout.INTERLEAVED (Meta's original)");
+        if (!(base > 1) || Double.isInfinite(base))
+            throw new IllegalArgumentException("the RoPE base (rope_theta) must be a number above 1, got " + base);
+        if (layout == null)
+            throw new IllegalArgumentException(
+                    "say which layout: Layout.HALF (Hugging Face) or Layout.INTERLEAVED (Meta's original)");
         this.headDim = headDim;
         this.base = base;
         this.layout = layout;
@@ -71,19 +75,21 @@ public final class Rope {
 
     /** θᵢ = base^(−2i/d), radians per position of pair i: pair 0 turns by 1 radian a step, the last slowest. */
     public double frequency(int pair) {
-        if (pair < 0 || pair >= headDim / 2) throw new IllegalArgumentException("pair " + pair + " outside 0.." + (headDim / 2 - 1));
+        if (pair < 0 || pair >= headDim / 2)
+            throw new IllegalArgumentException("pair " + pair + " outside 0.." + (headDim / 2 - 1));
         return Math.pow(base, -2.0 * pair / headDim);
     }
 
     /** The two dimensions of pair i in this layout: (i, i + d/2) or (2i, 2i + 1). */
     public int[] pairDimensions(int pair) {
-        frequency(pair);   // validates
+        frequency(pair); // validates
         return layout == Layout.HALF ? new int[] {pair, pair + headDim / 2} : new int[] {2 * pair, 2 * pair + 1};
     }
 
     /** One head's vector v (d) at {@code position}, rotated: plain Java, double-precision angles. */
     public float[] rotate(float[] v, int position) {
-        if (v.length != headDim) throw new IllegalArgumentException("a head vector has " + headDim + " dimensions, got " + v.length);
+        if (v.length != headDim)
+            throw new IllegalArgumentException("a head vector has " + headDim + " dimensions, got " + v.length);
         float[] out = v.clone();
         for (int i = 0; i < headDim / 2; i++) {
             int[] d = pairDimensions(i);
@@ -103,7 +109,8 @@ public final class Rope {
     public NDArray apply(NDArray x, int offset) {
         Shape shape = x.getShape();
         int dims = shape.dimension();
-        if (dims < 2 || shape.get(dims - 1) != headDim) throw new IllegalArgumentException("RoPE expects (..., T, " + headDim + "), got " + shape);
+        if (dims < 2 || shape.get(dims - 1) != headDim)
+            throw new IllegalArgumentException("RoPE expects (..., T, " + headDim + "), got " + shape);
         if (offset < 0) throw new IllegalArgumentException("positions start at 0, got offset " + offset);
         int t = (int) shape.get(dims - 2), half = headDim / 2;
         float[] cos = new float[t * headDim], sin = new float[t * headDim];
@@ -124,11 +131,11 @@ public final class Rope {
     /** (x, y) → (−y, x) in every pair, the 90° turn that sin multiplies. */
     private NDArray rotatePairs(NDArray x) {
         int half = headDim / 2;
-        if (layout == Layout.HALF) {   // [x₁ | x₂] → [−x₂ | x₁]
+        if (layout == Layout.HALF) { // [x₁ | x₂] → [−x₂ | x₁]
             NDArray first = x.get(new NDIndex("..., :{}", half)), second = x.get(new NDIndex("..., {}:", half));
             return NDArrays.concat(new NDList(second.neg(), first), -1);
         }
-        Shape shape = x.getShape();   // (..., d) → (..., d/2, 2): neighbours side by side
+        Shape shape = x.getShape(); // (..., d) → (..., d/2, 2): neighbours side by side
         long[] pairs = new long[shape.dimension() + 1];
         for (int i = 0; i < shape.dimension() - 1; i++) pairs[i] = shape.get(i);
         pairs[pairs.length - 2] = half;
@@ -146,7 +153,8 @@ public final class Rope {
      * {@code convert_llama_weights_to_hf.py} does to Meta's checkpoints.
      */
     public static int[] interleavedToHalf(int headDim) {
-        if (headDim < 2 || headDim % 2 != 0) throw new IllegalArgumentException("the head size must be even and at least 2, got " + headDim);
+        if (headDim < 2 || headDim % 2 != 0)
+            throw new IllegalArgumentException("the head size must be even and at least 2, got " + headDim);
         int[] perm = new int[headDim];
         for (int j = 0; j < headDim / 2; j++) {
             perm[j] = 2 * j;
@@ -162,11 +170,13 @@ public final class Rope {
     public static float[] permuteRows(float[] weight, int rows, int columns, int[] perm) {
         int d = perm.length;
         if ((long) rows * columns != weight.length || rows % d != 0) {
-            throw new IllegalArgumentException("a (" + rows + ", " + columns + ") weight of " + weight.length + " values cannot be split into heads of " + d + " rows");
+            throw new IllegalArgumentException("a (" + rows + ", " + columns + ") weight of " + weight.length
+                    + " values cannot be split into heads of " + d + " rows");
         }
         float[] out = new float[weight.length];
         for (int h = 0; h < rows / d; h++) {
-            for (int j = 0; j < d; j++) System.arraycopy(weight, (h * d + perm[j]) * columns, out, (h * d + j) * columns, columns);
+            for (int j = 0; j < d; j++)
+                System.arraycopy(weight, (h * d + perm[j]) * columns, out, (h * d + j) * columns, columns);
         }
         return out;
     }

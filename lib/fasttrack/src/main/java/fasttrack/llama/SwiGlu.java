@@ -31,12 +31,16 @@ public final class SwiGlu extends AbstractBlock {
     private final Linear down;
 
     public SwiGlu(int embedDim, int hidden) {
-        if (embedDim < 1 || hidden < 1) throw new IllegalArgumentException("embedDim and hidden must be >= 1, got " + embedDim + ", " + hidden);
+        if (embedDim < 1 || hidden < 1)
+            throw new IllegalArgumentException("embedDim and hidden must be >= 1, got " + embedDim + ", " + hidden);
         this.embedDim = embedDim;
         this.hidden = hidden;
-        gate = addChildBlock("gate", Linear.builder().setUnits(hidden).optBias(false).build());
-        up = addChildBlock("up", Linear.builder().setUnits(hidden).optBias(false).build());
-        down = addChildBlock("down", Linear.builder().setUnits(embedDim).optBias(false).build());
+        gate = addChildBlock(
+                "gate", Linear.builder().setUnits(hidden).optBias(false).build());
+        up = addChildBlock(
+                "up", Linear.builder().setUnits(hidden).optBias(false).build());
+        down = addChildBlock(
+                "down", Linear.builder().setUnits(embedDim).optBias(false).build());
     }
 
     /**
@@ -44,7 +48,9 @@ public final class SwiGlu extends AbstractBlock {
      * Llama 2 7B: C = 4,096, multiple 256 → 11,008.
      */
     public static int hiddenSize(int embedDim, int multipleOf) {
-        if (embedDim < 1 || multipleOf < 1) throw new IllegalArgumentException("embedDim and multipleOf must be >= 1, got " + embedDim + ", " + multipleOf);
+        if (embedDim < 1 || multipleOf < 1)
+            throw new IllegalArgumentException(
+                    "embedDim and multipleOf must be >= 1, got " + embedDim + ", " + multipleOf);
         int h = (int) (2L * 4 * embedDim / 3);
         return (int) ((long) multipleOf * ((h + multipleOf - 1) / multipleOf));
     }
@@ -79,7 +85,8 @@ public final class SwiGlu extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray g = gate.forward(ps, inputs, training).singletonOrThrow();
         NDArray u = up.forward(ps, inputs, training).singletonOrThrow();
         return down.forward(ps, new NDList(silu(g).mul(u)), training);

@@ -33,7 +33,7 @@ public final class TiledAttention {
         int t = q.length, s = k.length, d = q[0].length, dv = v[0].length;
         requireShapes(q, k, v, causal);
         double scale = 1 / Math.sqrt(d);
-        float[][] scores = new float[t][s];   // the T × S intermediate
+        float[][] scores = new float[t][s]; // the T × S intermediate
         for (int i = 0; i < t; i++) {
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < s; j++) {
@@ -46,8 +46,7 @@ public final class TiledAttention {
         }
         float[][] out = new float[t][dv];
         for (int i = 0; i < t; i++)
-            for (int j = 0; j < s; j++)
-                for (int c = 0; c < dv; c++) out[i][c] += scores[i][j] * v[j][c];
+            for (int j = 0; j < s; j++) for (int c = 0; c < dv; c++) out[i][c] += scores[i][j] * v[j][c];
         return new Result(out, (long) t * s);
     }
 
@@ -72,7 +71,8 @@ public final class TiledAttention {
                 l[r] = 0;
                 java.util.Arrays.fill(o[r], 0);
             }
-            int lastKey = causal ? Math.min(s, i0 + rows + past) : s;   // keys after the block's last query are never seen
+            int lastKey =
+                    causal ? Math.min(s, i0 + rows + past) : s; // keys after the block's last query are never seen
             for (int j0 = 0; j0 < lastKey; j0 += block) {
                 int cols = Math.min(block, lastKey - j0);
                 for (int r = 0; r < rows; r++) {
@@ -83,8 +83,8 @@ public final class TiledAttention {
                         rowMax = Math.max(rowMax, tile[r][c]);
                     }
                     float newMax = Math.max(m[r], rowMax);
-                    if (newMax == Float.NEGATIVE_INFINITY) continue;                 // every key so far masked
-                    float rescale = (float) Math.exp(m[r] - newMax);                 // e^(m − m'); 0 when m was −∞
+                    if (newMax == Float.NEGATIVE_INFINITY) continue; // every key so far masked
+                    float rescale = (float) Math.exp(m[r] - newMax); // e^(m − m'); 0 when m was −∞
                     l[r] *= rescale;
                     for (int c = 0; c < dv; c++) o[r][c] *= rescale;
                     for (int c = 0; c < cols; c++) {
@@ -95,8 +95,7 @@ public final class TiledAttention {
                     m[r] = newMax;
                 }
             }
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < dv; c++) out[i0 + r][c] = o[r][c] / l[r];
+            for (int r = 0; r < rows; r++) for (int c = 0; c < dv; c++) out[i0 + r][c] = o[r][c] / l[r];
         }
         return new Result(out, (long) block * block + (long) block * dv + 2L * block);
     }
@@ -122,7 +121,8 @@ public final class TiledAttention {
     }
 
     public static Traffic traffic(long tokens, int headDim, int block, int bytes) {
-        if (tokens < 1 || headDim < 1 || block < 1 || bytes < 1) throw new IllegalArgumentException("tokens, headDim, block and bytes must be >= 1");
+        if (tokens < 1 || headDim < 1 || block < 1 || bytes < 1)
+            throw new IllegalArgumentException("tokens, headDim, block and bytes must be >= 1");
         long td = tokens * headDim, blocks = (tokens + block - 1) / block;
         long plain = (4 * td + 4 * tokens * tokens) * bytes;
         long tiled = (2 * td + 2 * td * blocks) * bytes;
@@ -131,10 +131,15 @@ public final class TiledAttention {
 
     private static void requireShapes(float[][] q, float[][] k, float[][] v, boolean causal) {
         if (q.length == 0 || k.length == 0 || k.length != v.length) {
-            throw new IllegalArgumentException("need at least one query and one key, and one value per key: q " + q.length + ", k " + k.length + ", v " + v.length);
+            throw new IllegalArgumentException("need at least one query and one key, and one value per key: q "
+                    + q.length + ", k " + k.length + ", v " + v.length);
         }
-        if (q[0].length != k[0].length) throw new IllegalArgumentException("queries and keys must have the same size d: " + q[0].length + " vs " + k[0].length);
-        if (causal && q.length > k.length) throw new IllegalArgumentException("a causal mask needs at least as many keys as queries: " + q.length + " vs " + k.length);
+        if (q[0].length != k[0].length)
+            throw new IllegalArgumentException(
+                    "queries and keys must have the same size d: " + q[0].length + " vs " + k[0].length);
+        if (causal && q.length > k.length)
+            throw new IllegalArgumentException(
+                    "a causal mask needs at least as many keys as queries: " + q.length + " vs " + k.length);
     }
 
     private static double dot(float[] a, float[] b) {

@@ -27,8 +27,8 @@ import java.util.Map;
  */
 public final class LoraAdapters {
 
-    private static final TensorFile FORMAT = new TensorFile("FASTTRACK-LORA 1", "LoRA adapter file",
-            "train adapters and save them with adapters.save(file) first");
+    private static final TensorFile FORMAT = new TensorFile(
+            "FASTTRACK-LORA 1", "LoRA adapter file", "train adapters and save them with adapters.save(file) first");
 
     /** What an adapter file's JSON header holds. */
     record Header(GptConfig model, LoraConfig lora, String baseFingerprint, List<Tensor> tensors) {}
@@ -61,7 +61,8 @@ public final class LoraAdapters {
      */
     public static LoraAdapters attach(Gpt model, LoraConfig config) {
         if (present(model)) {
-            throw new IllegalStateException("this model already has LoRA adapters: build a fresh model from the base checkpoint to attach others");
+            throw new IllegalStateException(
+                    "this model already has LoRA adapters: build a fresh model from the base checkpoint to attach others");
         }
         // Build every adapter before changing the model: a rank a layer cannot take is refused here,
         // with the model still as it was.
@@ -138,9 +139,11 @@ public final class LoraAdapters {
         List<Tensor> tensors = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         for (Map.Entry<String, LoraLinear> e : layers.entrySet()) {
-            tensors.add(new Tensor(e.getKey() + ".A", e.getValue().a().getShape().getShape()));
+            tensors.add(
+                    new Tensor(e.getKey() + ".A", e.getValue().a().getShape().getShape()));
             values.add(Tensors.floats(e.getValue().a()));
-            tensors.add(new Tensor(e.getKey() + ".B", e.getValue().b().getShape().getShape()));
+            tensors.add(
+                    new Tensor(e.getKey() + ".B", e.getValue().b().getShape().getShape()));
             values.add(Tensors.floats(e.getValue().b()));
         }
         return FORMAT.write(file, new Header(model.config(), config, baseFingerprint, tensors), values);
@@ -156,14 +159,16 @@ public final class LoraAdapters {
         TensorFile.Contents<Header> contents = FORMAT.read(file, Header.class);
         Header header = contents.header();
         if (!model.config().equals(header.model())) {
-            throw new IllegalArgumentException(file + " holds adapters for a model " + header.model() + " but this model is " + model.config()
-                    + ": load them onto the base model they were trained on");
+            throw new IllegalArgumentException(file + " holds adapters for a model " + header.model()
+                    + " but this model is " + model.config() + ": load them onto the base model they were trained on");
         }
-        if (present(model)) throw new IllegalStateException("this model already has LoRA adapters: load into a fresh base model");
+        if (present(model))
+            throw new IllegalStateException("this model already has LoRA adapters: load into a fresh base model");
         String fingerprint = fingerprint(model);
         if (!fingerprint.equals(header.baseFingerprint())) {
-            throw new IllegalArgumentException(file + " was trained on other base weights (fingerprint " + header.baseFingerprint().substring(0, 12)
-                    + "…, this model's is " + fingerprint.substring(0, 12) + "…): load the base checkpoint the adapters were trained on first");
+            throw new IllegalArgumentException(file + " was trained on other base weights (fingerprint "
+                    + header.baseFingerprint().substring(0, 12) + "…, this model's is " + fingerprint.substring(0, 12)
+                    + "…): load the base checkpoint the adapters were trained on first");
         }
         List<Tensor> expected = new ArrayList<>();
         int width = model.config().embedDim(), rank = header.lora().rank();
@@ -174,11 +179,13 @@ public final class LoraAdapters {
             }
         }
         if (!sameTensors(expected, header.tensors())) {
-            throw new IllegalArgumentException(file + " does not hold the matrices its own configuration " + header.lora() + " describes");
+            throw new IllegalArgumentException(
+                    file + " does not hold the matrices its own configuration " + header.lora() + " describes");
         }
         LoraAdapters adapters = attach(model, header.lora());
         for (Tensor t : header.tensors()) {
-            LoraLinear layer = adapters.layers.get(t.name().substring(0, t.name().length() - 2));
+            LoraLinear layer =
+                    adapters.layers.get(t.name().substring(0, t.name().length() - 2));
             Tensors.overwrite(t.name().endsWith(".A") ? layer.a() : layer.b(), contents.next(t.size()));
         }
         return adapters;
@@ -187,7 +194,8 @@ public final class LoraAdapters {
     private static boolean sameTensors(List<Tensor> a, List<Tensor> b) {
         if (a.size() != b.size()) return false;
         for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).name().equals(b.get(i).name()) || !Arrays.equals(a.get(i).shape(), b.get(i).shape())) return false;
+            if (!a.get(i).name().equals(b.get(i).name())
+                    || !Arrays.equals(a.get(i).shape(), b.get(i).shape())) return false;
         }
         return true;
     }
@@ -195,7 +203,9 @@ public final class LoraAdapters {
     /** SHA-256 over every weight of a model without adapters, in parameter order. */
     static String fingerprint(Gpt model) {
         // One weight at a time, rather than a copy of the whole model at once.
-        return TensorFile.fingerprint(() -> model.getParameters().values().stream().map(p -> Tensors.floats(p.getArray())).iterator());
+        return TensorFile.fingerprint(() -> model.getParameters().values().stream()
+                .map(p -> Tensors.floats(p.getArray()))
+                .iterator());
     }
 
     private static LinearLayers part(TransformerBlock block, LoraConfig.Target target) {
@@ -208,7 +218,8 @@ public final class LoraAdapters {
 
     @Override
     public String toString() {
-        return "LoRA r=" + config.rank() + ", alpha=" + config.alpha() + " on " + config.targets() + ": " + layers.size() + " layers, "
-                + parameterCount() + " trainable parameters" + (merged() ? " (merged)" : "");
+        return "LoRA r=" + config.rank() + ", alpha=" + config.alpha() + " on " + config.targets() + ": "
+                + layers.size() + " layers, " + parameterCount() + " trainable parameters"
+                + (merged() ? " (merged)" : "");
     }
 }

@@ -63,18 +63,23 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<Target> targe
     }
 
     public LoraConfig {
-        if (rank < 1) throw new IllegalArgumentException("the LoRA rank must be >= 1, got " + rank + ": r = 1, 4, 8 or 16 are usual");
+        if (rank < 1)
+            throw new IllegalArgumentException(
+                    "the LoRA rank must be >= 1, got " + rank + ": r = 1, 4, 8 or 16 are usual");
         requireAlphaAndDropout(alpha, dropout);
-        if (targets == null || targets.isEmpty()) throw new IllegalArgumentException("name at least one layer to adapt, e.g. Target.QKV");
+        if (targets == null || targets.isEmpty())
+            throw new IllegalArgumentException("name at least one layer to adapt, e.g. Target.QKV");
         targets = Collections.unmodifiableSet(EnumSet.copyOf(targets));
     }
 
     /** The checks a {@link LoraLinear} on its own needs too. */
     static void requireAlphaAndDropout(float alpha, float dropout) {
         if (!(alpha > 0) || Float.isInfinite(alpha)) {
-            throw new IllegalArgumentException("alpha must be a finite number > 0, got " + alpha + ": the update is scaled by alpha / rank");
+            throw new IllegalArgumentException(
+                    "alpha must be a finite number > 0, got " + alpha + ": the update is scaled by alpha / rank");
         }
-        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        if (!(dropout >= 0 && dropout < 1))
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     }
 
     /**

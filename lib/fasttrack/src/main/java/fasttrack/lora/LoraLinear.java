@@ -34,8 +34,8 @@ public final class LoraLinear extends AbstractBlock implements AdaptedLinear {
     private final float alpha;
     private final int inputs;
     private final int outputs;
-    private final Parameter down;    // A, r × d_in
-    private final Parameter up;      // B, d_out × r
+    private final Parameter down; // A, r × d_in
+    private final Parameter up; // B, d_out × r
     private final Dropout dropout;
     private boolean merged;
 
@@ -49,25 +49,37 @@ public final class LoraLinear extends AbstractBlock implements AdaptedLinear {
      */
     public LoraLinear(Linear base, int rank, float alpha, float dropout) {
         if (!base.isInitialized()) {
-            throw new IllegalArgumentException("LoRA adapts a trained layer, but this Linear has no weights yet: initialize or load the model first");
+            throw new IllegalArgumentException(
+                    "LoRA adapts a trained layer, but this Linear has no weights yet: initialize or load the model first");
         }
-        Shape weight = base.getParameters().get("weight").getArray().getShape();   // (d_out, d_in)
+        Shape weight = base.getParameters().get("weight").getArray().getShape(); // (d_out, d_in)
         this.outputs = Math.toIntExact(weight.get(0));
         this.inputs = Math.toIntExact(weight.get(1));
         if (rank < 1 || rank > Math.min(inputs, outputs)) {
-            throw new IllegalArgumentException("the LoRA rank must be between 1 and min(d_in, d_out) = " + Math.min(inputs, outputs)
-                    + " for this " + inputs + " → " + outputs + " layer, got " + rank + ": B·A cannot have a higher rank than that");
+            throw new IllegalArgumentException("the LoRA rank must be between 1 and min(d_in, d_out) = "
+                    + Math.min(inputs, outputs) + " for this " + inputs + " → " + outputs + " layer, got " + rank
+                    + ": B·A cannot have a higher rank than that");
         }
         LoraConfig.requireAlphaAndDropout(alpha, dropout);
         this.rank = rank;
         this.alpha = alpha;
         this.base = addChildBlock("base", base);
         // Kaiming-uniform-like A (bound 1/√d_in, as PEFT does) keeps A·x of order one; B = 0 makes ΔW = 0.
-        this.down = addParameter(Parameter.builder().setName("loraA").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(rank, inputs)).optInitializer(new UniformInitializer((float) (1 / Math.sqrt(inputs)))).build());
-        this.up = addParameter(Parameter.builder().setName("loraB").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(outputs, rank)).optInitializer(new ConstantInitializer(0)).build());
-        this.dropout = dropout > 0 ? addChildBlock("dropout", Dropout.builder().optRate(dropout).build()) : null;
+        this.down = addParameter(Parameter.builder()
+                .setName("loraA")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(rank, inputs))
+                .optInitializer(new UniformInitializer((float) (1 / Math.sqrt(inputs))))
+                .build());
+        this.up = addParameter(Parameter.builder()
+                .setName("loraB")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(outputs, rank))
+                .optInitializer(new ConstantInitializer(0))
+                .build());
+        this.dropout = dropout > 0
+                ? addChildBlock("dropout", Dropout.builder().optRate(dropout).build())
+                : null;
     }
 
     public Linear base() {
@@ -133,7 +145,9 @@ public final class LoraLinear extends AbstractBlock implements AdaptedLinear {
 
     /** ΔW = (α/r)·B·A (d_out × d_in), on {@code manager}: the change this adapter makes to W. */
     public NDArray delta(NDManager manager) {
-        try (NDArray a = a().stopGradient(); NDArray b = b().stopGradient(); NDArray product = b.matMul(a)) {
+        try (NDArray a = a().stopGradient();
+                NDArray b = b().stopGradient();
+                NDArray product = b.matMul(a)) {
             NDArray scaled = product.mul(alpha / rank);
             scaled.attach(manager);
             return scaled;
@@ -156,25 +170,32 @@ public final class LoraLinear extends AbstractBlock implements AdaptedLinear {
 
     private void addToBase(int sign) {
         NDArray weight = base.getParameters().get("weight").getArray();
-        try (NDManager scratch = weight.getManager().newSubManager(); NDArray view = weight.stopGradient()) {
+        try (NDManager scratch = weight.getManager().newSubManager();
+                NDArray view = weight.stopGradient()) {
             view.addi(delta(scratch).muli(sign));
         }
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray y = base.forward(ps, inputs, training).singletonOrThrow();
         if (merged) {
-            if (training) throw new IllegalStateException("the adapter is merged into the base weight: unmerge it before training");
+            if (training)
+                throw new IllegalStateException(
+                        "the adapter is merged into the base weight: unmerge it before training");
             return new NDList(y);
         }
-        NDArray x = dropout == null ? inputs.singletonOrThrow() : dropout.forward(ps, inputs, training).singletonOrThrow();
+        NDArray x = dropout == null
+                ? inputs.singletonOrThrow()
+                : dropout.forward(ps, inputs, training).singletonOrThrow();
         NDArray a = ps.getValue(down, x.getDevice(), training);
         NDArray b = ps.getValue(up, x.getDevice(), training);
         // The scale is an array the engine owns (a Number would be freed before backward reads it). It
         // multiplies B (d_out × r numbers), not the product (one row per token), forward and backward.
         NDArray scale = x.getManager().full(new Shape(), alpha / rank, x.getDataType());
-        NDArray delta = Linear.linear(Linear.linear(x, a).singletonOrThrow(), b.mul(scale)).singletonOrThrow();   // (α/r)·x·Aᵀ·Bᵀ
+        NDArray delta = Linear.linear(Linear.linear(x, a).singletonOrThrow(), b.mul(scale))
+                .singletonOrThrow(); // (α/r)·x·Aᵀ·Bᵀ
         return new NDList(y.add(delta));
     }
 
@@ -191,6 +212,7 @@ public final class LoraLinear extends AbstractBlock implements AdaptedLinear {
 
     @Override
     public String toString() {
-        return "LoraLinear(" + inputs + " → " + outputs + ", r=" + rank + ", alpha=" + alpha + (merged ? ", merged" : "") + ")";
+        return "LoraLinear(" + inputs + " → " + outputs + ", r=" + rank + ", alpha=" + alpha
+                + (merged ? ", merged" : "") + ")";
     }
 }

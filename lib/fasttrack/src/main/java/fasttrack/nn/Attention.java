@@ -26,7 +26,8 @@ public final class Attention {
         Shape qs = q.getShape(), ks = k.getShape(), vs = v.getShape();
         int dims = qs.dimension();
         if (dims < 2 || ks.dimension() != dims || vs.dimension() != dims) {
-            throw new IllegalArgumentException("q, k, v must have the same rank >= 2, got " + qs + ", " + ks + ", " + vs);
+            throw new IllegalArgumentException(
+                    "q, k, v must have the same rank >= 2, got " + qs + ", " + ks + ", " + vs);
         }
         if (qs.get(dims - 1) != ks.get(dims - 1)) {
             throw new IllegalArgumentException("queries and keys must have the same size d: q " + qs + ", k " + ks);
@@ -43,11 +44,13 @@ public final class Attention {
         NDArray scores = q.mul(scale).matMul(k.swapAxes(-1, -2));
         if (causal) {
             if (qs.get(dims - 2) > ks.get(dims - 2)) {
-                throw new IllegalArgumentException("a causal mask needs at least as many keys as queries: q " + qs + ", k " + ks);
+                throw new IllegalArgumentException(
+                        "a causal mask needs at least as many keys as queries: q " + qs + ", k " + ks);
             }
             // One query that comes last (a generated token against the cache) may see every key: no mask.
             if (qs.get(dims - 2) > 1) {
-                scores = scores.add(causalMask(q.getManager(), (int) qs.get(dims - 2), (int) ks.get(dims - 2), scores.getDataType()));
+                scores = scores.add(causalMask(
+                        q.getManager(), (int) qs.get(dims - 2), (int) ks.get(dims - 2), scores.getDataType()));
             }
         }
         NDArray weights = scores.softmax(-1);
@@ -69,8 +72,7 @@ public final class Attention {
     public static NDArray causalMask(NDManager manager, int t, int s, DataType type) {
         float[] mask = new float[t * s];
         int past = s - t;
-        for (int i = 0; i < t; i++)
-            for (int j = past + i + 1; j < s; j++) mask[i * s + j] = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < t; i++) for (int j = past + i + 1; j < s; j++) mask[i * s + j] = Float.NEGATIVE_INFINITY;
         return manager.create(mask, new Shape(t, s)).toType(type, false);
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CachedDecoder {
 
-    private static final float LAYER_NORM_EPSILON = 1e-5f;   // DJL's LayerNorm default, which the model uses
+    private static final float LAYER_NORM_EPSILON = 1e-5f; // DJL's LayerNorm default, which the model uses
 
     /** One linear layer y = x·Wᵀ + b, stored as Wᵀ (d_in rows of d_out) so the inner loop runs along contiguous outputs. */
     private record Dense(float[] transposed, float[] bias, int inputs, int outputs) {
@@ -49,7 +49,10 @@ public final class CachedDecoder {
                     float[] xj = x[j], yj = y[j];
                     float x0 = xj[i], x1 = xj[i + 1], x2 = xj[i + 2], x3 = xj[i + 3];
                     for (int o = 0; o < outputs; o++) {
-                        yj[o] += x0 * transposed[r0 + o] + x1 * transposed[r1 + o] + x2 * transposed[r2 + o] + x3 * transposed[r3 + o];
+                        yj[o] += x0 * transposed[r0 + o]
+                                + x1 * transposed[r1 + o]
+                                + x2 * transposed[r2 + o]
+                                + x3 * transposed[r3 + o];
                     }
                 }
             }
@@ -83,8 +86,18 @@ public final class CachedDecoder {
      * The weights, read-only once built: every sequence decoded from one model shares them, and
      * counts its passes through them in {@code passes}.
      */
-    private record Weights(int embed, int heads, int blockSize, int vocab, float[] tokens, float[] positions, Layer[] layers, Norm finalNorm, Dense head,
-                           FeedForward.Activation activation, AtomicLong passes) {}
+    private record Weights(
+            int embed,
+            int heads,
+            int blockSize,
+            int vocab,
+            float[] tokens,
+            float[] positions,
+            Layer[] layers,
+            Norm finalNorm,
+            Dense head,
+            FeedForward.Activation activation,
+            AtomicLong passes) {}
 
     /**
      * A pass's intermediate values, one row per token in flight, and the rows' tokens and positions.
@@ -95,7 +108,7 @@ public final class CachedDecoder {
         final int rows;
         final int[] tokens, at;
         final float[][] h, normed, qkv, attended, projected, hidden, ffOut;
-        final float[] scores;   // one row's attention weights, reused row after row
+        final float[] scores; // one row's attention weights, reused row after row
 
         Work(int rows, Weights weights) {
             int embed = weights.embed();
@@ -118,18 +131,18 @@ public final class CachedDecoder {
     private final int heads;
     private final int blockSize;
     private final int vocab;
-    private final float[] tokens;      // (V, C)
-    private final float[] positions;   // (blockSize, C)
+    private final float[] tokens; // (V, C)
+    private final float[] positions; // (blockSize, C)
     private final Layer[] layers;
     private final Norm finalNorm;
     private final Dense head;
-    private final float[][] keys;      // per layer, (blockSize, C): this sequence's cache
+    private final float[][] keys; // per layer, (blockSize, C): this sequence's cache
     private final float[][] values;
     private int length;
 
     private Work work;
-    private final CachedDecoder[] alone = {this};   // the owners of a one-token pass
-    private final float[][] logits;                 // next(int)'s result, one row
+    private final CachedDecoder[] alone = {this}; // the owners of a one-token pass
+    private final float[][] logits; // next(int)'s result, one row
 
     private static Weights weights(Gpt model, NDManager scratch) {
         GptConfig config = model.config();
@@ -139,12 +152,26 @@ public final class CachedDecoder {
             TransformerBlock block = model.blocks().get(i);
             MultiHeadAttention attention = block.attention();
             FeedForward feedForward = block.feedForward();
-            layers[i] = new Layer(norm(block.norm1()), dense(attention.linear("qkv"), scratch), dense(attention.linear("projection"), scratch),
-                    norm(block.norm2()), dense(feedForward.linear("up"), scratch), dense(feedForward.linear("down"), scratch));
+            layers[i] = new Layer(
+                    norm(block.norm1()),
+                    dense(attention.linear("qkv"), scratch),
+                    dense(attention.linear("projection"), scratch),
+                    norm(block.norm2()),
+                    dense(feedForward.linear("up"), scratch),
+                    dense(feedForward.linear("down"), scratch));
         }
-        return new Weights(embed, config.heads(), config.blockSize(), vocab, model.tokenEmbeddings().toFloatArray(), model.positionEmbeddings().toFloatArray(),
-                layers, norm(model.finalNorm()), new Dense(transpose(model.outputWeights().toFloatArray(), vocab, embed), null, embed, vocab),
-                config.activation(), new AtomicLong());
+        return new Weights(
+                embed,
+                config.heads(),
+                config.blockSize(),
+                vocab,
+                model.tokenEmbeddings().toFloatArray(),
+                model.positionEmbeddings().toFloatArray(),
+                layers,
+                norm(model.finalNorm()),
+                new Dense(transpose(model.outputWeights().toFloatArray(), vocab, embed), null, embed, vocab),
+                config.activation(),
+                new AtomicLong());
     }
 
     private CachedDecoder(Weights weights) {
@@ -200,7 +227,8 @@ public final class CachedDecoder {
      * decoding on from the copy gives bit-for-bit what reading the whole prefix again would.
      */
     public CachedDecoder fork(int length) {
-        if (length < 0 || length > this.length) throw new IllegalArgumentException("can fork 0.." + this.length + " cached tokens, not " + length);
+        if (length < 0 || length > this.length)
+            throw new IllegalArgumentException("can fork 0.." + this.length + " cached tokens, not " + length);
         CachedDecoder copy = new CachedDecoder(weights);
         for (int l = 0; l < layers.length; l++) {
             System.arraycopy(keys[l], 0, copy.keys[l], 0, length * embed);
@@ -219,15 +247,24 @@ public final class CachedDecoder {
      */
     public static float[][] step(List<CachedDecoder> sequences, int[] tokens) {
         int count = sequences.size();
-        if (tokens.length != count) throw new IllegalArgumentException(count + " sequences need " + count + " tokens, got " + tokens.length);
+        if (tokens.length != count)
+            throw new IllegalArgumentException(count + " sequences need " + count + " tokens, got " + tokens.length);
         if (count == 0) return new float[0][];
         CachedDecoder first = sequences.get(0);
         for (int j = 0; j < count; j++) {
             CachedDecoder d = sequences.get(j);
-            if (d.weights != first.weights) throw new IllegalArgumentException("sequence " + j + " decodes another model: batch only sequences made by newSequence() of one decoder");
-            for (int k = 0; k < j; k++) if (sequences.get(k) == d) throw new IllegalArgumentException("sequence " + j + " appears twice in the batch");
-            if (tokens[j] < 0 || tokens[j] >= first.vocab) throw new IllegalArgumentException("token " + tokens[j] + " is outside the vocabulary 0.." + (first.vocab - 1));
-            if (d.length >= first.blockSize) throw new IllegalStateException("sequence " + j + " holds the whole context of " + first.blockSize + " tokens");
+            if (d.weights != first.weights)
+                throw new IllegalArgumentException("sequence " + j
+                        + " decodes another model: batch only sequences made by newSequence() of one decoder");
+            for (int k = 0; k < j; k++)
+                if (sequences.get(k) == d)
+                    throw new IllegalArgumentException("sequence " + j + " appears twice in the batch");
+            if (tokens[j] < 0 || tokens[j] >= first.vocab)
+                throw new IllegalArgumentException(
+                        "token " + tokens[j] + " is outside the vocabulary 0.." + (first.vocab - 1));
+            if (d.length >= first.blockSize)
+                throw new IllegalStateException(
+                        "sequence " + j + " holds the whole context of " + first.blockSize + " tokens");
         }
         CachedDecoder[] owners = sequences.toArray(new CachedDecoder[0]);
         Work work = first.work(count);
@@ -262,7 +299,8 @@ public final class CachedDecoder {
 
     /** Forgets every token after the first {@code length}: what a rejected speculative guess needs. */
     public void rewind(int length) {
-        if (length < 0 || length > this.length) throw new IllegalArgumentException("can rewind to 0.." + this.length + " tokens, not " + length);
+        if (length < 0 || length > this.length)
+            throw new IllegalArgumentException("can rewind to 0.." + this.length + " tokens, not " + length);
         this.length = length;
     }
 
@@ -285,9 +323,12 @@ public final class CachedDecoder {
         int count = tokens.length;
         if (count == 0) return new float[0][];
         for (int token : tokens) {
-            if (token < 0 || token >= vocab) throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
+            if (token < 0 || token >= vocab)
+                throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
         }
-        if (length + count > blockSize) throw new IllegalStateException("the cache holds " + length + " of " + blockSize + " tokens: " + count + " more do not fit");
+        if (length + count > blockSize)
+            throw new IllegalStateException(
+                    "the cache holds " + length + " of " + blockSize + " tokens: " + count + " more do not fit");
         CachedDecoder[] owners = new CachedDecoder[count];
         Arrays.fill(owners, this);
         Work work = work(count);
@@ -303,9 +344,12 @@ public final class CachedDecoder {
 
     /** Appends {@code token} at the next position and returns the logits for the token after it (a shared array, overwritten by the next call). */
     public float[] next(int token) {
-        if (token < 0 || token >= vocab) throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
-        if (length >= blockSize) throw new IllegalStateException("the cache holds the whole context of " + blockSize + " tokens: clear it first");
-        work.tokens[0] = token;   // every Work holds at least one row
+        if (token < 0 || token >= vocab)
+            throw new IllegalArgumentException("token " + token + " is outside the vocabulary 0.." + (vocab - 1));
+        if (length >= blockSize)
+            throw new IllegalStateException(
+                    "the cache holds the whole context of " + blockSize + " tokens: clear it first");
+        work.tokens[0] = token; // every Work holds at least one row
         work.at[0] = length;
         rows(alone, work, 1, logits);
         length++;
@@ -323,7 +367,12 @@ public final class CachedDecoder {
         CachedDecoder m = owners[0];
         m.weights.passes().incrementAndGet();
         int embed = m.embed;
-        float[][] h = work.h, normed = work.normed, qkv = work.qkv, attended = work.attended, projected = work.projected, hidden = work.hidden,
+        float[][] h = work.h,
+                normed = work.normed,
+                qkv = work.qkv,
+                attended = work.attended,
+                projected = work.projected,
+                hidden = work.hidden,
                 ffOut = work.ffOut;
         int[] at = work.at;
         for (int j = 0; j < count; j++) {
@@ -335,7 +384,8 @@ public final class CachedDecoder {
             Layer layer = m.layers[l];
             for (int j = 0; j < count; j++) layer.norm1().apply(h[j], normed[j]);
             layer.qkv().apply(normed, qkv, count);
-            // Every row's key and value cached before any row attends: a block's later tokens attend to its earlier ones.
+            // Every row's key and value cached before any row attends: a block's later tokens attend to its earlier
+            // ones.
             for (int j = 0; j < count; j++) {
                 System.arraycopy(qkv[j], embed, owners[j].keys[l], at[j] * embed, embed);
                 System.arraycopy(qkv[j], 2 * embed, owners[j].values[l], at[j] * embed, embed);
@@ -350,7 +400,8 @@ public final class CachedDecoder {
             layer.up().apply(normed, hidden, count);
             for (int j = 0; j < count; j++) {
                 float[] hid = hidden[j];
-                for (int i = 0; i < hid.length; i++) hid[i] = m.weights.activation().apply(hid[i]);
+                for (int i = 0; i < hid.length; i++)
+                    hid[i] = m.weights.activation().apply(hid[i]);
             }
             layer.down().apply(hidden, ffOut, count);
             for (int j = 0; j < count; j++) {
@@ -404,21 +455,24 @@ public final class CachedDecoder {
             weight = linear.getParameters().get("weight").getArray();
             bias = linear.getParameters().get("bias").getArray();
         } else {
-            throw new IllegalArgumentException("cannot decode through a " + layer.getClass().getSimpleName() + " layer");
+            throw new IllegalArgumentException(
+                    "cannot decode through a " + layer.getClass().getSimpleName() + " layer");
         }
-        int outputs = Math.toIntExact(weight.getShape().get(0)), inputs = Math.toIntExact(weight.getShape().get(1));
+        int outputs = Math.toIntExact(weight.getShape().get(0)),
+                inputs = Math.toIntExact(weight.getShape().get(1));
         return new Dense(transpose(weight.toFloatArray(), outputs, inputs), bias.toFloatArray(), inputs, outputs);
     }
 
     private static Norm norm(LayerNorm norm) {
-        return new Norm(norm.getParameters().get("gamma").getArray().toFloatArray(), norm.getParameters().get("beta").getArray().toFloatArray());
+        return new Norm(
+                norm.getParameters().get("gamma").getArray().toFloatArray(),
+                norm.getParameters().get("beta").getArray().toFloatArray());
     }
 
     /** (rows, cols) row-major to (cols, rows) row-major. */
     private static float[] transpose(float[] a, int rows, int cols) {
         float[] out = new float[a.length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
         return out;
     }
 }

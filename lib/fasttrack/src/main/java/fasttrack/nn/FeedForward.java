@@ -27,7 +27,8 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
      * </ul>
      */
     public enum Activation {
-        GELU, GELU_TANH;
+        GELU,
+        GELU_TANH;
 
         private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
@@ -40,26 +41,47 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
             DataType type = x.getDataType();
             NDArray half = m.full(new Shape(), 0.5f, type), one = m.full(new Shape(), 1f, type);
             NDArray cubic = m.full(new Shape(), 0.044715f, type), scale = m.full(new Shape(), SQRT_2_OVER_PI, type);
-            NDArray inner = x.add(x.mul(x).mul(x).mul(cubic)).mul(scale);   // √(2/π)·(x + 0.044715·x³)
+            NDArray inner = x.add(x.mul(x).mul(x).mul(cubic)).mul(scale); // √(2/π)·(x + 0.044715·x³)
             return x.mul(half).mul(inner.tanh().add(one));
         }
 
         /** The activation of one number, as {@link #apply(NDArray)} computes it: what plain-Java decoding uses. */
         public float apply(float x) {
-            return this == GELU ? (float) (0.5 * x * (1 + erf(x / Math.sqrt(2))))
+            return this == GELU
+                    ? (float) (0.5 * x * (1 + erf(x / Math.sqrt(2))))
                     : (float) (0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))));
         }
 
         /** erf to about 1e-7 (Numerical Recipes' Chebyshev fit of erfc), ample for float. */
         static double erf(double x) {
             double z = Math.abs(x), t = 1 / (1 + 0.5 * z);
-            double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-                    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+            double erfc = t
+                    * Math.exp(
+                            -z * z
+                                    - 1.26551223
+                                    + t
+                                            * (1.00002368
+                                                    + t
+                                                            * (0.37409196
+                                                                    + t
+                                                                            * (0.09678418
+                                                                                    + t
+                                                                                            * (-0.18628806
+                                                                                                    + t
+                                                                                                            * (0.27886807
+                                                                                                                    + t
+                                                                                                                            * (-1.13520398
+                                                                                                                                    + t
+                                                                                                                                            * (1.48851587
+                                                                                                                                                    + t
+                                                                                                                                                            * (-0.82215223
+                                                                                                                                                                    + t
+                                                                                                                                                                            * 0.17087277)))))))));
             return x >= 0 ? 1 - erfc : erfc - 1;
         }
     }
 
-    private Block up;           // Linear layers, or LoRA-wrapped ones
+    private Block up; // Linear layers, or LoRA-wrapped ones
     private Block down;
     private final Dropout dropout;
     private final float dropoutRate;
@@ -71,12 +93,15 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
     }
 
     public FeedForward(int embedDim, int hidden, float dropout, Activation activation) {
-        if (embedDim < 1 || hidden < 1) throw new IllegalArgumentException("embedDim and hidden must be >= 1, got " + embedDim + ", " + hidden);
-        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        if (embedDim < 1 || hidden < 1)
+            throw new IllegalArgumentException("embedDim and hidden must be >= 1, got " + embedDim + ", " + hidden);
+        if (!(dropout >= 0 && dropout < 1))
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         if (activation == null) throw new IllegalArgumentException("activation must be GELU or GELU_TANH, not null");
         up = addChildBlock("up", Linear.builder().setUnits(hidden).build());
         down = addChildBlock("down", Linear.builder().setUnits(embedDim).build());
-        this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
+        this.dropout =
+                addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
         this.dropoutRate = dropout;
         this.activation = activation;
     }
@@ -102,7 +127,7 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
 
     @Override
     public void replaceLinear(String name, Block replacement) {
-        linear(name);   // validates the name
+        linear(name); // validates the name
         LinearLayers.replaceChild(children, name, replacement);
         if (name.equals("up")) up = replacement;
         else down = replacement;
@@ -114,7 +139,8 @@ public final class FeedForward extends AbstractBlock implements LinearLayers {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray h = activation.apply(up.forward(ps, inputs, training).singletonOrThrow());
         NDArray out = down.forward(ps, new NDList(h), training).singletonOrThrow();
         return new NDList(Dropouts.apply(dropout, dropoutRate, ps, out, training));

@@ -41,15 +41,30 @@ public final class Gpt extends AbstractBlock {
 
     public Gpt(GptConfig config) {
         this.config = config;
-        tokenEmbedding = addParameter(Parameter.builder().setName("tokens").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(config.vocabSize(), config.embedDim())).optInitializer(new NormalInitializer(0.02f)).build());
+        tokenEmbedding = addParameter(Parameter.builder()
+                .setName("tokens")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.embedDim()))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
         positions = addChildBlock("positions", new LearnedPositionalEmbedding(config.blockSize(), config.embedDim()));
-        dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+        dropout = addChildBlock(
+                "dropout", Dropout.builder().optRate(config.dropout()).build());
         for (int i = 0; i < config.layers(); i++) {
-            blocks.add(addChildBlock("block" + i, new TransformerBlock(TransformerBlock.Config.gpt(config.embedDim(), config.heads(), config.dropout(), config.activation()))));
+            blocks.add(addChildBlock(
+                    "block" + i,
+                    new TransformerBlock(TransformerBlock.Config.gpt(
+                            config.embedDim(), config.heads(), config.dropout(), config.activation()))));
         }
         finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
-        head = config.tieWeights() ? null : addChildBlock("head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
+        head = config.tieWeights()
+                ? null
+                : addChildBlock(
+                        "head",
+                        Linear.builder()
+                                .setUnits(config.vocabSize())
+                                .optBias(false)
+                                .build());
     }
 
     public GptConfig config() {
@@ -104,13 +119,17 @@ public final class Gpt extends AbstractBlock {
     }
 
     public long parameterCount() {
-        return getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+        return getParameters().stream()
+                .mapToLong(p -> p.getValue().getArray().size())
+                .sum();
     }
 
     /** The weights training would change (all, unless some are frozen, as LoRA does), by name in model order. */
     public Map<String, NDArray> trainableWeights() {
         Map<String, NDArray> weights = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : getParameters()) if (p.getValue().requiresGradient()) weights.put(p.getKey(), p.getValue().getArray());
+        for (Pair<String, Parameter> p : getParameters())
+            if (p.getValue().requiresGradient())
+                weights.put(p.getKey(), p.getValue().getArray());
         return weights;
     }
 
@@ -121,23 +140,32 @@ public final class Gpt extends AbstractBlock {
     public void copyWeightsFrom(Gpt source) {
         PairList<String, Parameter> from = source.getParameters(), to = getParameters();
         if (!source.config.equals(config) || !from.keys().equals(to.keys())) {
-            throw new IllegalArgumentException("can only copy between models with the same configuration and parameters: " + source.config + " vs " + config);
+            throw new IllegalArgumentException(
+                    "can only copy between models with the same configuration and parameters: " + source.config + " vs "
+                            + config);
         }
         for (int i = 0; i < to.size(); i++) {
             NDArray target = to.get(i).getValue().getArray();
-            try (NDArray cast = from.get(i).getValue().getArray().toType(target.getDataType(), true); NDArray view = target.stopGradient()) {
-                view.set(ALL, cast);   // through a detached view: an in-place write to a weight that records gradients fails
+            try (NDArray cast = from.get(i).getValue().getArray().toType(target.getDataType(), true);
+                    NDArray view = target.stopGradient()) {
+                view.set(
+                        ALL,
+                        cast); // through a detached view: an in-place write to a weight that records gradients fails
             }
         }
     }
 
     /** The parameters training would change: all of them, unless some are frozen (as LoRA does). */
     public long trainableParameterCount() {
-        return getParameters().stream().filter(p -> p.getValue().requiresGradient()).mapToLong(p -> p.getValue().getArray().size()).sum();
+        return getParameters().stream()
+                .filter(p -> p.getValue().requiresGradient())
+                .mapToLong(p -> p.getValue().getArray().size())
+                .sum();
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(logits(ps, inputs.singletonOrThrow(), training));
     }
 
@@ -173,7 +201,7 @@ public final class Gpt extends AbstractBlock {
     private NDList inference(NDArray ids, KvCache cache, boolean withMaps) {
         NDManager caller = ids.getManager();
         try (NDManager scope = caller.newSubManager(ids.getDevice())) {
-            scope.tempAttachAll(ids);   // ops on the ids put their results in the scope; the ids go back on close
+            scope.tempAttachAll(ids); // ops on the ids put their results in the scope; the ids go back on close
             NDList out = logits(new ParameterStore(scope, false), ids, false, cache);
             if (!withMaps) out = new NDList(out.get(0));
             out.attach(caller);
@@ -216,7 +244,9 @@ public final class Gpt extends AbstractBlock {
      * block's attention reads and extends its layer of the cache.
      */
     public NDList features(ParameterStore ps, NDArray ids, boolean training, KvCache cache) {
-        if (cache != null && cache.layers() != blocks.size()) throw new IllegalArgumentException("the cache has " + cache.layers() + " layers, the model " + blocks.size());
+        if (cache != null && cache.layers() != blocks.size())
+            throw new IllegalArgumentException(
+                    "the cache has " + cache.layers() + " layers, the model " + blocks.size());
         NDArray h = embed(ps, ids, cache == null ? 0 : cache.length(), training);
         NDList weights = new NDList();
         for (int i = 0; i < blocks.size(); i++) {
@@ -231,10 +261,12 @@ public final class Gpt extends AbstractBlock {
 
     /** The output head: features (B, T, C) to logits (B, T, V) = h Wᵀ (the head has no bias). */
     public NDArray head(ParameterStore ps, NDArray features, boolean training) {
-        if (head != null) return head.forward(ps, new NDList(features), training).singletonOrThrow();
-        NDArray transposed = ps.getValue(tokenEmbedding, features.getDevice(), training).transpose();
-        transposed.attach(features.getManager());   // a view, but its handle must not pile up in the table's manager
-        return features.matMul(transposed);         // tied: logits = h Eᵀ
+        if (head != null)
+            return head.forward(ps, new NDList(features), training).singletonOrThrow();
+        NDArray transposed =
+                ps.getValue(tokenEmbedding, features.getDevice(), training).transpose();
+        transposed.attach(features.getManager()); // a view, but its handle must not pile up in the table's manager
+        return features.matMul(transposed); // tied: logits = h Eᵀ
     }
 
     /**
@@ -251,14 +283,15 @@ public final class Gpt extends AbstractBlock {
         Shape shape = ids.getShape();
         if (shape.dimension() != 2) throw new IllegalArgumentException("token ids must be (batch, time), got " + shape);
         if (offset + shape.get(1) > config.blockSize()) {
-            throw new IllegalArgumentException((offset + shape.get(1)) + " positions exceed the context of " + config.blockSize()
-                    + " tokens: crop the input to the last " + config.blockSize());
+            throw new IllegalArgumentException((offset + shape.get(1)) + " positions exceed the context of "
+                    + config.blockSize() + " tokens: crop the input to the last " + config.blockSize());
         }
         NDArray table = ps.getValue(tokenEmbedding, ids.getDevice(), training);
         // (B, T, C): row i of the table for token i, via torch's embedding op (its backward adds
         // into the used rows).
-        NDArray h = Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE).singletonOrThrow();
-        h.attach(ids.getManager());   // the engine puts it beside the table; it belongs to the caller's (per-step) scope
+        NDArray h = Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE)
+                .singletonOrThrow();
+        h.attach(ids.getManager()); // the engine puts it beside the table; it belongs to the caller's (per-step) scope
         h = positions.add(ps, h, offset, training);
         return Dropouts.apply(dropout, config.dropout(), ps, h, training);
     }

@@ -13,8 +13,15 @@ package fasttrack.nn;
  * @param activation the feed-forward networks' GELU: exact (the course's models) or GPT-2's tanh form;
  *                   {@code null} means exact (what a checkpoint written before this option holds)
  */
-public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int embedDim, float dropout, boolean tieWeights,
-                        FeedForward.Activation activation) {
+public record GptConfig(
+        int vocabSize,
+        int blockSize,
+        int layers,
+        int heads,
+        int embedDim,
+        float dropout,
+        boolean tieWeights,
+        FeedForward.Activation activation) {
 
     public GptConfig {
         if (activation == null) activation = FeedForward.Activation.GELU;
@@ -27,7 +34,8 @@ public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int
     }
 
     /** With the exact GELU, as every course model before GPT-2's weights. */
-    public GptConfig(int vocabSize, int blockSize, int layers, int heads, int embedDim, float dropout, boolean tieWeights) {
+    public GptConfig(
+            int vocabSize, int blockSize, int layers, int heads, int embedDim, float dropout, boolean tieWeights) {
         this(vocabSize, blockSize, layers, heads, embedDim, dropout, tieWeights, FeedForward.Activation.GELU);
     }
 
@@ -119,8 +127,11 @@ public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int
      */
     public long parameterCount() {
         long c = embedDim;
-        return (long) vocabSize * c + (long) blockSize * c + layers * TransformerBlock.parameterCount(embedDim, 4 * embedDim)
-                + 2 * c + (tieWeights ? 0 : c * vocabSize);
+        return (long) vocabSize * c
+                + (long) blockSize * c
+                + layers * TransformerBlock.parameterCount(embedDim, 4 * embedDim)
+                + 2 * c
+                + (tieWeights ? 0 : c * vocabSize);
     }
 
     private static void require(boolean ok, String message) {

@@ -29,7 +29,10 @@ public final class KvCache implements AutoCloseable {
             NDArray v = values == null ? newValues.duplicate() : NDArrays.concat(new NDList(values, newValues), 2);
             k.attach(manager);
             v.attach(manager);
-            if (keys != null) { keys.close(); values.close(); }   // replaced: free the shorter copies
+            if (keys != null) {
+                keys.close();
+                values.close();
+            } // replaced: free the shorter copies
             keys = k;
             values = v;
             return new NDList(k, v);
@@ -58,7 +61,9 @@ public final class KvCache implements AutoCloseable {
     public long bytes() {
         long bytes = 0;
         for (Layer layer : layers) {
-            if (layer.keys != null) bytes += layer.keys.size() * layer.keys.getDataType().getNumOfBytes() + layer.values.size() * layer.values.getDataType().getNumOfBytes();
+            if (layer.keys != null)
+                bytes += layer.keys.size() * layer.keys.getDataType().getNumOfBytes()
+                        + layer.values.size() * layer.values.getDataType().getNumOfBytes();
         }
         return bytes;
     }
@@ -75,7 +80,10 @@ public final class KvCache implements AutoCloseable {
     /** Empties the cache (when the context window slides, cached positions are no longer valid). */
     public void clear() {
         for (Layer layer : layers) {
-            if (layer.keys != null) { layer.keys.close(); layer.values.close(); }
+            if (layer.keys != null) {
+                layer.keys.close();
+                layer.values.close();
+            }
             layer.keys = null;
             layer.values = null;
         }

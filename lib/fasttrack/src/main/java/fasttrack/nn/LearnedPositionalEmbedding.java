@@ -17,11 +17,16 @@ public final class LearnedPositionalEmbedding extends AbstractBlock {
     private final Parameter table;
 
     public LearnedPositionalEmbedding(int maxLength, int embedDim) {
-        if (maxLength < 1 || embedDim < 1) throw new IllegalArgumentException("need maxLength, embedDim >= 1, got " + maxLength + ", " + embedDim);
+        if (maxLength < 1 || embedDim < 1)
+            throw new IllegalArgumentException("need maxLength, embedDim >= 1, got " + maxLength + ", " + embedDim);
         this.maxLength = maxLength;
         this.embedDim = embedDim;
-        table = addParameter(Parameter.builder().setName("positions").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(maxLength, embedDim)).optInitializer(new NormalInitializer(0.02f)).build());
+        table = addParameter(Parameter.builder()
+                .setName("positions")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(maxLength, embedDim))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
     }
 
     /** The (maxLength, C) table: row t is position t's vector (read it, do not write to it). */
@@ -30,7 +35,8 @@ public final class LearnedPositionalEmbedding extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(add(ps, inputs.singletonOrThrow(), 0, training));
     }
 
@@ -38,7 +44,7 @@ public final class LearnedPositionalEmbedding extends AbstractBlock {
     public NDArray add(ParameterStore ps, NDArray x, int offset, boolean training) {
         long t = Positions.requireInput(x.getShape(), maxLength, embedDim, offset);
         NDArray positions = ps.getValue(table, x.getDevice(), training).get("{}:{}", offset, offset + t);
-        positions.attach(x.getManager());   // the slice belongs to the caller's scope, not the long-lived table
+        positions.attach(x.getManager()); // the slice belongs to the caller's scope, not the long-lived table
         return x.add(positions);
     }
 

@@ -22,8 +22,9 @@ public interface LinearLayers {
     /** The weight matrix (d_out, d_in) of a plain linear layer, e.g. {@code weight(block.attention().linear("qkv"))}. */
     static NDArray weight(Block layer) {
         if (!(layer instanceof Linear)) {
-            throw new IllegalArgumentException("not a plain Linear layer but " + layer.getClass().getSimpleName()
-                    + ": a LoRA-wrapped layer gives its frozen weight with LoraLinear.weight()");
+            throw new IllegalArgumentException(
+                    "not a plain Linear layer but " + layer.getClass().getSimpleName()
+                            + ": a LoRA-wrapped layer gives its frozen weight with LoraLinear.weight()");
         }
         return layer.getParameters().get("weight").getArray();
     }

@@ -27,24 +27,28 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
     private final int embedDim;
     private final int heads;
     private final boolean causal;
-    private Block qkv;          // a Linear, or a LoRA-wrapped one
+    private Block qkv; // a Linear, or a LoRA-wrapped one
     private Block projection;
     private final Dropout dropout;
     private final float dropoutRate;
 
     public MultiHeadAttention(int embedDim, int heads, boolean causal, float dropout) {
-        if (embedDim < 1 || heads < 1) throw new IllegalArgumentException("embedDim and heads must be >= 1, got " + embedDim + ", " + heads);
+        if (embedDim < 1 || heads < 1)
+            throw new IllegalArgumentException("embedDim and heads must be >= 1, got " + embedDim + ", " + heads);
         if (embedDim % heads != 0) {
             throw new IllegalArgumentException("embedDim " + embedDim + " is not divisible by heads " + heads
                     + ": every head gets embedDim / heads dimensions");
         }
-        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        if (!(dropout >= 0 && dropout < 1))
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         this.embedDim = embedDim;
         this.heads = heads;
         this.causal = causal;
         this.qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * embedDim).build());
-        this.projection = addChildBlock("projection", Linear.builder().setUnits(embedDim).build());
-        this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
+        this.projection =
+                addChildBlock("projection", Linear.builder().setUnits(embedDim).build());
+        this.dropout =
+                addChildBlock("dropout", Dropout.builder().optRate(dropout).build());
         this.dropoutRate = dropout;
     }
 
@@ -72,7 +76,7 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
 
     @Override
     public void replaceLinear(String name, Block replacement) {
-        linear(name);   // validates the name
+        linear(name); // validates the name
         LinearLayers.replaceChild(children, name, replacement);
         if (name.equals("qkv")) qkv = replacement;
         else projection = replacement;
@@ -84,7 +88,8 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training, null).get(0));
     }
 
@@ -98,17 +103,20 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
      */
     public NDList forward(ParameterStore ps, NDArray x, boolean training, KvCache.Layer cache) {
         requireInput(x.getShape());
-        if (cache != null && training) throw new IllegalArgumentException("a KV cache is for generation: call with training = false");
+        if (cache != null && training)
+            throw new IllegalArgumentException("a KV cache is for generation: call with training = false");
         long b = x.getShape().get(0), t = x.getShape().get(1);
         NDList qkvHeads = splitHeads(ps, x, training);
         NDArray keys = qkvHeads.get(1), values = qkvHeads.get(2);
         if (cache != null) {
-            NDList all = cache.append(keys, values);   // earlier tokens' keys and values, then these
+            NDList all = cache.append(keys, values); // earlier tokens' keys and values, then these
             keys = all.get(0);
             values = all.get(1);
         }
         NDList attended = Attention.scaledDotProduct(qkvHeads.get(0), keys, values, causal);
-        NDArray merged = attended.get(0).transpose(0, 2, 1, 3).reshape(b, t, embedDim);   // (B, H, t, d) -> (B, t, H, d) -> (B, t, C)
+        NDArray merged = attended.get(0)
+                .transpose(0, 2, 1, 3)
+                .reshape(b, t, embedDim); // (B, H, t, d) -> (B, t, H, d) -> (B, t, C)
         NDArray out = projection.forward(ps, new NDList(merged), training).singletonOrThrow();
         return new NDList(Dropouts.apply(dropout, dropoutRate, ps, out, training), attended.get(1));
     }
@@ -124,10 +132,14 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
         NDList outputs = new NDList();
         for (int h = 0; h < heads; h++) {
             NDIndex head = new NDIndex(":, {}", h);
-            outputs.add(Attention.scaledDotProduct(qkvHeads.get(0).get(head), qkvHeads.get(1).get(head),
-                    qkvHeads.get(2).get(head), causal).get(0));                                     // (B, T, d)
+            outputs.add(Attention.scaledDotProduct(
+                            qkvHeads.get(0).get(head),
+                            qkvHeads.get(1).get(head),
+                            qkvHeads.get(2).get(head),
+                            causal)
+                    .get(0)); // (B, T, d)
         }
-        NDArray merged = NDArrays.concat(outputs, 2);                                              // (B, T, C)
+        NDArray merged = NDArrays.concat(outputs, 2); // (B, T, C)
         return projection.forward(ps, new NDList(merged), false).singletonOrThrow();
     }
 
@@ -135,7 +147,7 @@ public class MultiHeadAttention extends AbstractBlock implements LinearLayers {
     private NDList splitHeads(ParameterStore ps, NDArray x, boolean training) {
         long b = x.getShape().get(0), t = x.getShape().get(1);
         int d = embedDim / heads;
-        NDArray all = qkv.forward(ps, new NDList(x), training).singletonOrThrow();                 // (B, T, 3C)
+        NDArray all = qkv.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, T, 3C)
         NDList split = all.split(3, 2);
         NDList out = new NDList();
         for (NDArray part : split) out.add(part.reshape(b, t, heads, d).transpose(0, 2, 1, 3));

@@ -22,7 +22,8 @@ public final class SinusoidalPositionalEncoding extends AbstractBlock {
 
     public SinusoidalPositionalEncoding(int maxLength, int embedDim) {
         if (maxLength < 1 || embedDim < 2 || embedDim % 2 != 0) {
-            throw new IllegalArgumentException("need maxLength >= 1 and an even embedDim >= 2, got " + maxLength + ", " + embedDim);
+            throw new IllegalArgumentException(
+                    "need maxLength >= 1 and an even embedDim >= 2, got " + maxLength + ", " + embedDim);
         }
         this.maxLength = maxLength;
         this.embedDim = embedDim;
@@ -43,7 +44,8 @@ public final class SinusoidalPositionalEncoding extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         long t = Positions.requireInput(x.getShape(), maxLength, embedDim);
         float[][] rows = java.util.Arrays.copyOf(table, (int) t);

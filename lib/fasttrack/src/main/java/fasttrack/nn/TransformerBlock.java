@@ -27,10 +27,18 @@ public final class TransformerBlock extends AbstractBlock {
      * @param preNorm  pre-norm (true) or post-norm (false)
      * @param activation the feed-forward network's GELU (exact, or GPT-2's tanh form)
      */
-    public record Config(int embedDim, int heads, int hidden, float dropout, boolean causal, boolean preNorm, FeedForward.Activation activation) {
+    public record Config(
+            int embedDim,
+            int heads,
+            int hidden,
+            float dropout,
+            boolean causal,
+            boolean preNorm,
+            FeedForward.Activation activation) {
 
         public Config {
-            if (activation == null) throw new IllegalArgumentException("activation must be GELU or GELU_TANH, not null");
+            if (activation == null)
+                throw new IllegalArgumentException("activation must be GELU or GELU_TANH, not null");
         }
 
         /** With the exact GELU. */
@@ -59,9 +67,13 @@ public final class TransformerBlock extends AbstractBlock {
         this.config = config;
         // Normalise over the channels (axis 2 of (B, T, C)) only; DJL's default also spans time.
         norm1 = addChildBlock("norm1", LayerNorm.builder().axis(2).build());
-        attention = addChildBlock("attention", new MultiHeadAttention(config.embedDim(), config.heads(), config.causal(), config.dropout()));
+        attention = addChildBlock(
+                "attention",
+                new MultiHeadAttention(config.embedDim(), config.heads(), config.causal(), config.dropout()));
         norm2 = addChildBlock("norm2", LayerNorm.builder().axis(2).build());
-        feedForward = addChildBlock("feedForward", new FeedForward(config.embedDim(), config.hidden(), config.dropout(), config.activation()));
+        feedForward = addChildBlock(
+                "feedForward",
+                new FeedForward(config.embedDim(), config.hidden(), config.dropout(), config.activation()));
     }
 
     public Config config() {
@@ -88,11 +100,14 @@ public final class TransformerBlock extends AbstractBlock {
 
     /** Attention 4C² + 4C, feed-forward 2CH + H + C, two layer norms 2C each (scale and shift). */
     public static long parameterCount(int embedDim, int hidden) {
-        return MultiHeadAttention.parameterCount(embedDim) + FeedForward.parameterCount(embedDim, hidden) + 4L * embedDim;
+        return MultiHeadAttention.parameterCount(embedDim)
+                + FeedForward.parameterCount(embedDim, hidden)
+                + 4L * embedDim;
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(ps, inputs.singletonOrThrow(), training, null).get(0));
     }
 
@@ -105,11 +120,11 @@ public final class TransformerBlock extends AbstractBlock {
     public NDList forward(ParameterStore ps, NDArray x, boolean training, KvCache.Layer cache) {
         NDList attended;
         NDArray h;
-        if (config.preNorm()) {       // x + f(norm(x))
+        if (config.preNorm()) { // x + f(norm(x))
             attended = attention.forward(ps, apply(norm1, ps, x, training), training, cache);
             h = x.add(attended.get(0));
             h = h.add(apply(feedForward, ps, apply(norm2, ps, h, training), training));
-        } else {                      // norm(x + f(x))
+        } else { // norm(x + f(x))
             attended = attention.forward(ps, x, training, cache);
             h = apply(norm1, ps, x.add(attended.get(0)), training);
             h = apply(norm2, ps, h.add(apply(feedForward, ps, h, training)), training);
@@ -123,7 +138,8 @@ public final class TransformerBlock extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (AbstractBlock child : new AbstractBlock[] {norm1, attention, norm2, feedForward}) child.initialize(manager, dataType, inputShapes[0]);
+        for (AbstractBlock child : new AbstractBlock[] {norm1, attention, norm2, feedForward})
+            child.initialize(manager, dataType, inputShapes[0]);
     }
 
     @Override

@@ -32,7 +32,8 @@ public final class Bm25 {
 
     private Bm25(List<List<String>> documents, double k1, double b) {
         if (documents == null || documents.isEmpty()) throw new IllegalArgumentException("index at least one document");
-        if (!(k1 >= 0) || Double.isInfinite(k1)) throw new IllegalArgumentException("k1 must be a finite number >= 0, got " + k1);
+        if (!(k1 >= 0) || Double.isInfinite(k1))
+            throw new IllegalArgumentException("k1 must be a finite number >= 0, got " + k1);
         if (!(b >= 0 && b <= 1)) throw new IllegalArgumentException("b must be in [0, 1], got " + b);
         this.k1 = k1;
         this.b = b;
@@ -71,7 +72,8 @@ public final class Bm25 {
     /** The BM25 score of {@code document} for the query terms. */
     public double score(List<String> query, int document) {
         requireQuery(query);
-        if (document < 0 || document >= lengths.length) throw new IllegalArgumentException("document " + document + " is not in 0.." + (lengths.length - 1));
+        if (document < 0 || document >= lengths.length)
+            throw new IllegalArgumentException("document " + document + " is not in 0.." + (lengths.length - 1));
         double score = 0;
         double norm = k1 * (1 - b + b * lengths[document] / averageLength);
         for (String term : query) {
@@ -97,7 +99,8 @@ public final class Bm25 {
 
     private static void requireQuery(List<String> query) {
         if (query == null || query.isEmpty()) {
-            throw new IllegalArgumentException("the query has no terms: it is empty, or the analyzer removed every word (only stopwords?)");
+            throw new IllegalArgumentException(
+                    "the query has no terms: it is empty, or the analyzer removed every word (only stopwords?)");
         }
     }
 }

@@ -25,13 +25,24 @@ public final class CourseVectors {
 
     /** One vector per Devil's Dictionary entry (headword and text), in dictionary order. */
     public static float[][] devilsDictionary(TextEncoder encoder, PrintStream log) {
-        return cached("devils-dictionary", encoder, DevilsDictionary.entries().stream().map(DevilsDictionary.Entry::text).toList(), log);
+        return cached(
+                "devils-dictionary",
+                encoder,
+                DevilsDictionary.entries().stream()
+                        .map(DevilsDictionary.Entry::text)
+                        .toList(),
+                log);
     }
 
     /** One vector per WordNet definition of a Devil's Dictionary headword: the evaluation queries. */
     public static float[][] wordNetDefinitions(TextEncoder encoder, PrintStream log) {
-        return cached("devils-dictionary-wordnet", encoder,
-                DevilsDictionary.wordNetDefinitions().stream().map(DevilsDictionary.Definition::definition).toList(), log);
+        return cached(
+                "devils-dictionary-wordnet",
+                encoder,
+                DevilsDictionary.wordNetDefinitions().stream()
+                        .map(DevilsDictionary.Definition::definition)
+                        .toList(),
+                log);
     }
 
     public static Path file(String collection, TextEncoder encoder) {

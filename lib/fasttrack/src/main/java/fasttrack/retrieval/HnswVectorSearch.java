@@ -31,8 +31,10 @@ public final class HnswVectorSearch implements AutoCloseable {
 
     public HnswVectorSearch(float[][] vectors, int maxConnections, int beamWidth) {
         if (vectors == null || vectors.length == 0) throw new IllegalArgumentException("index at least one vector");
-        if (maxConnections < 1 || maxConnections > 512) throw new IllegalArgumentException("maxConnections must be in 1..512, got " + maxConnections);
-        if (beamWidth < 1 || beamWidth > 3200) throw new IllegalArgumentException("beamWidth must be in 1..3200, got " + beamWidth);
+        if (maxConnections < 1 || maxConnections > 512)
+            throw new IllegalArgumentException("maxConnections must be in 1..512, got " + maxConnections);
+        if (beamWidth < 1 || beamWidth > 3200)
+            throw new IllegalArgumentException("beamWidth must be in 1..3200, got " + beamWidth);
         dimension = vectors[0].length;
         KnnVectorsFormat format = new Lucene99HnswVectorsFormat(maxConnections, beamWidth);
         IndexWriterConfig config = new IndexWriterConfig()
@@ -42,14 +44,21 @@ public final class HnswVectorSearch implements AutoCloseable {
                         return format;
                     }
                 })
-                .setRAMBufferSizeMB(1024);   // one segment, one graph: no merges to rebuild it
-        index = new InMemoryLuceneIndex(config, vectors.length, i -> {
-            if (vectors[i].length != dimension) throw new IllegalArgumentException("vector " + i + " has length " + vectors[i].length + ", vector 0 has " + dimension);
-            Document document = new Document();
-            // Unit vectors, so Lucene's dot-product similarity is the cosine.
-            document.add(new KnnFloatVectorField(FIELD, MiniLmEncoder.normalise(vectors[i]), VectorSimilarityFunction.DOT_PRODUCT));
-            return document;
-        }, "HNSW index");
+                .setRAMBufferSizeMB(1024); // one segment, one graph: no merges to rebuild it
+        index = new InMemoryLuceneIndex(
+                config,
+                vectors.length,
+                i -> {
+                    if (vectors[i].length != dimension)
+                        throw new IllegalArgumentException(
+                                "vector " + i + " has length " + vectors[i].length + ", vector 0 has " + dimension);
+                    Document document = new Document();
+                    // Unit vectors, so Lucene's dot-product similarity is the cosine.
+                    document.add(new KnnFloatVectorField(
+                            FIELD, MiniLmEncoder.normalise(vectors[i]), VectorSimilarityFunction.DOT_PRODUCT));
+                    return document;
+                },
+                "HNSW index");
     }
 
     /** The approximate {@code k} nearest, with efSearch = k. */
@@ -60,11 +69,18 @@ public final class HnswVectorSearch implements AutoCloseable {
     /** Explores {@code candidates} (≥ k) neighbours and returns the best {@code k}, scored by cosine similarity. */
     public List<Hit> search(float[] query, int k, int candidates) {
         if (query.length != dimension) {
-            throw new IllegalArgumentException("the query has length " + query.length + ", the indexed vectors " + dimension + ": encode it with the same model");
+            throw new IllegalArgumentException("the query has length " + query.length + ", the indexed vectors "
+                    + dimension + ": encode it with the same model");
         }
-        if (k < 1 || candidates < k) throw new IllegalArgumentException("need 1 <= k <= candidates, got k " + k + ", candidates " + candidates);
+        if (k < 1 || candidates < k)
+            throw new IllegalArgumentException("need 1 <= k <= candidates, got k " + k + ", candidates " + candidates);
         // Lucene reports (1 + cosine) / 2 for unit vectors: mapped back to the cosine.
-        return index.search(new KnnFloatVectorQuery(FIELD, MiniLmEncoder.normalise(query), candidates), candidates, k, score -> 2 * score - 1, "HNSW");
+        return index.search(
+                new KnnFloatVectorQuery(FIELD, MiniLmEncoder.normalise(query), candidates),
+                candidates,
+                k,
+                score -> 2 * score - 1,
+                "HNSW");
     }
 
     @Override

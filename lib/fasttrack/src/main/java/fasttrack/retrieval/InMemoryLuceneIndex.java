@@ -59,7 +59,13 @@ final class InMemoryLuceneIndex implements AutoCloseable {
             List<Hit> hits = new ArrayList<>();
             for (ScoreDoc hit : searcher.search(query, n).scoreDocs) {
                 if (hits.size() == limit) break;
-                hits.add(new Hit(searcher.storedFields().document(hit.doc).getField(ID).numericValue().intValue(), score.applyAsDouble(hit.score)));
+                hits.add(new Hit(
+                        searcher.storedFields()
+                                .document(hit.doc)
+                                .getField(ID)
+                                .numericValue()
+                                .intValue(),
+                        score.applyAsDouble(hit.score)));
             }
             return hits;
         } catch (IOException e) {

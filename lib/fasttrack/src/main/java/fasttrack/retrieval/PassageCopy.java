@@ -26,10 +26,13 @@ public final class PassageCopy {
     private final int minMatch;
 
     public PassageCopy(int[] passage, int vocabSize, int minMatch) {
-        if (passage == null || passage.length < 2) throw new IllegalArgumentException("the passage needs at least 2 tokens to copy from");
+        if (passage == null || passage.length < 2)
+            throw new IllegalArgumentException("the passage needs at least 2 tokens to copy from");
         if (minMatch < 1) throw new IllegalArgumentException("minMatch must be >= 1, got " + minMatch);
         for (int token : passage) {
-            if (token < 0 || token >= vocabSize) throw new IllegalArgumentException("passage token " + token + " is outside the vocabulary 0.." + (vocabSize - 1));
+            if (token < 0 || token >= vocabSize)
+                throw new IllegalArgumentException(
+                        "passage token " + token + " is outside the vocabulary 0.." + (vocabSize - 1));
         }
         this.passage = passage.clone();
         this.vocabSize = vocabSize;
@@ -41,7 +44,9 @@ public final class PassageCopy {
         for (int length = Math.min(MAX_MATCH, history.length); length >= minMatch; length--) {
             float[] votes = new float[vocabSize];
             int found = 0;
-            for (int end = length; end < passage.length; end++) {   // passage[end − length, end) == suffix, passage[end] follows
+            for (int end = length;
+                    end < passage.length;
+                    end++) { // passage[end − length, end) == suffix, passage[end] follows
                 if (Arrays.equals(passage, end - length, end, history, history.length - length, history.length)) {
                     votes[passage[end]]++;
                     found++;
@@ -72,8 +77,11 @@ public final class PassageCopy {
      */
     public LanguageModelLoss loss(int[] text, int from, float[][] modelNext, double weight) {
         requireWeight(weight);
-        if (from < 1 || from >= text.length) throw new IllegalArgumentException("from must be in 1.." + (text.length - 1) + ", got " + from);
-        if (modelNext.length < text.length - 1) throw new IllegalArgumentException(modelNext.length + " model distributions for " + (text.length - 1) + " predictions");
+        if (from < 1 || from >= text.length)
+            throw new IllegalArgumentException("from must be in 1.." + (text.length - 1) + ", got " + from);
+        if (modelNext.length < text.length - 1)
+            throw new IllegalArgumentException(
+                    modelNext.length + " model distributions for " + (text.length - 1) + " predictions");
         double nats = 0;
         for (int t = from; t < text.length; t++) {
             nats -= Math.log(mix(modelNext[t - 1], Arrays.copyOf(text, t), weight)[text[t]]);
@@ -82,6 +90,7 @@ public final class PassageCopy {
     }
 
     private static void requireWeight(double weight) {
-        if (!(weight >= 0 && weight < 1)) throw new IllegalArgumentException("the copy weight w must be in [0, 1), got " + weight);
+        if (!(weight >= 0 && weight < 1))
+            throw new IllegalArgumentException("the copy weight w must be in [0, 1), got " + weight);
     }
 }

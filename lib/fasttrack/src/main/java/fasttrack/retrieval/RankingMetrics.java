@@ -37,7 +37,8 @@ public final class RankingMetrics {
     public static double ndcgAt(int k, List<Integer> ranked, Set<Integer> relevant) {
         require(k, ranked, relevant);
         double dcg = 0, ideal = 0;
-        for (int i = 0; i < Math.min(k, ranked.size()); i++) if (relevant.contains(ranked.get(i))) dcg += 1 / log2(i + 2);
+        for (int i = 0; i < Math.min(k, ranked.size()); i++)
+            if (relevant.contains(ranked.get(i))) dcg += 1 / log2(i + 2);
         for (int i = 0; i < Math.min(k, relevant.size()); i++) ideal += 1 / log2(i + 2);
         return dcg / ideal;
     }
@@ -48,8 +49,11 @@ public final class RankingMetrics {
 
     private static void require(int k, List<Integer> ranked, Set<Integer> relevant) {
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
-        if (ranked == null) throw new IllegalArgumentException("the ranking must not be null (an empty list is a ranking that found nothing)");
-        if (relevant == null || relevant.isEmpty()) throw new IllegalArgumentException("a query needs at least one relevant document to be scored");
+        if (ranked == null)
+            throw new IllegalArgumentException(
+                    "the ranking must not be null (an empty list is a ranking that found nothing)");
+        if (relevant == null || relevant.isEmpty())
+            throw new IllegalArgumentException("a query needs at least one relevant document to be scored");
         requireDistinct(ranked, "the ranking");
     }
 
@@ -58,11 +62,13 @@ public final class RankingMetrics {
         Map<Integer, Integer> rankOf = new HashMap<>();
         for (int i = 0; i < ranking.size(); i++) {
             Integer document = ranking.get(i);
-            if (document == null) throw new IllegalArgumentException(name + " has null at rank " + (i + 1) + ": a ranking holds document indices");
+            if (document == null)
+                throw new IllegalArgumentException(
+                        name + " has null at rank " + (i + 1) + ": a ranking holds document indices");
             Integer earlier = rankOf.putIfAbsent(document, i + 1);
             if (earlier != null) {
-                throw new IllegalArgumentException(name + " has document " + document + " at ranks " + earlier + " and " + (i + 1)
-                        + ": a ranking lists each document once (keep its first rank and drop the repeats)");
+                throw new IllegalArgumentException(name + " has document " + document + " at ranks " + earlier + " and "
+                        + (i + 1) + ": a ranking lists each document once (keep its first rank and drop the repeats)");
             }
         }
     }

@@ -40,13 +40,20 @@ public final class ReciprocalRankFusion {
         Map<Integer, Fraction> scores = new HashMap<>();
         for (int r = 0; r < rankings.size(); r++) {
             List<Integer> ranking = rankings.get(r);
-            if (ranking == null) throw new IllegalArgumentException("ranking " + r + " is null: pass an empty list for a ranker that found nothing");
+            if (ranking == null)
+                throw new IllegalArgumentException(
+                        "ranking " + r + " is null: pass an empty list for a ranker that found nothing");
             RankingMetrics.requireDistinct(ranking, "ranking " + r);
-            for (int i = 0; i < ranking.size(); i++) scores.merge(ranking.get(i), Fraction.reciprocal((long) k + i + 1), Fraction::plus);
+            for (int i = 0; i < ranking.size(); i++)
+                scores.merge(ranking.get(i), Fraction.reciprocal((long) k + i + 1), Fraction::plus);
         }
         List<Map.Entry<Integer, Fraction>> fused = new ArrayList<>(scores.entrySet());
-        fused.sort(Map.Entry.<Integer, Fraction>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        return fused.stream().limit(n).map(e -> new Hit(e.getKey(), e.getValue().toDouble())).toList();
+        fused.sort(
+                Map.Entry.<Integer, Fraction>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        return fused.stream()
+                .limit(n)
+                .map(e -> new Hit(e.getKey(), e.getValue().toDouble()))
+                .toList();
     }
 
     /** p / q in lowest terms, q > 0: sums of 1 / (k + rank) without rounding. */
@@ -57,7 +64,9 @@ public final class ReciprocalRankFusion {
         }
 
         Fraction plus(Fraction other) {
-            BigInteger sumP = p.multiply(other.q).add(other.p.multiply(q)), sumQ = q.multiply(other.q), gcd = sumP.gcd(sumQ);
+            BigInteger sumP = p.multiply(other.q).add(other.p.multiply(q)),
+                    sumQ = q.multiply(other.q),
+                    gcd = sumP.gcd(sumQ);
             return new Fraction(sumP.divide(gcd), sumQ.divide(gcd));
         }
 
@@ -67,7 +76,9 @@ public final class ReciprocalRankFusion {
         }
 
         double toDouble() {
-            return new BigDecimal(p).divide(new BigDecimal(q), MathContext.DECIMAL128).doubleValue();
+            return new BigDecimal(p)
+                    .divide(new BigDecimal(q), MathContext.DECIMAL128)
+                    .doubleValue();
         }
     }
 }

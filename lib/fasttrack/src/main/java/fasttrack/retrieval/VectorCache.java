@@ -38,7 +38,8 @@ public final class VectorCache {
     /** Thrown when a cache file cannot be used, saying why and what to do. */
     public static final class Refused extends IllegalStateException {
         Refused(Path file, String why) {
-            super("the vector cache " + file + " " + why + ". Delete it, or call VectorCache.loadOrBuild, which rebuilds it.");
+            super("the vector cache " + file + " " + why
+                    + ". Delete it, or call VectorCache.loadOrBuild, which rebuilds it.");
         }
     }
 
@@ -53,7 +54,8 @@ public final class VectorCache {
             throw new UncheckedIOException("could not read " + file, e);
         }
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < MAGIC.length || !ByteBuffer.wrap(bytes, 0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))) {
+        if (bytes.length < MAGIC.length
+                || !ByteBuffer.wrap(bytes, 0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))) {
             throw new Refused(file, "is not a vector cache (it does not start with \"fasttrack-vectors 1\")");
         }
         in.position(MAGIC.length);
@@ -69,16 +71,22 @@ public final class VectorCache {
             throw new Refused(file, "holds vectors of " + model + ", not of " + encoder.name());
         }
         if (dimension != encoder.dimension() || dimension < 1 || count < 0) {
-            throw new Refused(file, "has dimension " + dimension + " and " + count + " vectors; " + encoder.name() + " makes dimension " + encoder.dimension());
+            throw new Refused(
+                    file,
+                    "has dimension " + dimension + " and " + count + " vectors; " + encoder.name() + " makes dimension "
+                            + encoder.dimension());
         }
         if (count != documents.size() || !MessageDigest.isEqual(fingerprint, fingerprint(documents))) {
-            throw new Refused(file, "was built from other documents (" + count + " of them, fingerprint "
-                    + HexFormat.of().formatHex(fingerprint, 0, 4) + "…; these " + documents.size() + " have "
-                    + HexFormat.of().formatHex(fingerprint(documents), 0, 4) + "…)");
+            throw new Refused(
+                    file,
+                    "was built from other documents (" + count + " of them, fingerprint "
+                            + HexFormat.of().formatHex(fingerprint, 0, 4) + "…; these " + documents.size() + " have "
+                            + HexFormat.of().formatHex(fingerprint(documents), 0, 4) + "…)");
         }
         long expected = (long) count * dimension * Float.BYTES;
         if (in.remaining() != expected) {
-            throw new Refused(file, "is corrupt: " + in.remaining() + " bytes of vectors where " + expected + " belong");
+            throw new Refused(
+                    file, "is corrupt: " + in.remaining() + " bytes of vectors where " + expected + " belong");
         }
         float[][] vectors = new float[count][dimension];
         FloatBuffer floats = in.asFloatBuffer();
@@ -89,15 +97,24 @@ public final class VectorCache {
     /** Writes {@code vectors} (one per document, in order) as built by {@code encoder}. */
     public static void save(Path file, TextEncoder encoder, List<String> documents, float[][] vectors) {
         if (vectors.length != documents.size()) {
-            throw new IllegalArgumentException(vectors.length + " vectors for " + documents.size() + " documents: give one vector per document");
+            throw new IllegalArgumentException(
+                    vectors.length + " vectors for " + documents.size() + " documents: give one vector per document");
         }
         byte[] model = encoder.name().getBytes(StandardCharsets.UTF_8);
         int dimension = encoder.dimension();
-        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + model.length + 1 + 8 + 32 + vectors.length * dimension * Float.BYTES)
+        ByteBuffer out = ByteBuffer.allocate(
+                        MAGIC.length + model.length + 1 + 8 + 32 + vectors.length * dimension * Float.BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).put(model).put((byte) '\n').putInt(dimension).putInt(vectors.length).put(fingerprint(documents));
+        out.put(MAGIC)
+                .put(model)
+                .put((byte) '\n')
+                .putInt(dimension)
+                .putInt(vectors.length)
+                .put(fingerprint(documents));
         for (float[] vector : vectors) {
-            if (vector.length != dimension) throw new IllegalArgumentException("a vector of length " + vector.length + " where " + encoder.name() + " makes " + dimension);
+            if (vector.length != dimension)
+                throw new IllegalArgumentException(
+                        "a vector of length " + vector.length + " where " + encoder.name() + " makes " + dimension);
             for (float x : vector) out.putFloat(x);
         }
         try {
@@ -117,7 +134,15 @@ public final class VectorCache {
         try {
             return load(file, encoder, documents);
         } catch (Refused refused) {
-            log.println(Files.exists(file) ? "Rebuilding: " + refused.getMessage().replaceFirst("\\. Delete it.*", ".") : String.format(Locale.ROOT, "No cached vectors at %s: encoding %,d documents with %s, saved there for next time.", file, documents.size(), encoder.name()));
+            log.println(
+                    Files.exists(file)
+                            ? "Rebuilding: " + refused.getMessage().replaceFirst("\\. Delete it.*", ".")
+                            : String.format(
+                                    Locale.ROOT,
+                                    "No cached vectors at %s: encoding %,d documents with %s, saved there for next time.",
+                                    file,
+                                    documents.size(),
+                                    encoder.name()));
         }
         float[][] vectors = new float[documents.size()][];
         ProgressBar progress = ProgressBar.start("Encoding with " + encoder.name(), vectors.length, log);

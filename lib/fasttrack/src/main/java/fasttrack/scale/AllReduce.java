@@ -21,13 +21,15 @@ public final class AllReduce {
         if (p == 0) throw new IllegalArgumentException("all-reduce needs at least one worker");
         int n = buffers[0].length;
         for (int w = 1; w < p; w++) {
-            if (buffers[w].length != n) throw new IllegalArgumentException("worker " + w + " holds " + buffers[w].length + " values, worker 0 holds " + n + ": every replica must have the same parameters");
+            if (buffers[w].length != n)
+                throw new IllegalArgumentException("worker " + w + " holds " + buffers[w].length
+                        + " values, worker 0 holds " + n + ": every replica must have the same parameters");
         }
         long sent = 0;
         // reduce-scatter: at step s worker w sends chunk (w − s) mod p, its neighbour adds it in
         for (int s = 0; s < p - 1; s++) {
             float[][] messages = new float[p][];
-            for (int w = 0; w < p; w++) messages[w] = chunk(buffers[w], Math.floorMod(w - s, p), p);   // all send at once
+            for (int w = 0; w < p; w++) messages[w] = chunk(buffers[w], Math.floorMod(w - s, p), p); // all send at once
             for (int w = 0; w < p; w++) {
                 int from = Math.floorMod(w - 1, p), c = Math.floorMod(from - s, p);
                 int start = start(n, p, c);

@@ -47,16 +47,22 @@ public final class DataParallel implements AutoCloseable {
         if (replicas.isEmpty()) throw new IllegalArgumentException("data parallelism needs at least one replica");
         Gpt first = replicas.get(0);
         if (first.config().dropout() > 0) {
-            throw new IllegalArgumentException("dropout " + first.config().dropout() + " draws different masks on every replica: use dropout 0 to compare with one model");
+            throw new IllegalArgumentException("dropout " + first.config().dropout()
+                    + " draws different masks on every replica: use dropout 0 to compare with one model");
         }
         for (Gpt r : replicas) {
-            if (!r.config().equals(first.config())) throw new IllegalArgumentException("every replica must have the same configuration: " + first.config() + " vs " + r.config());
+            if (!r.config().equals(first.config()))
+                throw new IllegalArgumentException(
+                        "every replica must have the same configuration: " + first.config() + " vs " + r.config());
             weights.add(r.trainableWeights());
         }
         for (int i = 1; i < replicas.size(); i++) {
             for (String name : weights.get(0).keySet()) {
-                if (!Arrays.equals(weights.get(0).get(name).toFloatArray(), weights.get(i).get(name).toFloatArray())) {
-                    throw new IllegalArgumentException("replica " + i + " differs from replica 0 in " + name + ": replicas must start from the same weights (same seed)");
+                if (!Arrays.equals(
+                        weights.get(0).get(name).toFloatArray(),
+                        weights.get(i).get(name).toFloatArray())) {
+                    throw new IllegalArgumentException("replica " + i + " differs from replica 0 in " + name
+                            + ": replicas must start from the same weights (same seed)");
                 }
             }
         }
@@ -72,7 +78,9 @@ public final class DataParallel implements AutoCloseable {
     /** One data-parallel step on {@code batch} at learning rate {@code lr}; returns the whole batch's mean loss. */
     public double step(TokenBatches.Batch batch, float lr) {
         int p = replicas.size(), rows = batch.batchSize() / p, t = batch.blockSize();
-        if (batch.batchSize() % p != 0) throw new IllegalArgumentException("a batch of " + batch.batchSize() + " sequences does not split evenly over " + p + " replicas");
+        if (batch.batchSize() % p != 0)
+            throw new IllegalArgumentException(
+                    "a batch of " + batch.batchSize() + " sequences does not split evenly over " + p + " replicas");
         double loss = 0;
         float[][] gradients = new float[p][];
         try (NDManager scope = manager.newSubManager()) {
@@ -80,7 +88,8 @@ public final class DataParallel implements AutoCloseable {
                 long[] in = Arrays.copyOfRange(batch.inputs(), r * rows * t, (r + 1) * rows * t);
                 long[] out = Arrays.copyOfRange(batch.targets(), r * rows * t, (r + 1) * rows * t);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray value = GptTrainer.crossEntropy(replicas.get(r).logits(parameters, scope.create(in, new Shape(rows, t)), true),
+                    NDArray value = GptTrainer.crossEntropy(
+                            replicas.get(r).logits(parameters, scope.create(in, new Shape(rows, t)), true),
                             scope.create(out, new Shape(rows, t)));
                     loss += value.getFloat() / p;
                     collector.backward(value);
@@ -88,7 +97,7 @@ public final class DataParallel implements AutoCloseable {
                 gradients[r] = flatten(weights.get(r));
             }
             elementsSent = AllReduce.ringMean(gradients);
-            for (int r = 0; r < p; r++) {   // each clips and updates, or skips, on the same mean gradient: the same step
+            for (int r = 0; r < p; r++) { // each clips and updates, or skips, on the same mean gradient: the same step
                 unflatten(gradients[r], weights.get(r), scope);
                 steps.get(r).finish(loss, weights.get(r), lr, scope);
             }
@@ -102,7 +111,12 @@ public final class DataParallel implements AutoCloseable {
     }
 
     private static float[] flatten(Map<String, NDArray> weights) {
-        int size = weights.values().stream().mapToInt(w -> Math.toIntExact(w.size())).sum(), at = 0;
+        int
+                size =
+                        weights.values().stream()
+                                .mapToInt(w -> Math.toIntExact(w.size()))
+                                .sum(),
+                at = 0;
         float[] flat = new float[size];
         for (NDArray w : weights.values()) {
             try (NDArray grad = w.getGradient()) {

@@ -43,7 +43,9 @@ public record MatmulCount(double flops, Map<String, Integer> calls) {
     }
 
     static MatmulCount count(JsonElement root) {
-        JsonArray events = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject().getAsJsonArray("traceEvents");
+        JsonArray events = root.isJsonArray()
+                ? root.getAsJsonArray()
+                : root.getAsJsonObject().getAsJsonArray("traceEvents");
         double flops = 0;
         Map<String, Integer> calls = new TreeMap<>();
         for (JsonElement element : events) {
@@ -51,9 +53,9 @@ public record MatmulCount(double flops, Map<String, Integer> calls) {
             if (!e.has("name") || !e.has("shape")) continue;
             String name = e.get("name").getAsString();
             double f = switch (name) {
-                case "aten::mm" -> product(e, 0, 1);               // (m, k) @ (k, n)
-                case "aten::bmm" -> product(e, 0, 1);              // (b, m, k) @ (b, k, n)
-                case "aten::addmm", "aten::baddbmm" -> product(e, 1, 2);   // bias first
+                case "aten::mm" -> product(e, 0, 1); // (m, k) @ (k, n)
+                case "aten::bmm" -> product(e, 0, 1); // (b, m, k) @ (b, k, n)
+                case "aten::addmm", "aten::baddbmm" -> product(e, 1, 2); // bias first
                 default -> -1;
             };
             if (f < 0) continue;
@@ -68,7 +70,7 @@ public record MatmulCount(double flops, Map<String, Integer> calls) {
         JsonArray shapes = event.getAsJsonArray("shape");
         JsonArray a = shapes.get(left).getAsJsonArray(), b = shapes.get(right).getAsJsonArray();
         double size = 2;
-        for (JsonElement d : a) size *= d.getAsLong();             // (batch ·) m · k
-        return size * b.get(b.size() - 1).getAsLong();             // · n
+        for (JsonElement d : a) size *= d.getAsLong(); // (batch ·) m · k
+        return size * b.get(b.size() - 1).getAsLong(); // · n
     }
 }

@@ -54,14 +54,19 @@ public final class MixedPrecision implements AutoCloseable {
      * @param initialScale   the first loss scale S (a power of two, 2¹⁶ is usual)
      * @param growthInterval good steps before S doubles
      */
-    public MixedPrecision(Gpt master, float weightDecay, float gradClip, float initialScale, int growthInterval, NDManager parent) {
-        if (!(initialScale >= 1) || Float.isInfinite(initialScale)) throw new IllegalArgumentException("the loss scale must be >= 1, got " + initialScale);
-        if (growthInterval < 1) throw new IllegalArgumentException("growthInterval must be >= 1, got " + growthInterval);
+    public MixedPrecision(
+            Gpt master, float weightDecay, float gradClip, float initialScale, int growthInterval, NDManager parent) {
+        if (!(initialScale >= 1) || Float.isInfinite(initialScale))
+            throw new IllegalArgumentException("the loss scale must be >= 1, got " + initialScale);
+        if (growthInterval < 1)
+            throw new IllegalArgumentException("growthInterval must be >= 1, got " + growthInterval);
         this.master = master;
         this.manager = parent.newSubManager();
         this.half = new Gpt(master.config()).initialize(manager, DataType.FLOAT16);
-        for (Pair<String, Parameter> p : master.getParameters()) masters.put(p.getKey(), p.getValue().getArray());
-        for (Pair<String, Parameter> p : half.getParameters()) halves.add(p.getValue().getArray());
+        for (Pair<String, Parameter> p : master.getParameters())
+            masters.put(p.getKey(), p.getValue().getArray());
+        for (Pair<String, Parameter> p : half.getParameters())
+            halves.add(p.getValue().getArray());
         this.optimizer = AdamW.gpt(manager, weightDecay);
         // Overflows in a row are not divergence here: each halves the scale until the gradients fit.
         this.steps = new TrainingStep(optimizer, gradClip, Integer.MAX_VALUE);
@@ -96,7 +101,9 @@ public final class MixedPrecision implements AutoCloseable {
                 NDArray logits = half.logits(parameters, scope.create(batch.inputs(), shape), true);
                 NDArray logits32 = logits.stopGradient().toType(DataType.FLOAT32, false);
                 loss = GptTrainer.crossEntropy(logits32, targets).getFloat();
-                NDArray seed = lossGradient(logits32, targets).mul(scope.create(lossScale)).toType(DataType.FLOAT16, false);
+                NDArray seed = lossGradient(logits32, targets)
+                        .mul(scope.create(lossScale))
+                        .toType(DataType.FLOAT16, false);
                 // d/dlogits of Σ logits·seed is seed: backward starts from the float32 loss's gradient
                 collector.backward(logits.mul(seed).sum());
             }
@@ -104,15 +111,18 @@ public final class MixedPrecision implements AutoCloseable {
             double sumOfSquares = 0;
             int i = 0;
             for (String name : masters.keySet()) {
-                NDArray g = halves.get(i++).getGradient().toType(DataType.FLOAT32, false).div(scope.create(lossScale));
+                NDArray g = halves.get(i++)
+                        .getGradient()
+                        .toType(DataType.FLOAT32, false)
+                        .div(scope.create(lossScale));
                 double norm = g.norm().getFloat();
                 sumOfSquares += norm * norm;
                 gradients.put(name, g);
             }
-            GptTrainer.clearGradients(halves, scope);   // the float16 copy's, which no optimizer clears
+            GptTrainer.clearGradients(halves, scope); // the float16 copy's, which no optimizer clears
             if (steps.update(masters, gradients, Double.isFinite(loss) ? Math.sqrt(sumOfSquares) : Double.NaN, lr)) {
                 if (++goodSteps % growthInterval == 0) lossScale *= 2;
-            } else {   // an overflow: the step is skipped and the scale halved
+            } else { // an overflow: the step is skipped and the scale halved
                 goodSteps = 0;
                 lossScale = Math.max(1, lossScale / 2);
             }
@@ -123,7 +133,9 @@ public final class MixedPrecision implements AutoCloseable {
     /** d(mean cross-entropy)/d logits = (softmax(logits) − one-hot(targets)) / positions, in float32. */
     static NDArray lossGradient(NDArray logits32, NDArray targets) {
         long positions = targets.size();
-        NDArray oneHot = targets.toType(DataType.INT64, false).oneHot((int) logits32.getShape().get(2)).toType(DataType.FLOAT32, false);
+        NDArray oneHot = targets.toType(DataType.INT64, false)
+                .oneHot((int) logits32.getShape().get(2))
+                .toType(DataType.FLOAT32, false);
         return logits32.softmax(-1).sub(oneHot).div(logits32.getManager().create((float) positions));
     }
 

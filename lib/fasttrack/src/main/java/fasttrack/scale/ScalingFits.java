@@ -21,7 +21,8 @@ public final class ScalingFits {
         }
 
         public double argmin() {
-            if (!(a > 0)) throw new IllegalStateException("the parabola opens downwards (a = " + a + "): it has no minimum");
+            if (!(a > 0))
+                throw new IllegalStateException("the parabola opens downwards (a = " + a + "): it has no minimum");
             return -b / (2 * a);
         }
     }
@@ -65,7 +66,9 @@ public final class ScalingFits {
     public static PowerLaw powerLaw(double[] x, double[] y) {
         requirePoints(x, y, 2, "a power law");
         for (int i = 0; i < x.length; i++) {
-            if (!(x[i] > 0) || !(y[i] > 0)) throw new IllegalArgumentException("a power law needs positive values, got (" + x[i] + ", " + y[i] + ") at " + i);
+            if (!(x[i] > 0) || !(y[i] > 0))
+                throw new IllegalArgumentException(
+                        "a power law needs positive values, got (" + x[i] + ", " + y[i] + ") at " + i);
         }
         double[] c = leastSquares(x.length, 2, (i, j) -> j == 0 ? Math.log(x[i]) : 1, logs(y));
         return new PowerLaw(Math.exp(c[1]), c[0]);
@@ -79,7 +82,9 @@ public final class ScalingFits {
      */
     public static LossSurface lossSurface(double[] n, double[] d, double[] loss) {
         requirePoints(n, loss, 6, "the loss surface (5 parameters)");
-        if (d.length != n.length) throw new IllegalArgumentException("need as many token counts as model sizes, got " + d.length + " and " + n.length);
+        if (d.length != n.length)
+            throw new IllegalArgumentException(
+                    "need as many token counts as model sizes, got " + d.length + " and " + n.length);
         double best = Double.POSITIVE_INFINITY, bestAlpha = 0, bestBeta = 0;
         double[] bestCoefficients = null;
         double alphaLo = 0.02, alphaHi = 2, betaLo = 0.02, betaHi = 2, step = 0.02;
@@ -105,15 +110,24 @@ public final class ScalingFits {
             betaHi = bestBeta + 2 * step;
             step /= 10;
         }
-        if (bestCoefficients == null) throw new IllegalArgumentException("no exponents in [0.02, 2] give A, B >= 0: these losses do not fall with N and D");
-        return new LossSurface(bestCoefficients[0], bestCoefficients[1], bestAlpha, bestCoefficients[2], bestBeta, Math.sqrt(best / n.length));
+        if (bestCoefficients == null)
+            throw new IllegalArgumentException(
+                    "no exponents in [0.02, 2] give A, B >= 0: these losses do not fall with N and D");
+        return new LossSurface(
+                bestCoefficients[0],
+                bestCoefficients[1],
+                bestAlpha,
+                bestCoefficients[2],
+                bestBeta,
+                Math.sqrt(best / n.length));
     }
 
     /** E, A, B for fixed exponents, or null when A or B would be negative (loss rising with size). */
     private static double[] linearPart(double[] n, double[] d, double[] loss, double alpha, double beta) {
         double[] c;
         try {
-            c = leastSquares(n.length, 3, (i, j) -> j == 0 ? 1 : j == 1 ? Math.pow(n[i], -alpha) : Math.pow(d[i], -beta), loss);
+            c = leastSquares(
+                    n.length, 3, (i, j) -> j == 0 ? 1 : j == 1 ? Math.pow(n[i], -alpha) : Math.pow(d[i], -beta), loss);
         } catch (IllegalArgumentException singular) {
             return null;
         }
@@ -137,7 +151,8 @@ public final class ScalingFits {
         Array2DRowRealMatrix x = new Array2DRowRealMatrix(rows, columns);
         for (int i = 0; i < rows; i++) for (int j = 0; j < columns; j++) x.setEntry(i, j, design.at(i, j));
         QRDecomposition qr = new QRDecomposition(x, 1e-12);
-        if (!qr.getSolver().isNonSingular()) throw new IllegalArgumentException("the points do not determine the fit (too few distinct x values)");
+        if (!qr.getSolver().isNonSingular())
+            throw new IllegalArgumentException("the points do not determine the fit (too few distinct x values)");
         RealVector solution = qr.getSolver().solve(new ArrayRealVector(y));
         return solution.toArray();
     }
@@ -149,10 +164,13 @@ public final class ScalingFits {
     }
 
     private static void requirePoints(double[] x, double[] y, int least, String what) {
-        if (x.length != y.length) throw new IllegalArgumentException("x and y differ in length: " + x.length + " and " + y.length);
-        if (x.length < least) throw new IllegalArgumentException(what + " needs at least " + least + " points, got " + x.length);
+        if (x.length != y.length)
+            throw new IllegalArgumentException("x and y differ in length: " + x.length + " and " + y.length);
+        if (x.length < least)
+            throw new IllegalArgumentException(what + " needs at least " + least + " points, got " + x.length);
         for (int i = 0; i < x.length; i++) {
-            if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) throw new IllegalArgumentException("point " + i + " is not finite: (" + x[i] + ", " + y[i] + ")");
+            if (!Double.isFinite(x[i]) || !Double.isFinite(y[i]))
+                throw new IllegalArgumentException("point " + i + " is not finite: (" + x[i] + ", " + y[i] + ")");
         }
     }
 }

@@ -21,7 +21,8 @@ public record TrainingMemory(double parameters) {
     public static final int OPTIMIZER_BYTES = 12;
 
     public TrainingMemory {
-        if (!(parameters > 0) || Double.isInfinite(parameters)) throw new IllegalArgumentException("the parameter count must be positive, got " + parameters);
+        if (!(parameters > 0) || Double.isInfinite(parameters))
+            throw new IllegalArgumentException("the parameter count must be positive, got " + parameters);
     }
 
     public double weights() {
@@ -71,7 +72,8 @@ public record TrainingMemory(double parameters) {
      */
     public static double activationsPerLayer(long sequence, long batch, long width, long heads) {
         if (sequence < 1 || batch < 1 || width < 1 || heads < 1) {
-            throw new IllegalArgumentException("sequence, batch, width and heads must be >= 1, got " + sequence + ", " + batch + ", " + width + ", " + heads);
+            throw new IllegalArgumentException("sequence, batch, width and heads must be >= 1, got " + sequence + ", "
+                    + batch + ", " + width + ", " + heads);
         }
         return (double) sequence * batch * width * (34 + 5.0 * heads * sequence / width);
     }

@@ -43,7 +43,8 @@ public final class TransformerFlops {
 
     /** Training FLOPs for {@code tokens} tokens. */
     public static double training(GptConfig config, double tokens) {
-        if (!(tokens >= 0) || Double.isInfinite(tokens)) throw new IllegalArgumentException("tokens must be a finite number >= 0, got " + tokens);
+        if (!(tokens >= 0) || Double.isInfinite(tokens))
+            throw new IllegalArgumentException("tokens must be a finite number >= 0, got " + tokens);
         return trainingPerToken(config) * tokens;
     }
 }

@@ -26,12 +26,13 @@ public final class Broadcasting {
         int rank = Arrays.stream(shapes).mapToInt(Shape::dimension).max().orElse(0);
         long[] out = new long[rank];
         Arrays.fill(out, 1);
-        for (int k = 1; k <= rank; k++) {   // k-th dimension from the right
+        for (int k = 1; k <= rank; k++) { // k-th dimension from the right
             for (Shape s : shapes) {
                 long size = sizeFromRight(s, k);
                 if (size == 1) continue;
                 if (out[rank - k] != 1 && out[rank - k] != size) {
-                    throw new IllegalArgumentException("shapes " + list(shapes) + " do not broadcast: dimension " + (rank - k)
+                    throw new IllegalArgumentException("shapes " + list(shapes) + " do not broadcast: dimension "
+                            + (rank - k)
                             + " (the " + ordinal(k) + " from the right) has sizes " + out[rank - k] + " and " + size
                             + "; sizes must be equal or one of them 1");
                 }
@@ -77,9 +78,13 @@ public final class Broadcasting {
                 String style = clash ? "background:#f8c0c0" : size == 1 && target > 1 ? "background:#fde6b0" : "";
                 String cell = padded ? "(1)" : Long.toString(size);
                 if (size == 1 && target > 1) cell += "&rarr;" + target;
-                html.append("<td style='border:1px solid #999;padding:2px 10px;text-align:center;").append(style).append("'>")
-                    .append(cell).append("</td>");
-                text.append(String.format("%8s", (padded ? "(1)" : Long.toString(size)) + (size == 1 && target > 1 ? ">" + target : "")));
+                html.append("<td style='border:1px solid #999;padding:2px 10px;text-align:center;")
+                        .append(style)
+                        .append("'>")
+                        .append(cell)
+                        .append("</td>");
+                text.append(String.format(
+                        "%8s", (padded ? "(1)" : Long.toString(size)) + (size == 1 && target > 1 ? ">" + target : "")));
             }
             html.append("</tr>");
             text.append('\n');
@@ -89,20 +94,30 @@ public final class Broadcasting {
             text.append(String.format("%-16s", "result"));
             for (int k = rank; k >= 1; k--) {
                 html.append("<td style='border-top:2px solid #333;padding:2px 10px;text-align:center'><b>")
-                    .append(result.get(rank - k)).append("</b></td>");
+                        .append(result.get(rank - k))
+                        .append("</b></td>");
                 text.append(String.format("%8s", result.get(rank - k)));
             }
-            html.append("</tr></table><p>").append(Html.escape("= " + result)).append(" (orange: a size-1 dimension stretched)</p>");
+            html.append("</tr></table><p>")
+                    .append(Html.escape("= " + result))
+                    .append(" (orange: a size-1 dimension stretched)</p>");
             text.append("\n= ").append(result);
         } else {
-            html.append("</table><p style='color:#b00'>").append(Html.escape(error)).append("</p>");
+            html.append("</table><p style='color:#b00'>")
+                    .append(Html.escape(error))
+                    .append("</p>");
             text.append(error);
         }
         return Html.of(html.toString(), text.toString());
     }
 
     private static boolean conflicts(Shape[] shapes, int k) {
-        return Arrays.stream(shapes).mapToLong(s -> sizeFromRight(s, k)).filter(v -> v != 1).distinct().count() > 1;
+        return Arrays.stream(shapes)
+                        .mapToLong(s -> sizeFromRight(s, k))
+                        .filter(v -> v != 1)
+                        .distinct()
+                        .count()
+                > 1;
     }
 
     private static long sizeFromRight(Shape s, int k) {

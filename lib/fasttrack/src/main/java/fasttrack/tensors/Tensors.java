@@ -16,8 +16,9 @@ public final class Tensors {
 
     /** One line: shape, data type, device and memory. */
     public static String describe(NDArray array) {
-        return "shape " + array.getShape() + ", " + array.getDataType() + ", on " + array.getDevice()
-                + ", " + array.size() + " elements x " + array.getDataType().getNumOfBytes() + " bytes = " + bytes(array) + " bytes";
+        return "shape " + array.getShape() + ", " + array.getDataType() + ", on " + array.getDevice() + ", "
+                + array.size() + " elements x " + array.getDataType().getNumOfBytes() + " bytes = " + bytes(array)
+                + " bytes";
     }
 
     /** The values as a Java float[], whatever the array's data type (copied off its device). */
@@ -33,9 +34,11 @@ public final class Tensors {
      */
     public static void overwrite(NDArray weight, float[] values) {
         if (values.length != weight.size()) {
-            throw new IllegalArgumentException(values.length + " values do not fill a weight of shape " + weight.getShape());
+            throw new IllegalArgumentException(
+                    values.length + " values do not fill a weight of shape " + weight.getShape());
         }
-        try (NDManager scratch = weight.getManager().newSubManager(); NDArray view = weight.stopGradient()) {
+        try (NDManager scratch = weight.getManager().newSubManager();
+                NDArray view = weight.stopGradient()) {
             NDArray source = scratch.create(values, weight.getShape()).toDevice(weight.getDevice(), false);
             view.muli(0).addi(source);
         }

@@ -49,7 +49,8 @@ public final class BpeTokenizer implements Tokenizer {
         for (int r = 0; r < merges.size(); r++) {
             Merge m = merges.get(r);
             if (m.id() != 256 + r || m.left() >= m.id() || m.right() >= m.id() || m.left() < 0 || m.right() < 0) {
-                throw new IllegalArgumentException("merge " + r + " is inconsistent: " + m + " (ids must be 256 + rank, from earlier tokens)");
+                throw new IllegalArgumentException(
+                        "merge " + r + " is inconsistent: " + m + " (ids must be 256 + rank, from earlier tokens)");
             }
             byte[] l = tokenBytes[m.left()], rr = tokenBytes[m.right()];
             byte[] joined = Arrays.copyOf(l, l.length + rr.length);
@@ -66,8 +67,10 @@ public final class BpeTokenizer implements Tokenizer {
      *                                  text runs out of pairs to merge before reaching it
      */
     public static BpeTokenizer train(String text, int vocabSize) {
-        if (vocabSize < 256) throw new IllegalArgumentException("vocabSize must be at least 256 (one token per byte), got " + vocabSize);
-        if (text == null || text.isEmpty()) throw new IllegalArgumentException("cannot train a tokenizer on empty text");
+        if (vocabSize < 256)
+            throw new IllegalArgumentException("vocabSize must be at least 256 (one token per byte), got " + vocabSize);
+        if (text == null || text.isEmpty())
+            throw new IllegalArgumentException("cannot train a tokenizer on empty text");
         Map<String, Integer> chunkCounts = new HashMap<>();
         for (String chunk : ByteLevel.chunks(text)) chunkCounts.merge(chunk, 1, Integer::sum);
         List<int[]> words = new ArrayList<>(chunkCounts.size());
@@ -89,7 +92,8 @@ public final class BpeTokenizer implements Tokenizer {
                         + " merges: ask for a vocabulary of at most " + id + " tokens, or give more text");
             }
             long best = 0, bestCount = -1;
-            for (Map.Entry<Long, Long> e : pairCounts.entrySet()) {   // most frequent; ties go to the smallest pair, for determinism
+            for (Map.Entry<Long, Long> e :
+                    pairCounts.entrySet()) { // most frequent; ties go to the smallest pair, for determinism
                 if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey() < best)) {
                     best = e.getKey();
                     bestCount = e.getValue();
@@ -100,7 +104,7 @@ public final class BpeTokenizer implements Tokenizer {
             for (int k : chunksWithPair.remove(best)) {
                 int[] before = words.get(k);
                 int[] after = mergePair(before, left, right, id);
-                if (after == before) continue;   // a stale entry: an earlier merge already consumed the pair here
+                if (after == before) continue; // a stale entry: an earlier merge already consumed the pair here
                 count(before, -counts[k], k, pairCounts, null);
                 count(after, counts[k], k, pairCounts, chunksWithPair);
                 words.set(k, after);
@@ -166,7 +170,8 @@ public final class BpeTokenizer implements Tokenizer {
 
     /** A tokenizer that knows only the first {@code count} merges: what training had learned by then. */
     public BpeTokenizer truncated(int count) {
-        if (count < 0 || count > merges.size()) throw new IllegalArgumentException("count must be 0.." + merges.size() + ", got " + count);
+        if (count < 0 || count > merges.size())
+            throw new IllegalArgumentException("count must be 0.." + merges.size() + ", got " + count);
         return new BpeTokenizer(merges.subList(0, count));
     }
 
@@ -178,7 +183,8 @@ public final class BpeTokenizer implements Tokenizer {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         for (int id = 0; id < vocabSize(); id++) vocab.put(ByteLevel.toChars(tokenBytes[id]), id);
         JsonArray mergeStrings = new JsonArray();
-        for (Merge m : merges) mergeStrings.add(ByteLevel.toChars(tokenBytes[m.left()]) + " " + ByteLevel.toChars(tokenBytes[m.right()]));
+        for (Merge m : merges)
+            mergeStrings.add(ByteLevel.toChars(tokenBytes[m.left()]) + " " + ByteLevel.toChars(tokenBytes[m.right()]));
         JsonObject byteLevel = new JsonObject();
         byteLevel.addProperty("type", "ByteLevel");
         byteLevel.addProperty("add_prefix_space", false);
@@ -204,7 +210,14 @@ public final class BpeTokenizer implements Tokenizer {
         root.add("post_processor", null);
         root.add("decoder", byteLevel.deepCopy());
         root.add("model", model);
-        return AtomicFiles.write(file, new GsonBuilder().serializeNulls().setPrettyPrinting().disableHtmlEscaping().create().toJson(root));
+        return AtomicFiles.write(
+                file,
+                new GsonBuilder()
+                        .serializeNulls()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(root));
     }
 
     /** Reads a byte-level BPE tokenizer.json written by {@link #saveTokenizerJson}. */
@@ -219,23 +232,30 @@ public final class BpeTokenizer implements Tokenizer {
         }
         try {
             JsonObject model = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("model");
-            if (model == null || !"BPE".equals(model.get("type").getAsString())) throw new JsonParseException("no BPE model");
+            if (model == null || !"BPE".equals(model.get("type").getAsString()))
+                throw new JsonParseException("no BPE model");
             JsonObject vocab = model.getAsJsonObject("vocab");
             List<Merge> merges = new ArrayList<>();
             for (JsonElement e : model.getAsJsonArray("merges")) {
                 String[] parts = e.getAsString().split(" ", -1);
-                if (parts.length != 2) throw new JsonParseException("merge '" + e.getAsString() + "' is not two tokens");
-                int left = vocab.get(parts[0]).getAsInt(), right = vocab.get(parts[1]).getAsInt();
+                if (parts.length != 2)
+                    throw new JsonParseException("merge '" + e.getAsString() + "' is not two tokens");
+                int left = vocab.get(parts[0]).getAsInt(),
+                        right = vocab.get(parts[1]).getAsInt();
                 int id = vocab.get(parts[0] + parts[1]).getAsInt();
                 merges.add(new Merge(left, right, id, 0));
             }
             BpeTokenizer loaded = new BpeTokenizer(merges);
             for (int b = 0; b < 256; b++) {
-                if (vocab.get(ByteLevel.toChars(new byte[] {(byte) b})).getAsInt() != b) throw new JsonParseException("byte " + b + " has another id");
+                if (vocab.get(ByteLevel.toChars(new byte[] {(byte) b})).getAsInt() != b)
+                    throw new JsonParseException("byte " + b + " has another id");
             }
             return loaded;
-        } catch (RuntimeException e) {   // JsonParseException, IllegalStateException, NullPointerException from missing keys
-            throw new IllegalArgumentException(file + " is not a byte-level BPE tokenizer.json written by this course: " + e.getMessage(), e);
+        } catch (
+                RuntimeException
+                        e) { // JsonParseException, IllegalStateException, NullPointerException from missing keys
+            throw new IllegalArgumentException(
+                    file + " is not a byte-level BPE tokenizer.json written by this course: " + e.getMessage(), e);
         }
     }
 
@@ -245,7 +265,8 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     /** Adds {@code weight} to the count of every adjacent pair in {@code ids}; records where pairs occur. */
-    private static void count(int[] ids, long weight, int chunk, Map<Long, Long> pairCounts, Map<Long, Set<Integer>> where) {
+    private static void count(
+            int[] ids, long weight, int chunk, Map<Long, Long> pairCounts, Map<Long, Set<Integer>> where) {
         for (int i = 0; i + 1 < ids.length; i++) {
             long p = pair(ids[i], ids[i + 1]);
             if (pairCounts.merge(p, weight, Long::sum) == 0) pairCounts.remove(p);

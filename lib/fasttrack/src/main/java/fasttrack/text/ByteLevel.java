@@ -57,7 +57,8 @@ final class ByteLevel {
      * {@code encodeChunk} and remembered in {@code cache} (text repeats its words, so a whole book is
      * mostly cache hits); with a null cache every chunk is encoded afresh.
      */
-    static int[] encodeChunks(Pattern pattern, String text, Map<String, int[]> cache, Function<String, int[]> encodeChunk) {
+    static int[] encodeChunks(
+            Pattern pattern, String text, Map<String, int[]> cache, Function<String, int[]> encodeChunk) {
         int[] out = new int[Math.max(16, text.length() / 3)];
         int n = 0;
         Matcher m = pattern.matcher(text);
@@ -84,7 +85,9 @@ final class ByteLevel {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+            boolean pair = Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
             if (pair) {
                 if (out != null) out.append(c).append(text.charAt(i + 1));
                 i++;
@@ -117,8 +120,11 @@ final class ByteLevel {
     /** A token's text; bytes that are not (yet) a whole UTF-8 character show as {@code <0xE2>}. */
     static String display(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException partial) {
             StringBuilder s = new StringBuilder();
             for (byte b : bytes) s.append(String.format("<0x%02X>", b & 0xFF));

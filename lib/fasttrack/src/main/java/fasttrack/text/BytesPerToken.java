@@ -12,7 +12,9 @@ import java.util.Map;
 public record BytesPerToken(String tokenizer, String corpus, long bytes, int tokens) {
 
     public BytesPerToken {
-        if (tokens <= 0) throw new IllegalArgumentException(tokenizer + " gave no tokens for " + corpus + ": there is nothing to measure");
+        if (tokens <= 0)
+            throw new IllegalArgumentException(
+                    tokenizer + " gave no tokens for " + corpus + ": there is nothing to measure");
     }
 
     /** UTF-8 bytes per token. */
@@ -29,7 +31,8 @@ public record BytesPerToken(String tokenizer, String corpus, long bytes, int tok
         for (Corpus corpus : corpora) {
             long bytes = ByteLevel.utf8(corpus.text()).length;
             for (Map.Entry<String, ? extends Tokenizer> t : tokenizers.entrySet()) {
-                rows.add(new BytesPerToken(t.getKey(), corpus.name(), bytes, t.getValue().encode(corpus.text()).length));
+                rows.add(new BytesPerToken(
+                        t.getKey(), corpus.name(), bytes, t.getValue().encode(corpus.text()).length));
             }
         }
         return rows;
@@ -43,12 +46,14 @@ public record BytesPerToken(String tokenizer, String corpus, long bytes, int tok
     public static List<BytesPerToken> courseVsOpenAi(String courseName, Tokenizer course) {
         Map<String, Tokenizer> tokenizers = new LinkedHashMap<>();
         tokenizers.put(courseName, course);
-        for (String encoding : List.of("gpt2", "cl100k_base", "o200k_base")) tokenizers.put(encoding, RankedBpe.openAi(encoding));
+        for (String encoding : List.of("gpt2", "cl100k_base", "o200k_base"))
+            tokenizers.put(encoding, RankedBpe.openAi(encoding));
         return measure(tokenizers, List.of(Corpus.kjv(), Corpus.devilsDictionary()));
     }
 
     @Override
     public String toString() {
-        return String.format("%s on %s: %,d bytes / %,d tokens = %.3f bytes per token", tokenizer, corpus, bytes, tokens, value());
+        return String.format(
+                "%s on %s: %,d bytes / %,d tokens = %.3f bytes per token", tokenizer, corpus, bytes, tokens, value());
     }
 }

@@ -78,7 +78,9 @@ public final class CharTokenizer implements Tokenizer {
         JsonObject vocab = new JsonObject();
         for (int id = 0; id < codePoints.length; id++) vocab.addProperty(Character.toString(codePoints[id]), id);
         String unknown = ids.containsKey(UNKNOWN.codePointAt(0)) ? "<unk>" : UNKNOWN;
-        if (vocab.has(unknown)) throw new IllegalStateException("the characters include '" + unknown + "': no name left for the unknown token");
+        if (vocab.has(unknown))
+            throw new IllegalStateException(
+                    "the characters include '" + unknown + "': no name left for the unknown token");
         vocab.addProperty(unknown, unknownId());
         JsonObject model = new JsonObject();
         model.addProperty("type", "BPE");
@@ -103,7 +105,14 @@ public final class CharTokenizer implements Tokenizer {
         root.add("post_processor", null);
         root.add("decoder", decoder);
         root.add("model", model);
-        return AtomicFiles.write(file, new GsonBuilder().serializeNulls().setPrettyPrinting().disableHtmlEscaping().create().toJson(root));
+        return AtomicFiles.write(
+                file,
+                new GsonBuilder()
+                        .serializeNulls()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(root));
     }
 
     @Override

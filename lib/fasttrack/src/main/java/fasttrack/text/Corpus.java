@@ -34,6 +34,7 @@ public record Corpus(String name, String text) {
 
     /** Notebook 12's finetuning text, under the course's data folder. */
     public static final String DEVILS_DICTIONARY = "corpus/devils-dictionary.txt.gz";
+
     public static final String DEVILS_DICTIONARY_WORDNET = "corpus/devils-dictionary-wordnet.tsv.gz";
 
     /** The King James Bible, 4.1 M characters, one verse per line. */
@@ -73,8 +74,10 @@ public record Corpus(String name, String text) {
         try (InputStream in = open(file)) {
             bytes = in.readAllBytes();
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("no such file: " + file.toAbsolutePath()
-                    + ". Check the path (relative paths start from the notebooks/ folder)", e);
+            throw new IllegalArgumentException(
+                    "no such file: " + file.toAbsolutePath()
+                            + ". Check the path (relative paths start from the notebooks/ folder)",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
@@ -87,15 +90,19 @@ public record Corpus(String name, String text) {
     }
 
     private static String decodeUtf8(Path file, byte[] bytes) {
-        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder strict = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
             String text = strict.decode(buffer).toString();
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;   // a byte-order mark is not text
+            return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte-order mark is not text
         } catch (MalformedInputException e) {
-            throw new IllegalArgumentException(file.getFileName() + " is not valid UTF-8 (byte offset " + buffer.position()
-                    + "). Convert it first, e.g. iconv -f latin1 -t utf-8 in > out", e);
+            throw new IllegalArgumentException(
+                    file.getFileName() + " is not valid UTF-8 (byte offset " + buffer.position()
+                            + "). Convert it first, e.g. iconv -f latin1 -t utf-8 in > out",
+                    e);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(file.getFileName() + " is not valid UTF-8: " + e, e);
         }
@@ -112,11 +119,13 @@ public record Corpus(String name, String text) {
      */
     public Split split(double trainFraction) {
         if (!(trainFraction > 0 && trainFraction < 1)) {
-            throw new IllegalArgumentException("trainFraction must be between 0 and 1 (exclusive), got " + trainFraction);
+            throw new IllegalArgumentException(
+                    "trainFraction must be between 0 and 1 (exclusive), got " + trainFraction);
         }
         int cut = (int) Math.round(text.length() * trainFraction);
-        if (cut == 0 || cut == text.length()) throw new IllegalArgumentException("the corpus is too short to split at " + trainFraction);
-        if (Character.isLowSurrogate(text.charAt(cut))) cut++;   // never split a character in two
+        if (cut == 0 || cut == text.length())
+            throw new IllegalArgumentException("the corpus is too short to split at " + trainFraction);
+        if (Character.isLowSurrogate(text.charAt(cut))) cut++; // never split a character in two
         return new Split(text.substring(0, cut), text.substring(cut));
     }
 

@@ -26,8 +26,9 @@ public final class DevilsDictionary {
      * headwords match. The dozen entries printed without a part of speech (ABRACADABRA., the letter
      * X, ...) stay inside the entry before them.
      */
-    static final Pattern HEADING = Pattern.compile("^([A-Z][A-Z' -]*[A-Z](?: \\(or [A-Z]+\\) [A-Z]+|(?:,? or |, )[A-Z]+)?),?\\s*"
-            + "(n\\.pl\\.|n\\.|v\\.t\\.|v\\.i\\.|v\\.|adj\\.|adv\\.|pp\\.|p\\.p\\.|pron?\\.|x\\.)(?:\\s|$)");
+    static final Pattern HEADING =
+            Pattern.compile("^([A-Z][A-Z' -]*[A-Z](?: \\(or [A-Z]+\\) [A-Z]+|(?:,? or |, )[A-Z]+)?),?\\s*"
+                    + "(n\\.pl\\.|n\\.|v\\.t\\.|v\\.i\\.|v\\.|adj\\.|adv\\.|pp\\.|p\\.p\\.|pron?\\.|x\\.)(?:\\s|$)");
 
     private DevilsDictionary() {}
 
@@ -51,7 +52,9 @@ public final class DevilsDictionary {
             if (headword != null) body.append(line).append('\n');
         }
         if (headword != null) add(entries, headword, pos, body);
-        if (entries.isEmpty()) throw new IllegalArgumentException("no dictionary entries found (a heading looks like \"ABASEMENT, n.  A decent ...\")");
+        if (entries.isEmpty())
+            throw new IllegalArgumentException(
+                    "no dictionary entries found (a heading looks like \"ABASEMENT, n.  A decent ...\")");
         return List.copyOf(entries.values());
     }
 
@@ -66,8 +69,9 @@ public final class DevilsDictionary {
         for (String line : Corpus.devilsDictionaryWordNet().text().lines().toList()) {
             String[] fields = line.split("\t");
             if (fields.length != 3) {
-                throw new IllegalStateException("a malformed line in " + Corpus.DEVILS_DICTIONARY_WORDNET + ": \"" + line
-                        + "\". Restore it with 'git checkout -- data/corpus' or rebuild it with lib/bin/make-devil-queries");
+                throw new IllegalStateException(
+                        "a malformed line in " + Corpus.DEVILS_DICTIONARY_WORDNET + ": \"" + line
+                                + "\". Restore it with 'git checkout -- data/corpus' or rebuild it with lib/bin/make-devil-queries");
             }
             definitions.add(new Definition(fields[0], fields[1], fields[2]));
         }

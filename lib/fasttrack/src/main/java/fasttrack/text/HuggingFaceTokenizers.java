@@ -25,16 +25,23 @@ public final class HuggingFaceTokenizers {
                     + "; write one with BpeTokenizer.saveTokenizerJson");
         }
         try {
-            return HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
-                    .optTruncation(false).optPadding(false).optAddSpecialTokens(false).build();
+            return HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(tokenizerJson)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .optAddSpecialTokens(false)
+                    .build();
         } catch (IOException e) {
-            throw new UncheckedIOException("HuggingFace tokenizers could not load " + tokenizerJson + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "HuggingFace tokenizers could not load " + tokenizerJson + ": " + e.getMessage(), e);
         }
     }
 
     /** The ids HuggingFace's tokenizer gives {@code text}, as ints like the course's tokenizers. */
     public static int[] encode(HuggingFaceTokenizer tokenizer, String text) {
-        return Arrays.stream(tokenizer.encode(text).getIds()).mapToInt(Math::toIntExact).toArray();
+        return Arrays.stream(tokenizer.encode(text).getIds())
+                .mapToInt(Math::toIntExact)
+                .toArray();
     }
 
     /**
@@ -81,23 +88,27 @@ public final class HuggingFaceTokenizers {
     /** One more than the largest id a tokenizer.json gives: its model's vocabulary and its added tokens. */
     static int vocabSize(Path tokenizerJson) {
         try {
-            JsonObject root = JsonParser.parseString(Files.readString(tokenizerJson)).getAsJsonObject();
+            JsonObject root =
+                    JsonParser.parseString(Files.readString(tokenizerJson)).getAsJsonObject();
             long max = -1;
             JsonElement vocab = root.getAsJsonObject("model").get("vocab");
             if (vocab.isJsonObject()) {
-                for (var e : vocab.getAsJsonObject().entrySet()) max = Math.max(max, e.getValue().getAsLong());
+                for (var e : vocab.getAsJsonObject().entrySet())
+                    max = Math.max(max, e.getValue().getAsLong());
             } else {
-                max = vocab.getAsJsonArray().size() - 1;   // Unigram: a list of [piece, score], ids in order
+                max = vocab.getAsJsonArray().size() - 1; // Unigram: a list of [piece, score], ids in order
             }
             JsonElement added = root.get("added_tokens");
             if (added != null && added.isJsonArray()) {
-                for (JsonElement t : added.getAsJsonArray()) max = Math.max(max, t.getAsJsonObject().get("id").getAsLong());
+                for (JsonElement t : added.getAsJsonArray())
+                    max = Math.max(max, t.getAsJsonObject().get("id").getAsLong());
             }
             return Math.toIntExact(max + 1);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tokenizerJson + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(tokenizerJson + " has no readable model vocabulary: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    tokenizerJson + " has no readable model vocabulary: " + e.getMessage(), e);
         }
     }
 }

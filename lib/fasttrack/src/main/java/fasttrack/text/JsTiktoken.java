@@ -44,7 +44,8 @@ public final class JsTiktoken {
      */
     public static Path rankFile(String encoding) {
         if (!RankedBpe.OPENAI_ENCODINGS.contains(encoding)) {
-            throw new IllegalArgumentException("unknown encoding '" + encoding + "': js-tiktoken ships " + RankedBpe.OPENAI_ENCODINGS);
+            throw new IllegalArgumentException(
+                    "unknown encoding '" + encoding + "': js-tiktoken ships " + RankedBpe.OPENAI_ENCODINGS);
         }
         Path file = folder().resolve("node_modules/js-tiktoken/dist/ranks/" + encoding + ".js");
         if (!Files.isRegularFile(file)) throw new IllegalStateException(notInstalled());
@@ -57,7 +58,8 @@ public final class JsTiktoken {
             return Optional.of("node is not on the PATH (nor named by FASTTRACK_NODE): install Node.js 18 or newer"
                     + " (Debian: apt-get install --no-install-recommends nodejs npm), then run setup again");
         }
-        if (!Files.isRegularFile(folder().resolve("node_modules/js-tiktoken/package.json"))) return Optional.of(notInstalled());
+        if (!Files.isRegularFile(folder().resolve("node_modules/js-tiktoken/package.json")))
+            return Optional.of(notInstalled());
         return Optional.empty();
     }
 
@@ -94,32 +96,38 @@ public final class JsTiktoken {
     }
 
     private static Timed run(String encoding, List<String> texts, boolean allowSpecial, int rounds) {
-        rankFile(encoding);   // a clear error for an unknown name or a missing package
-        Path node = node().orElseThrow(() -> new IllegalStateException(unavailable().orElse("node not found")));
+        rankFile(encoding); // a clear error for an unknown name or a missing package
+        Path node =
+                node().orElseThrow(() -> new IllegalStateException(unavailable().orElse("node not found")));
         List<String> command = new ArrayList<>(List.of(node.toString(), "reference.mjs", encoding));
         if (allowSpecial) command.addAll(List.of("--allowed-special", "all"));
         if (rounds > 0) command.addAll(List.of("--time", Integer.toString(rounds)));
         Path errors = null;
         try {
             errors = Files.createTempFile("js-tiktoken-", ".err");
-            Process process = new ProcessBuilder(command).directory(folder().toFile())
-                    .redirectError(errors.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(folder().toFile())
+                    .redirectError(errors.toFile())
+                    .start();
             try {
-                try (Writer in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
+                try (Writer in = new BufferedWriter(
+                        new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
                     writeJson(texts, in);
                 } catch (IOException brokenPipe) {
                     // node stopped reading: its exit status and stderr say why, below
                 }
                 Timed result;
-                try (JsonReader out = new JsonReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (JsonReader out =
+                        new JsonReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     result = readResult(out);
                 } catch (IOException | IllegalStateException e) {
                     result = null;
                 }
                 int status = process.waitFor();
                 if (status != 0 || result == null || result.ids().size() != texts.size()) {
-                    throw new IllegalStateException("js-tiktoken (" + String.join(" ", command) + ", in " + folder() + ") failed with status " + status
-                            + ": " + Files.readString(errors).strip());
+                    throw new IllegalStateException(
+                            "js-tiktoken (" + String.join(" ", command) + ", in " + folder() + ") failed with status "
+                                    + status + ": " + Files.readString(errors).strip());
                 }
                 return result;
             } finally {
@@ -201,7 +209,8 @@ public final class JsTiktoken {
     /** The node executable: FASTTRACK_NODE, else the first {@code node} on the PATH. */
     public static Optional<Path> node() {
         String explicit = System.getenv("FASTTRACK_NODE");
-        if (explicit != null && !explicit.isBlank()) return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
+        if (explicit != null && !explicit.isBlank())
+            return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
         String path = System.getenv("PATH");
         if (path == null) return Optional.empty();
         for (String dir : path.split(java.io.File.pathSeparator)) {

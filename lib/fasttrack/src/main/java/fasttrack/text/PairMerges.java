@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 final class PairMerges {
 
-    private static final long EMPTY = -1L;   // ids are never negative, so no packed pair is -1
+    private static final long EMPTY = -1L; // ids are never negative, so no packed pair is -1
 
     private long[] keys;
     private int[] merged;
@@ -34,7 +34,8 @@ final class PairMerges {
 
     /** Records that tokens {@code left} then {@code right} merge into token {@code into} (whose id is its rank). */
     void put(int left, int right, int into) {
-        if (left < 0 || right < 0 || into < 0) throw new IllegalArgumentException("token ids must be >= 0: " + left + " " + right + " -> " + into);
+        if (left < 0 || right < 0 || into < 0)
+            throw new IllegalArgumentException("token ids must be >= 0: " + left + " " + right + " -> " + into);
         if (2 * (size + 1) > keys.length) grow();
         long key = pair(left, right);
         int slot = slot(key);
@@ -63,7 +64,7 @@ final class PairMerges {
     int[] apply(int[] ids) {
         int n = ids.length;
         if (n < 2) return ids;
-        int[] rank = new int[n - 1];   // rank[i]: what ids[i], ids[i+1] merge into, MAX_VALUE if nothing
+        int[] rank = new int[n - 1]; // rank[i]: what ids[i], ids[i+1] merge into, MAX_VALUE if nothing
         for (int i = 0; i + 1 < n; i++) rank[i] = rankOf(ids[i], ids[i + 1]);
         while (n > 1) {
             int best = 0;

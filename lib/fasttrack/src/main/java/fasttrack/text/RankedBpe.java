@@ -60,23 +60,30 @@ import java.util.stream.Collectors;
 public final class RankedBpe implements Tokenizer {
 
     /** The encodings js-tiktoken ships, by tiktoken's names. */
-    public static final List<String> OPENAI_ENCODINGS = List.of("gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base");
+    public static final List<String> OPENAI_ENCODINGS =
+            List.of("gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base");
 
     /** JavaScript's {@code \s}: ECMAScript's WhiteSpace (tab, VT, FF, space, NBSP, ZWNBSP, category Zs) and LineTerminator. */
-    static final String JS_WHITESPACE = "\\t\\n\\x0B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF";
+    static final String JS_WHITESPACE =
+            "\\t\\n\\x0B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF";
 
     private final String name;
     private final String sourcePattern;
     private final Pattern pattern;
-    private final byte[][] tokenBytes;                 // by id; null where an id is unused
-    private final Map<String, Integer> rankOfBytes;    // ordinary tokens: bytes (as an ISO-8859-1 string) -> rank
+    private final byte[][] tokenBytes; // by id; null where an id is unused
+    private final Map<String, Integer> rankOfBytes; // ordinary tokens: bytes (as an ISO-8859-1 string) -> rank
     private final int[] byteRank = new int[256];
     private final PairMerges pairMerges;
     private final Map<String, Integer> specialTokens;
-    private final Map<String, int[]> cache;   // null: every chunk encoded afresh (withoutCache)
+    private final Map<String, int[]> cache; // null: every chunk encoded afresh (withoutCache)
 
-    private RankedBpe(String name, String sourcePattern, Map<String, Integer> ranks, Map<String, Integer> specialTokens,
-                      Integer explicitVocabSize, String source) {
+    private RankedBpe(
+            String name,
+            String sourcePattern,
+            Map<String, Integer> ranks,
+            Map<String, Integer> specialTokens,
+            Integer explicitVocabSize,
+            String source) {
         this.name = name;
         this.sourcePattern = sourcePattern;
         this.pattern = javaPattern(sourcePattern);
@@ -87,22 +94,27 @@ public final class RankedBpe implements Tokenizer {
         for (int rank : ranks.values()) size = Math.max(size, rank + 1);
         for (int id : specialTokens.values()) size = Math.max(size, id + 1);
         if (explicitVocabSize != null && explicitVocabSize != size) {
-            throw new IllegalArgumentException(source + " says it has " + explicitVocabSize + " tokens, but its ranks and special tokens number " + size);
+            throw new IllegalArgumentException(source + " says it has " + explicitVocabSize
+                    + " tokens, but its ranks and special tokens number " + size);
         }
         tokenBytes = new byte[size][];
         for (Map.Entry<String, Integer> e : ranks.entrySet()) {
-            if (tokenBytes[e.getValue()] != null) throw new IllegalArgumentException(source + " gives rank " + e.getValue() + " to two tokens");
+            if (tokenBytes[e.getValue()] != null)
+                throw new IllegalArgumentException(source + " gives rank " + e.getValue() + " to two tokens");
             tokenBytes[e.getValue()] = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
         }
         for (Map.Entry<String, Integer> e : specialTokens.entrySet()) {
             if (e.getValue() < 0 || tokenBytes[e.getValue()] != null) {
-                throw new IllegalArgumentException(source + ": special token " + e.getKey() + " has id " + e.getValue() + ", which is negative or an ordinary token's");
+                throw new IllegalArgumentException(source + ": special token " + e.getKey() + " has id " + e.getValue()
+                        + ", which is negative or an ordinary token's");
             }
             tokenBytes[e.getValue()] = e.getKey().getBytes(StandardCharsets.UTF_8);
         }
         for (int b = 0; b < 256; b++) {
             Integer rank = ranks.get(String.valueOf((char) b));
-            if (rank == null) throw new IllegalArgumentException(source + " has no token for the byte 0x" + Integer.toHexString(b) + ": a byte-level BPE needs all 256");
+            if (rank == null)
+                throw new IllegalArgumentException(source + " has no token for the byte 0x" + Integer.toHexString(b)
+                        + ": a byte-level BPE needs all 256");
             byteRank[b] = rank;
         }
         // Every way a token splits into two tokens is a pair that merges into it: the loop then merges exactly when
@@ -181,7 +193,8 @@ public final class RankedBpe implements Tokenizer {
             for (String line : root.get("bpe_ranks").getAsString().split("\n")) {
                 if (line.isEmpty()) continue;
                 String[] fields = line.split(" ");
-                if (fields.length < 2) throw new JsonParseException("a bpe_ranks line without a first rank: '" + abbreviate(line) + "'");
+                if (fields.length < 2)
+                    throw new JsonParseException("a bpe_ranks line without a first rank: '" + abbreviate(line) + "'");
                 int first = Integer.parseInt(fields[1]);
                 for (int i = 2; i < fields.length; i++) {
                     byte[] bytes = Base64.getDecoder().decode(fields[i]);
@@ -191,19 +204,27 @@ public final class RankedBpe implements Tokenizer {
                 }
             }
             Map<String, Integer> special = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("special_tokens").entrySet()) special.put(e.getKey(), e.getValue().getAsInt());
-            Integer explicit = root.has("explicit_n_vocab") ? root.get("explicit_n_vocab").getAsInt() : null;
-            return new RankedBpe(name, root.get("pat_str").getAsString(), ranks, special, explicit, rankFile.toString());
+            for (Map.Entry<String, JsonElement> e :
+                    root.getAsJsonObject("special_tokens").entrySet())
+                special.put(e.getKey(), e.getValue().getAsInt());
+            Integer explicit =
+                    root.has("explicit_n_vocab") ? root.get("explicit_n_vocab").getAsInt() : null;
+            return new RankedBpe(
+                    name, root.get("pat_str").getAsString(), ranks, special, explicit, rankFile.toString());
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
-            throw notRankFile(rankFile, e.getMessage(), e);   // IllegalArgumentException from Base64 too, below
+            throw notRankFile(rankFile, e.getMessage(), e); // IllegalArgumentException from Base64 too, below
         } catch (IllegalArgumentException e) {
-            throw e.getMessage() != null && e.getMessage().contains(rankFile.toString()) ? e : notRankFile(rankFile, e.getMessage(), e);
+            throw e.getMessage() != null && e.getMessage().contains(rankFile.toString())
+                    ? e
+                    : notRankFile(rankFile, e.getMessage(), e);
         }
     }
 
     private static IllegalArgumentException notRankFile(Path file, String why, Exception cause) {
-        return new IllegalArgumentException("cannot read " + file + " as a js-tiktoken rank file (the format of js-tiktoken's dist/ranks/*.js): "
-                + why, cause);
+        return new IllegalArgumentException(
+                "cannot read " + file + " as a js-tiktoken rank file (the format of js-tiktoken's dist/ranks/*.js): "
+                        + why,
+                cause);
     }
 
     /** The encoding's name: the rank file's, without .js ("gpt2", "cl100k_base"). */
@@ -256,11 +277,14 @@ public final class RankedBpe implements Tokenizer {
         Set<String> unknown = new TreeSet<>(allowedSpecial);
         unknown.removeAll(specialTokens.keySet());
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(unknown + " are not special tokens of " + name + "; its special tokens are " + specialTokens.keySet());
+            throw new IllegalArgumentException(unknown + " are not special tokens of " + name
+                    + "; its special tokens are " + specialTokens.keySet());
         }
         if (allowedSpecial.isEmpty()) return encode(text);
-        Pattern specials = Pattern.compile(specialTokens.keySet().stream().filter(allowedSpecial::contains)
-                .map(Pattern::quote).collect(Collectors.joining("|")));
+        Pattern specials = Pattern.compile(specialTokens.keySet().stream()
+                .filter(allowedSpecial::contains)
+                .map(Pattern::quote)
+                .collect(Collectors.joining("|")));
         List<int[]> pieces = new ArrayList<>();
         Matcher m = specials.matcher(text);
         int start = 0;
@@ -315,14 +339,15 @@ public final class RankedBpe implements Tokenizer {
     private void requireToken(int id) {
         Tokenizer.requireId(id, vocabSize());
         if (tokenBytes[id] == null) {
-            throw new IllegalArgumentException("token id " + id + " is unused in " + name + ": it has " + rankOfBytes.size()
-                    + " ordinary tokens and the special tokens " + specialTokens.values());
+            throw new IllegalArgumentException("token id " + id + " is unused in " + name + ": it has "
+                    + rankOfBytes.size() + " ordinary tokens and the special tokens " + specialTokens.values());
         }
     }
 
     @Override
     public String toString() {
-        return "RankedBpe " + name + ": " + rankOfBytes.size() + " ordinary tokens + " + specialTokens.size() + " special, ids 0.." + (vocabSize() - 1);
+        return "RankedBpe " + name + ": " + rankOfBytes.size() + " ordinary tokens + " + specialTokens.size()
+                + " special, ids 0.." + (vocabSize() - 1);
     }
 
     /**
@@ -350,13 +375,17 @@ public final class RankedBpe implements Tokenizer {
                         if (inClass) throw untranslatable(js, "\\S inside a character class");
                         out.append("[^").append(JS_WHITESPACE).append(']');
                     }
-                    case 'b', 'B' -> throw untranslatable(js, "word boundaries (\\b, \\B) follow \\w in JavaScript and Unicode rules in Java");
+                    case 'b', 'B' ->
+                        throw untranslatable(
+                                js, "word boundaries (\\b, \\B) follow \\w in JavaScript and Unicode rules in Java");
                     case 'p', 'P' -> {
                         int close = js.indexOf('}', i);
-                        if (i + 1 >= js.length() || js.charAt(i + 1) != '{' || close < 0) throw untranslatable(js, "\\" + e + " without {...}");
+                        if (i + 1 >= js.length() || js.charAt(i + 1) != '{' || close < 0)
+                            throw untranslatable(js, "\\" + e + " without {...}");
                         String property = js.substring(i + 2, close);
                         if (!property.matches("[A-Z][a-z]?")) {
-                            throw untranslatable(js, "\\" + e + "{" + property + "} is not a general category such as L, Lu or N");
+                            throw untranslatable(
+                                    js, "\\" + e + "{" + property + "} is not a general category such as L, Lu or N");
                         }
                         out.append('\\').append(e).append('{').append(property).append('}');
                         i = close;
@@ -365,7 +394,7 @@ public final class RankedBpe implements Tokenizer {
                 }
             } else if (inClass) {
                 if (c == ']') inClass = false;
-                if (c == '[' || c == '&') out.append('\\');   // Java would read a nested class or an intersection
+                if (c == '[' || c == '&') out.append('\\'); // Java would read a nested class or an intersection
                 out.append(c);
             } else {
                 switch (c) {
@@ -373,11 +402,14 @@ public final class RankedBpe implements Tokenizer {
                         inClass = true;
                         out.append(c);
                         if (i + 1 < js.length() && js.charAt(i + 1) == '^') out.append(js.charAt(++i));
-                        if (i + 1 < js.length() && js.charAt(i + 1) == ']') throw untranslatable(js, "an empty class []");
+                        if (i + 1 < js.length() && js.charAt(i + 1) == ']')
+                            throw untranslatable(js, "an empty class []");
                     }
                     case '.' -> out.append("[^\\n\\r\\u2028\\u2029]");
-                    case '^' -> out.append("\\A");                  // JavaScript without the m flag: the start of the text
-                    case '$' -> out.append("(?![\\s\\S])");         // the end of the text (Java's $ also matches before a final newline)
+                    case '^' -> out.append("\\A"); // JavaScript without the m flag: the start of the text
+                    case '$' ->
+                        out.append(
+                                "(?![\\s\\S])"); // the end of the text (Java's $ also matches before a final newline)
                     default -> out.append(c);
                 }
             }
@@ -391,7 +423,8 @@ public final class RankedBpe implements Tokenizer {
     }
 
     private static IllegalArgumentException untranslatable(String js, String why) {
-        return new IllegalArgumentException("cannot translate the JavaScript pattern " + abbreviate(js) + " to java.util.regex: " + why);
+        return new IllegalArgumentException(
+                "cannot translate the JavaScript pattern " + abbreviate(js) + " to java.util.regex: " + why);
     }
 
     private static String abbreviate(String s) {

@@ -25,7 +25,8 @@ public interface Tokenizer {
     /** Checks an id is in range, with a message naming the tokenizer's vocabulary size. */
     static void requireId(int id, int vocabSize) {
         if (id < 0 || id >= vocabSize) {
-            throw new IllegalArgumentException("token id " + id + " is out of range: this tokenizer has ids 0.." + (vocabSize - 1));
+            throw new IllegalArgumentException(
+                    "token id " + id + " is out of range: this tokenizer has ids 0.." + (vocabSize - 1));
         }
     }
 }

@@ -15,7 +15,9 @@ public final class Verses {
 
     /** Verses in the KJV, and the index of the first verse of the New Testament (Matthew 1:1). */
     static final int KJV_VERSES = 31_102, NEW_TESTAMENT = 23_145;
-    static final String MATTHEW_1_1 = "The book of the generation of Jesus Christ, the son of David, the son of Abraham.";
+
+    static final String MATTHEW_1_1 =
+            "The book of the generation of Jesus Christ, the son of David, the son of Abraham.";
 
     private final List<String> lines;
 
@@ -33,9 +35,11 @@ public final class Verses {
         List<String> lines = corpus.text().lines().toList();
         if (lines.size() != KJV_VERSES || !lines.get(NEW_TESTAMENT).equals(MATTHEW_1_1)) {
             String found = lines.size() > NEW_TESTAMENT ? "\"" + lines.get(NEW_TESTAMENT) + "\"" : "nothing";
-            throw new IllegalStateException("the corpus " + corpus.name() + " is not the course's KJV: expected " + KJV_VERSES
-                    + " verses with Matthew 1:1 at line " + NEW_TESTAMENT + ", found " + lines.size() + " lines and " + found
-                    + " there. Restore it with 'git checkout -- data/corpus' or rebuild it with lib/bin/make-kjv-corpus");
+            throw new IllegalStateException(
+                    "the corpus " + corpus.name() + " is not the course's KJV: expected " + KJV_VERSES
+                            + " verses with Matthew 1:1 at line " + NEW_TESTAMENT + ", found " + lines.size()
+                            + " lines and " + found
+                            + " there. Restore it with 'git checkout -- data/corpus' or rebuild it with lib/bin/make-kjv-corpus");
         }
         return new Verses(lines);
     }
@@ -54,6 +58,7 @@ public final class Verses {
 
     @Override
     public String toString() {
-        return lines.size() + " verses: " + NEW_TESTAMENT + " Old Testament, " + (lines.size() - NEW_TESTAMENT) + " New Testament";
+        return lines.size() + " verses: " + NEW_TESTAMENT + " Old Testament, " + (lines.size() - NEW_TESTAMENT)
+                + " New Testament";
     }
 }

@@ -25,11 +25,18 @@ import java.util.Map;
  */
 public final class Checkpoint {
 
-    private static final TensorFile FORMAT = new TensorFile("FASTTRACK-CHECKPOINT 1", "checkpoint", "train and save one first");
+    private static final TensorFile FORMAT =
+            new TensorFile("FASTTRACK-CHECKPOINT 1", "checkpoint", "train and save one first");
 
     /** What the JSON header holds. */
-    record Header(GptConfig model, GptTrainer.Config training, int step, int optimizerSteps, List<Tensor> tensors,
-                  List<TrainingHistory.Step> steps, List<TrainingHistory.Evaluation> evaluations) {}
+    record Header(
+            GptConfig model,
+            GptTrainer.Config training,
+            int step,
+            int optimizerSteps,
+            List<Tensor> tensors,
+            List<TrainingHistory.Step> steps,
+            List<TrainingHistory.Evaluation> evaluations) {}
 
     /** A tensor's place in the file: a model weight ("weight") or one of its Adam moments ("m", "v"). */
     record Tensor(String name, String kind, long[] shape) {
@@ -68,8 +75,9 @@ public final class Checkpoint {
 
     static Path write(Path file, GptTrainer trainer) throws IOException {
         if (LoraAdapters.present(trainer.model())) {
-            throw new IllegalArgumentException("this model has LoRA adapters: save them alone with adapters.save(file) (the base"
-                    + " weights are frozen, so the base checkpoint still holds them)");
+            throw new IllegalArgumentException(
+                    "this model has LoRA adapters: save them alone with adapters.save(file) (the base"
+                            + " weights are frozen, so the base checkpoint still holds them)");
         }
         List<Tensor> tensors = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
@@ -84,8 +92,14 @@ public final class Checkpoint {
             values.add(Tensors.floats(e.getValue()[1]));
         }
         TrainingHistory history = trainer.history();
-        Header header = new Header(trainer.model().config(), trainer.config(), trainer.step(), trainer.optimizer().steps(), tensors,
-                history.steps(), history.evaluations());
+        Header header = new Header(
+                trainer.model().config(),
+                trainer.config(),
+                trainer.step(),
+                trainer.optimizer().steps(),
+                tensors,
+                history.steps(),
+                history.evaluations());
         return FORMAT.write(file, header, values);
     }
 
@@ -104,10 +118,12 @@ public final class Checkpoint {
 
     /** Builds the model and a trainer in the saved state, ready to continue. */
     GptTrainer resume(int[] trainTokens, int[] validationTokens, NDManager parent) {
-        GptTrainer trainer = new GptTrainer(model(parent), trainTokens, validationTokens, header.training(), parent, header.step(), history());
+        GptTrainer trainer = new GptTrainer(
+                model(parent), trainTokens, validationTokens, header.training(), parent, header.step(), history());
         Map<String, float[][]> moments = new LinkedHashMap<>();
         for (Tensor t : header.tensors()) {
-            if (t.kind().equals("m")) moments.put(t.name(), new float[][] {data.get("m:" + t.name()), data.get("v:" + t.name())});
+            if (t.kind().equals("m"))
+                moments.put(t.name(), new float[][] {data.get("m:" + t.name()), data.get("v:" + t.name())});
         }
         trainer.optimizer().restore(header.optimizerSteps(), moments, trainer.weights());
         return trainer;
@@ -127,17 +143,19 @@ public final class Checkpoint {
      */
     public void loadWeights(Gpt model) {
         if (LoraAdapters.present(model)) {
-            throw new IllegalArgumentException("this model has LoRA adapters: load the base checkpoint into a fresh model first, then attach or load the adapters");
+            throw new IllegalArgumentException(
+                    "this model has LoRA adapters: load the base checkpoint into a fresh model first, then attach or load the adapters");
         }
         if (!model.config().equals(header.model())) {
-            throw new IllegalArgumentException("the checkpoint holds a model " + header.model() + " but this model is " + model.config()
-                    + ": build the model from checkpoint.modelConfig()");
+            throw new IllegalArgumentException("the checkpoint holds a model " + header.model() + " but this model is "
+                    + model.config() + ": build the model from checkpoint.modelConfig()");
         }
         for (Pair<String, Parameter> p : model.getParameters()) {
             float[] values = data.get("weight:" + p.getKey());
             NDArray w = p.getValue().getArray();
             if (values == null || values.length != w.size()) {
-                throw new IllegalArgumentException("the checkpoint has no weight '" + p.getKey() + "' of shape " + w.getShape());
+                throw new IllegalArgumentException(
+                        "the checkpoint has no weight '" + p.getKey() + "' of shape " + w.getShape());
             }
             Tensors.overwrite(w, values);
         }
@@ -145,6 +163,7 @@ public final class Checkpoint {
 
     @Override
     public String toString() {
-        return "Checkpoint at step " + header.step() + " of " + header.training().totalSteps() + ": " + header.model();
+        return "Checkpoint at step " + header.step() + " of "
+                + header.training().totalSteps() + ": " + header.model();
     }
 }

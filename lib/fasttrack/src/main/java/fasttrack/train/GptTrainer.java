@@ -39,66 +39,168 @@ public final class GptTrainer implements AutoCloseable {
      * @param evalBatches batches per evaluation, the same ones every time
      * @param gradClip    the largest global gradient norm allowed (0: no clipping)
      */
-    public record Config(int batchSize, int totalSteps, float maxLr, float minLr, int warmupSteps, float weightDecay,
-                         float gradClip, int evalEvery, int evalBatches, long seed) {
+    public record Config(
+            int batchSize,
+            int totalSteps,
+            float maxLr,
+            float minLr,
+            int warmupSteps,
+            float weightDecay,
+            float gradClip,
+            int evalEvery,
+            int evalBatches,
+            long seed) {
         public Config {
             if (batchSize < 1 || totalSteps < 1 || evalEvery < 1 || evalBatches < 1) {
                 throw new IllegalArgumentException("batchSize, totalSteps, evalEvery and evalBatches must be >= 1");
             }
-            if (!(gradClip >= 0) || !(weightDecay >= 0)) throw new IllegalArgumentException("gradClip and weightDecay must be >= 0");
-            new LearningRateSchedule(maxLr, minLr, warmupSteps, totalSteps);   // validates the schedule
+            if (!(gradClip >= 0) || !(weightDecay >= 0))
+                throw new IllegalArgumentException("gradClip and weightDecay must be >= 0");
+            new LearningRateSchedule(maxLr, minLr, warmupSteps, totalSteps); // validates the schedule
         }
 
         /** nanoGPT-like defaults for a small model: batch 32, lr 1e-3 → 1e-4, 10% warm-up, decay 0.1, clip 1. */
         public static Config defaults(int totalSteps) {
-            return new Config(32, totalSteps, 1e-3f, 1e-4f, Math.max(1, totalSteps / 10), 0.1f, 1f, Math.max(1, totalSteps / 10), 10, 1337);
+            return new Config(
+                    32,
+                    totalSteps,
+                    1e-3f,
+                    1e-4f,
+                    Math.max(1, totalSteps / 10),
+                    0.1f,
+                    1f,
+                    Math.max(1, totalSteps / 10),
+                    10,
+                    1337);
         }
 
         // Named changes, so a run reads as "defaults(600).withLearningRate(2e-3f, 2e-4f).withWarmup(60)"
         // instead of ten positional numbers.
 
         public Config withBatchSize(int batchSize) {
-            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+            return new Config(
+                    batchSize,
+                    totalSteps,
+                    maxLr,
+                    minLr,
+                    warmupSteps,
+                    weightDecay,
+                    gradClip,
+                    evalEvery,
+                    evalBatches,
+                    seed);
         }
 
         /** The peak rate after warm-up and the floor the cosine decays to. */
         public Config withLearningRate(float maxLr, float minLr) {
-            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+            return new Config(
+                    batchSize,
+                    totalSteps,
+                    maxLr,
+                    minLr,
+                    warmupSteps,
+                    weightDecay,
+                    gradClip,
+                    evalEvery,
+                    evalBatches,
+                    seed);
         }
 
         public Config withWarmup(int warmupSteps) {
-            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+            return new Config(
+                    batchSize,
+                    totalSteps,
+                    maxLr,
+                    minLr,
+                    warmupSteps,
+                    weightDecay,
+                    gradClip,
+                    evalEvery,
+                    evalBatches,
+                    seed);
         }
 
         public Config withWeightDecay(float weightDecay) {
-            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+            return new Config(
+                    batchSize,
+                    totalSteps,
+                    maxLr,
+                    minLr,
+                    warmupSteps,
+                    weightDecay,
+                    gradClip,
+                    evalEvery,
+                    evalBatches,
+                    seed);
         }
 
         /** The largest global gradient norm allowed (0: no clipping). */
         public Config withGradClip(float gradClip) {
-            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+            return new Config(
+                    batchSize,
+                    totalSteps,
+                    maxLr,
+                    minLr,
+                    warmupSteps,
+                    weightDecay,
+                    gradClip,
+                    evalEvery,
+                    evalBatches,
+                    seed);
         }
 
         /** Evaluate every {@code every} steps on {@code batches} fixed batches. */
         public Config withEvaluation(int every, int batches) {
-            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, every, batches, seed);
+            return new Config(
+                    batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, every, batches, seed);
         }
 
         /** Seeds the batch order and dropout masks. */
         public Config withSeed(long seed) {
-            return new Config(batchSize, totalSteps, maxLr, minLr, warmupSteps, weightDecay, gradClip, evalEvery, evalBatches, seed);
+            return new Config(
+                    batchSize,
+                    totalSteps,
+                    maxLr,
+                    minLr,
+                    warmupSteps,
+                    weightDecay,
+                    gradClip,
+                    evalEvery,
+                    evalBatches,
+                    seed);
         }
     }
 
     /** What the notebook shows while training. */
-    public record Progress(int step, int totalSteps, double loss, float learningRate, double tokensPerSecond, Duration eta,
-                           TrainingHistory.Evaluation evaluation, long skipped) {
+    public record Progress(
+            int step,
+            int totalSteps,
+            double loss,
+            float learningRate,
+            double tokensPerSecond,
+            Duration eta,
+            TrainingHistory.Evaluation evaluation,
+            long skipped) {
         @Override
         public String toString() {
-            String line = String.format(Locale.ROOT, "step %5d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s",
-                    step, totalSteps, loss, learningRate, tokensPerSecond, ProgressBar.duration(eta));
-            return evaluation == null ? line : line + String.format(Locale.ROOT, "  | eval train %.4f  val %.4f",
-                    evaluation.trainLoss(), evaluation.validationLoss()) + (skipped > 0 ? "  (" + skipped + " steps skipped)" : "");
+            String line = String.format(
+                    Locale.ROOT,
+                    "step %5d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s",
+                    step,
+                    totalSteps,
+                    loss,
+                    learningRate,
+                    tokensPerSecond,
+                    ProgressBar.duration(eta));
+            return evaluation == null
+                    ? line
+                    : line
+                            + String.format(
+                                    Locale.ROOT,
+                                    "  | eval train %.4f  val %.4f",
+                                    evaluation.trainLoss(),
+                                    evaluation.validationLoss())
+                            + (skipped > 0 ? "  (" + skipped + " steps skipped)" : "");
         }
     }
 
@@ -114,10 +216,11 @@ public final class GptTrainer implements AutoCloseable {
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     /** The weights that train (all but the frozen ones, e.g. a LoRA model's base). */
     private final Map<String, NDArray> trainable;
+
     private final TrainingHistory history;
     private final TrainingStep steps;
     private int step;
-    private Gpt teacher;                        // set by distillFrom: soft targets instead of the data's next tokens
+    private Gpt teacher; // set by distillFrom: soft targets instead of the data's next tokens
     private float temperature;
     private ParameterStore teacherParameters;
 
@@ -127,19 +230,29 @@ public final class GptTrainer implements AutoCloseable {
         this(model, trainTokens, validationTokens, config, parent, 0, new TrainingHistory());
     }
 
-    GptTrainer(Gpt model, int[] trainTokens, int[] validationTokens, Config config, NDManager parent, int step, TrainingHistory history) {
+    GptTrainer(
+            Gpt model,
+            int[] trainTokens,
+            int[] validationTokens,
+            Config config,
+            NDManager parent,
+            int step,
+            TrainingHistory history) {
         int vocab = model.config().vocabSize();
         requireTokens("training", trainTokens, vocab);
         requireTokens("validation", validationTokens, vocab);
-        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray());
+        for (Pair<String, Parameter> p : model.getParameters())
+            weights.put(p.getKey(), p.getValue().getArray());
         trainable = model.trainableWeights();
-        if (trainable.isEmpty()) throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
+        if (trainable.isEmpty())
+            throw new IllegalArgumentException("every parameter of the model is frozen: there is nothing to train");
         this.model = model;
         this.config = config;
         this.manager = parent.newSubManager();
         this.train = new TokenBatches(trainTokens, model.config().blockSize(), config.batchSize());
         this.validation = new TokenBatches(validationTokens, model.config().blockSize(), config.batchSize());
-        this.schedule = new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
+        this.schedule =
+                new LearningRateSchedule(config.maxLr(), config.minLr(), config.warmupSteps(), config.totalSteps());
         this.optimizer = AdamW.gpt(manager, config.weightDecay());
         this.steps = new TrainingStep(optimizer, config.gradClip());
         this.parameters = new ParameterStore(manager, false);
@@ -161,12 +274,17 @@ public final class GptTrainer implements AutoCloseable {
     public GptTrainer distillFrom(Gpt teacher, float temperature) {
         if (teacher == model) throw new IllegalArgumentException("a model cannot be its own teacher");
         if (teacher.config().vocabSize() != model.config().vocabSize()) {
-            throw new IllegalArgumentException("the teacher predicts " + teacher.config().vocabSize() + " tokens, the student " + model.config().vocabSize() + ": they need the same tokenizer");
+            throw new IllegalArgumentException(
+                    "the teacher predicts " + teacher.config().vocabSize() + " tokens, the student "
+                            + model.config().vocabSize() + ": they need the same tokenizer");
         }
         if (teacher.config().blockSize() < model.config().blockSize()) {
-            throw new IllegalArgumentException("the teacher's context (" + teacher.config().blockSize() + ") is shorter than the student's (" + model.config().blockSize() + ")");
+            throw new IllegalArgumentException(
+                    "the teacher's context (" + teacher.config().blockSize() + ") is shorter than the student's ("
+                            + model.config().blockSize() + ")");
         }
-        if (!(temperature > 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("the temperature must be > 0, got " + temperature);
+        if (!(temperature > 0) || Float.isInfinite(temperature))
+            throw new IllegalArgumentException("the temperature must be > 0, got " + temperature);
         this.teacher = teacher;
         this.temperature = temperature;
         this.teacherParameters = new ParameterStore(manager, false);
@@ -216,9 +334,17 @@ public final class GptTrainer implements AutoCloseable {
             if (evaluate && listener != null) {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 double perStep = seconds / (step - first);
-                double tokensPerSecond = (double) config.batchSize() * model.config().blockSize() / perStep;
-                listener.accept(new Progress(step, config.totalSteps(), loss, schedule.at(step - 1), tokensPerSecond,
-                        Duration.ofSeconds(Math.round(perStep * (config.totalSteps() - step))), evaluation, history.skippedSteps()));
+                double tokensPerSecond =
+                        (double) config.batchSize() * model.config().blockSize() / perStep;
+                listener.accept(new Progress(
+                        step,
+                        config.totalSteps(),
+                        loss,
+                        schedule.at(step - 1),
+                        tokensPerSecond,
+                        Duration.ofSeconds(Math.round(perStep * (config.totalSteps() - step))),
+                        evaluation,
+                        history.skippedSteps()));
             }
         }
         return history;
@@ -235,7 +361,9 @@ public final class GptTrainer implements AutoCloseable {
             NDArray inputs = inputs(scope, batch);
             if (teacher == null) return () -> loss(scope, inputs, batch, true);
             // The teacher runs before gradients are recorded: no graph is built for it.
-            NDArray soft = teacher.logits(teacherParameters, inputs, false).div(temperature).softmax(-1);
+            NDArray soft = teacher.logits(teacherParameters, inputs, false)
+                    .div(temperature)
+                    .softmax(-1);
             return () -> distillationLoss(soft, model.logits(parameters, inputs, true), temperature);
         });
         history.add(done);
@@ -294,7 +422,8 @@ public final class GptTrainer implements AutoCloseable {
     }
 
     private NDArray inputs(NDManager scope, TokenBatches.Batch batch) {
-        return scope.create(batch.inputs(), new Shape(batch.batchSize(), batch.blockSize())).toDevice(weights.values().iterator().next().getDevice(), false);
+        return scope.create(batch.inputs(), new Shape(batch.batchSize(), batch.blockSize()))
+                .toDevice(weights.values().iterator().next().getDevice(), false);
     }
 
     /**
@@ -315,7 +444,8 @@ public final class GptTrainer implements AutoCloseable {
     public static double gradientNorm(Iterable<NDArray> weights) {
         double sumOfSquares = 0;
         for (NDArray w : weights) {
-            try (NDArray grad = w.getGradient(); NDArray norm = grad.norm()) {
+            try (NDArray grad = w.getGradient();
+                    NDArray norm = grad.norm()) {
                 double n = norm.getFloat();
                 sumOfSquares += n * n;
             }
@@ -338,15 +468,17 @@ public final class GptTrainer implements AutoCloseable {
     }
 
     /** Continues a run from a checkpoint written by {@link #save}. */
-    public static GptTrainer resume(Path file, int[] trainTokens, int[] validationTokens, NDManager parent) throws IOException {
+    public static GptTrainer resume(Path file, int[] trainTokens, int[] validationTokens, NDManager parent)
+            throws IOException {
         return Checkpoint.read(file).resume(trainTokens, validationTokens, parent);
     }
 
     private static void requireTokens(String name, int[] tokens, int vocab) {
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocab) {
-                throw new IllegalArgumentException(name + " token " + i + " has id " + tokens[i] + ", outside the model's vocabulary 0.."
-                        + (vocab - 1) + ": encode with the tokenizer the model was built for");
+                throw new IllegalArgumentException(
+                        name + " token " + i + " has id " + tokens[i] + ", outside the model's vocabulary 0.."
+                                + (vocab - 1) + ": encode with the tokenizer the model was built for");
             }
         }
     }

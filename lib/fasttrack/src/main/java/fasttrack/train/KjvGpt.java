@@ -44,12 +44,18 @@ public final class KjvGpt {
      * as it is; and no dropout (notebook 10 says why).
      */
     public static GptConfig config(int vocabSize) {
-        return GptConfig.cpu(vocabSize).withTiedWeights(true).withActivation(FeedForward.Activation.GELU_TANH).withDropout(0f);
+        return GptConfig.cpu(vocabSize)
+                .withTiedWeights(true)
+                .withActivation(FeedForward.Activation.GELU_TANH)
+                .withDropout(0f);
     }
 
     /** The training run: 600 steps of 32 × 128 characters, warm-up then cosine decay from 2e-3 to 2e-4. */
     public static GptTrainer.Config training() {
-        return GptTrainer.Config.defaults(600).withLearningRate(2e-3f, 2e-4f).withWarmup(60).withEvaluation(100, 4);
+        return GptTrainer.Config.defaults(600)
+                .withLearningRate(2e-3f, 2e-4f)
+                .withWarmup(60)
+                .withEvaluation(100, 4);
     }
 
     /** The model before training: {@link #config} with weights drawn from the engine seeded with {@link #INIT_SEED}. */
@@ -80,7 +86,12 @@ public final class KjvGpt {
                     + training.totalSteps() + " steps), once; later notebooks will read it.");
             Data data = data();
             try (NDManager scope = Setup.manager().newSubManager();
-                 GptTrainer trainer = new GptTrainer(untrained(data.chars().vocabSize(), scope), data.train(), data.validation(), training, scope)) {
+                    GptTrainer trainer = new GptTrainer(
+                            untrained(data.chars().vocabSize(), scope),
+                            data.train(),
+                            data.validation(),
+                            training,
+                            scope)) {
                 trainer.train(System.out::println);
                 trainer.save(path);
             }

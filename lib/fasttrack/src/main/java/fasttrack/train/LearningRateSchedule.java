@@ -8,10 +8,13 @@ package fasttrack.train;
 public record LearningRateSchedule(float maxLr, float minLr, int warmupSteps, int totalSteps) {
 
     public LearningRateSchedule {
-        if (!(maxLr > 0) || Float.isInfinite(maxLr)) throw new IllegalArgumentException("maxLr must be > 0, got " + maxLr);
-        if (!(minLr >= 0 && minLr <= maxLr)) throw new IllegalArgumentException("minLr must be in [0, maxLr], got " + minLr);
+        if (!(maxLr > 0) || Float.isInfinite(maxLr))
+            throw new IllegalArgumentException("maxLr must be > 0, got " + maxLr);
+        if (!(minLr >= 0 && minLr <= maxLr))
+            throw new IllegalArgumentException("minLr must be in [0, maxLr], got " + minLr);
         if (warmupSteps < 0 || totalSteps < 1 || warmupSteps > totalSteps) {
-            throw new IllegalArgumentException("need 0 <= warmupSteps <= totalSteps and totalSteps >= 1, got " + warmupSteps + ", " + totalSteps);
+            throw new IllegalArgumentException(
+                    "need 0 <= warmupSteps <= totalSteps and totalSteps >= 1, got " + warmupSteps + ", " + totalSteps);
         }
     }
 

@@ -72,24 +72,38 @@ public final class TrainingHistory {
     public TableView table() {
         double[] learningRates = new double[evaluations.size()], millisPerStep = new double[evaluations.size()];
         for (int i = 0; i < evaluations.size(); i++) {
-            int from = i == 0 ? 0 : evaluations.get(i - 1).step(), to = evaluations.get(i).step();
-            List<Step> since = steps.stream().filter(s -> s.step() >= from && s.step() < to).toList();
-            learningRates[i] = since.isEmpty() ? Double.NaN : since.get(since.size() - 1).learningRate();
-            millisPerStep[i] = 1000 * since.stream().mapToDouble(Step::seconds).filter(s -> s > 0).average().orElse(Double.NaN);
+            int from = i == 0 ? 0 : evaluations.get(i - 1).step(),
+                    to = evaluations.get(i).step();
+            List<Step> since = steps.stream()
+                    .filter(s -> s.step() >= from && s.step() < to)
+                    .toList();
+            learningRates[i] =
+                    since.isEmpty() ? Double.NaN : since.get(since.size() - 1).learningRate();
+            millisPerStep[i] = 1000
+                    * since.stream()
+                            .mapToDouble(Step::seconds)
+                            .filter(s -> s > 0)
+                            .average()
+                            .orElse(Double.NaN);
         }
         return Tables.of("evaluations")
                 .column("step", evaluations.stream().mapToInt(Evaluation::step), Format.ID)
                 .column("train loss", evaluations.stream().mapToDouble(Evaluation::trainLoss), Format.LOSS)
                 .column("validation loss", evaluations.stream().mapToDouble(Evaluation::validationLoss), Format.LOSS)
-                .column("validation perplexity", evaluations.stream().mapToDouble(Evaluation::perplexity), Format.decimals(2))
+                .column(
+                        "validation perplexity",
+                        evaluations.stream().mapToDouble(Evaluation::perplexity),
+                        Format.decimals(2))
                 .column("learning rate", learningRates, Format.SCIENTIFIC)
                 .column("time per step", millisPerStep, Format.MILLIS);
     }
 
     /** Per-step batch loss (thin; a step skipped for a non-finite loss is left out) with the evaluations' train and validation losses. */
     public Figure plot(String title) {
-        List<Step> finite = steps.stream().filter(s -> Double.isFinite(s.loss())).toList();
-        if (finite.isEmpty()) throw new IllegalStateException("nothing to plot: no training step with a finite loss has run");
+        List<Step> finite =
+                steps.stream().filter(s -> Double.isFinite(s.loss())).toList();
+        if (finite.isEmpty())
+            throw new IllegalStateException("nothing to plot: no training step with a finite loss has run");
         double[] x = finite.stream().mapToDouble(s -> s.step() + 1).toArray();
         Map<String, double[]> lines = new LinkedHashMap<>();
         lines.put("batch loss", finite.stream().mapToDouble(Step::loss).toArray());
@@ -97,8 +111,14 @@ public final class TrainingHistory {
         if (!evaluations.isEmpty()) {
             var chart = (org.knowm.xchart.XYChart) figure.chart();
             double[] ex = evaluations.stream().mapToDouble(e -> e.step()).toArray();
-            chart.addSeries("train (eval)", ex, evaluations.stream().mapToDouble(Evaluation::trainLoss).toArray());
-            chart.addSeries("validation (eval)", ex, evaluations.stream().mapToDouble(Evaluation::validationLoss).toArray());
+            chart.addSeries(
+                    "train (eval)",
+                    ex,
+                    evaluations.stream().mapToDouble(Evaluation::trainLoss).toArray());
+            chart.addSeries(
+                    "validation (eval)",
+                    ex,
+                    evaluations.stream().mapToDouble(Evaluation::validationLoss).toArray());
             chart.getStyler().setLegendVisible(true);
         }
         return figure;

@@ -52,8 +52,10 @@ public final class TrainingStep {
 
     /** As {@link #TrainingStep(AdamW, float)}, failing after more than {@code skipsBeforeDivergence} skips in a row. */
     public TrainingStep(AdamW optimizer, float gradClip, int skipsBeforeDivergence) {
-        if (!(gradClip >= 0)) throw new IllegalArgumentException("gradClip must be >= 0 (0: no clipping), got " + gradClip);
-        if (skipsBeforeDivergence < 0) throw new IllegalArgumentException("skipsBeforeDivergence must be >= 0, got " + skipsBeforeDivergence);
+        if (!(gradClip >= 0))
+            throw new IllegalArgumentException("gradClip must be >= 0 (0: no clipping), got " + gradClip);
+        if (skipsBeforeDivergence < 0)
+            throw new IllegalArgumentException("skipsBeforeDivergence must be >= 0, got " + skipsBeforeDivergence);
         this.optimizer = optimizer;
         this.gradClip = gradClip;
         this.skipsBeforeDivergence = skipsBeforeDivergence;
@@ -80,7 +82,8 @@ public final class TrainingStep {
      * One step of {@code loss} on {@code weights}, at learning rate {@code lr}, in a scope opened
      * under {@code parent}; returns its record.
      */
-    public TrainingHistory.Step run(NDManager parent, long runSeed, int step, float lr, Map<String, NDArray> weights, Loss loss) {
+    public TrainingHistory.Step run(
+            NDManager parent, long runSeed, int step, float lr, Map<String, NDArray> weights, Loss loss) {
         long started = System.nanoTime();
         Engine.getInstance().setRandomSeed(engineSeed(runSeed, step));
         try (NDManager scope = parent.newSubManager()) {
@@ -124,8 +127,9 @@ public final class TrainingStep {
         if (!Double.isFinite(gradNorm)) {
             skipped++;
             if (++skipsInARow > skipsBeforeDivergence) {
-                throw new IllegalStateException("the loss or the gradients were not finite for " + skipsInARow + " steps in a row: training diverged."
-                        + " Lower the learning rate (" + lr + " at this step) or keep gradient clipping on");
+                throw new IllegalStateException("the loss or the gradients were not finite for " + skipsInARow
+                        + " steps in a row: training diverged." + " Lower the learning rate (" + lr
+                        + " at this step) or keep gradient clipping on");
             }
             return false;
         }

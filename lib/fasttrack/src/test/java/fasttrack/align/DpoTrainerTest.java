@@ -40,7 +40,8 @@ class DpoTrainerTest {
         List<PreferencePair> raw = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (String p : PROMPTS) {
-            PreferencePair pair = new PreferencePair("copy", p, p, new StringBuilder(p).reverse().toString());
+            PreferencePair pair = new PreferencePair(
+                    "copy", p, p, new StringBuilder(p).reverse().toString());
             raw.add(pair);
             text.append(ChatTemplate.conversation(new InstructionExample("copy", p, pair.chosen())))
                     .append(ChatTemplate.conversation(new InstructionExample("copy", p, pair.rejected())));
@@ -63,7 +64,8 @@ class DpoTrainerTest {
     @Test
     void theLossIsMinusLogSigmoidOfBetaTimesTheRewardMargin() {
         // z = 0.5·((−3 − (−4)) − (−5 − (−4))) = 0.5·(1 + 1) = 1
-        double loss = DpoTrainer.loss(scalar(-3), scalar(-5), scalar(-4), scalar(-4), 0.5f).getFloat();
+        double loss = DpoTrainer.loss(scalar(-3), scalar(-5), scalar(-4), scalar(-4), 0.5f)
+                .getFloat();
         assertEquals(Math.log(1 + Math.exp(-1)), loss, 1e-6);
         // Two pairs are averaged: the second has z = 0.5·((−6 + 4) − (−4 + 6)) = −2.
         NDArray pc = nd.create(new float[] {-3, -6}), pr = nd.create(new float[] {-5, -4});
@@ -71,7 +73,11 @@ class DpoTrainerTest {
         double mean = DpoTrainer.loss(pc, pr, rc, rr, 0.5f).getFloat();
         assertEquals((Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(2))) / 2, mean, 1e-6);
         // Policy equal to the reference: z = 0, the loss is log 2 whatever β is.
-        assertEquals(Math.log(2), DpoTrainer.loss(scalar(-7), scalar(-2), scalar(-7), scalar(-2), 3f).getFloat(), 1e-6);
+        assertEquals(
+                Math.log(2),
+                DpoTrainer.loss(scalar(-7), scalar(-2), scalar(-7), scalar(-2), 3f)
+                        .getFloat(),
+                1e-6);
     }
 
     @Test
@@ -102,7 +108,8 @@ class DpoTrainerTest {
         assertTrue(Float.isFinite(gradient), "gradient at z = 200: " + gradient);
         assertEquals(0, gradient, 1e-6);
         // z = −200: the loss is ≈ 200, not infinite.
-        double wrong = DpoTrainer.loss(scalar(-400), scalar(0), scalar(0), scalar(0), 0.5f).getFloat();
+        double wrong = DpoTrainer.loss(scalar(-400), scalar(0), scalar(0), scalar(0), 0.5f)
+                .getFloat();
         assertTrue(Double.isFinite(wrong), "z = −200: " + wrong);
         assertEquals(200, wrong, 1e-3);
     }
@@ -115,7 +122,8 @@ class DpoTrainerTest {
 
     private static List<float[]> weights(Gpt model) {
         List<float[]> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.getParameters()) out.add(p.getValue().getArray().toFloatArray());
+        for (Pair<String, Parameter> p : model.getParameters())
+            out.add(p.getValue().getArray().toFloatArray());
         return out;
     }
 
@@ -126,8 +134,10 @@ class DpoTrainerTest {
             chosen.add(p.chosen());
             rejected.add(p.rejected());
         }
-        double[] pw = MaskedLoss.logLikelihoods(policy, chosen, nd), pl = MaskedLoss.logLikelihoods(policy, rejected, nd);
-        double[] rw = MaskedLoss.logLikelihoods(reference, chosen, nd), rl = MaskedLoss.logLikelihoods(reference, rejected, nd);
+        double[] pw = MaskedLoss.logLikelihoods(policy, chosen, nd),
+                pl = MaskedLoss.logLikelihoods(policy, rejected, nd);
+        double[] rw = MaskedLoss.logLikelihoods(reference, chosen, nd),
+                rl = MaskedLoss.logLikelihoods(reference, rejected, nd);
         double sum = 0;
         for (int i = 0; i < pairs.size(); i++) sum += BETA * ((pw[i] - rw[i]) - (pl[i] - rl[i]));
         return sum / pairs.size();
@@ -138,7 +148,8 @@ class DpoTrainerTest {
         Gpt policy = model(), reference = model();
         List<float[]> policyBefore = weights(policy), referenceBefore = weights(reference);
         for (int i = 0; i < policyBefore.size(); i++) {
-            assertArrayEquals(referenceBefore.get(i), policyBefore.get(i), "same seed, same initial weights: parameter " + i);
+            assertArrayEquals(
+                    referenceBefore.get(i), policyBefore.get(i), "same seed, same initial weights: parameter " + i);
         }
         assertEquals(0, meanMargin(policy, reference), 1e-9, "no margin before training");
         assertFalse(DpoTrainer.frozen(reference));
@@ -151,32 +162,46 @@ class DpoTrainerTest {
             assertEquals(Math.log(2), first.loss(), 1e-5, "the policy starts at the reference: z = 0");
             assertEquals(0, first.margin(), 1e-6);
             assertEquals(0, first.accuracy());
-            trainer.train(1000);   // runs to the end of the run, no further
+            trainer.train(1000); // runs to the end of the run, no further
             assertEquals(30, trainer.step());
             assertEquals(30, trainer.history().size());
             assertThrows(IllegalStateException.class, trainer::trainStep);
             List<DpoTrainer.Step> history = trainer.history();
-            assertTrue(history.get(29).loss() < history.get(0).loss(), "the batch loss fell: " + history.get(0).loss() + " -> " + history.get(29).loss());
+            assertTrue(
+                    history.get(29).loss() < history.get(0).loss(),
+                    "the batch loss fell: " + history.get(0).loss() + " -> "
+                            + history.get(29).loss());
         }
         List<float[]> policyAfter = weights(policy), referenceAfter = weights(reference);
         boolean policyChanged = false;
         for (int i = 0; i < referenceBefore.size(); i++) {
-            assertArrayEquals(referenceBefore.get(i), referenceAfter.get(i), "reference parameter " + i + " is bit-for-bit unchanged");
+            assertArrayEquals(
+                    referenceBefore.get(i),
+                    referenceAfter.get(i),
+                    "reference parameter " + i + " is bit-for-bit unchanged");
             policyChanged |= !java.util.Arrays.equals(policyBefore.get(i), policyAfter.get(i));
         }
         assertTrue(policyChanged, "the policy's weights moved");
         assertTrue(DpoTrainer.frozen(reference));
         double margin = meanMargin(policy, reference);
         assertTrue(margin > 0.5, "the mean margin on the training pairs grew from 0 to " + margin);
-        double kl = DpoTrainer.klDivergence(policy, reference, List.of(pairs.get(0).chosen(), pairs.get(1).rejected()), nd);
+        double kl = DpoTrainer.klDivergence(
+                policy, reference, List.of(pairs.get(0).chosen(), pairs.get(1).rejected()), nd);
         assertTrue(kl > 0, "the policy moved away from the reference: KL " + kl);
-        assertEquals(0, DpoTrainer.klDivergence(reference, reference, List.of(pairs.get(0).chosen()), nd), 1e-6, "KL of a model to itself");
+        assertEquals(
+                0,
+                DpoTrainer.klDivergence(
+                        reference, reference, List.of(pairs.get(0).chosen()), nd),
+                1e-6,
+                "KL of a model to itself");
     }
 
     @Test
     void thePolicyAndTheReferenceMustBeSeparateObjects() {
         Gpt policy = model();
-        var e = assertThrows(IllegalArgumentException.class, () -> new DpoTrainer(policy, policy, pairs, BETA, PostTraining.Config.of(5, 1e-3f), nd));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new DpoTrainer(policy, policy, pairs, BETA, PostTraining.Config.of(5, 1e-3f), nd));
         assertTrue(e.getMessage().contains("separate copy"), e.getMessage());
         assertFalse(DpoTrainer.frozen(policy), "a refused trainer freezes nothing");
     }
@@ -185,7 +210,9 @@ class DpoTrainerTest {
     void betaMustBePositiveAndFinite() {
         Gpt policy = model(), reference = model();
         for (float beta : new float[] {0f, -0.1f, Float.NaN, Float.POSITIVE_INFINITY}) {
-            var e = assertThrows(IllegalArgumentException.class, () -> new DpoTrainer(policy, reference, pairs, beta, PostTraining.Config.of(5, 1e-3f), nd),
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new DpoTrainer(policy, reference, pairs, beta, PostTraining.Config.of(5, 1e-3f), nd),
                     "beta " + beta);
             assertTrue(e.getMessage().contains("beta must be > 0"), e.getMessage());
         }
@@ -195,10 +222,14 @@ class DpoTrainerTest {
     @Test
     void otherBadSetupsAreRefused() {
         Gpt policy = model(), reference = model();
-        var empty = assertThrows(IllegalArgumentException.class, () -> new DpoTrainer(policy, reference, List.of(), BETA, PostTraining.Config.of(5, 1e-3f), nd));
+        var empty = assertThrows(
+                IllegalArgumentException.class,
+                () -> new DpoTrainer(policy, reference, List.of(), BETA, PostTraining.Config.of(5, 1e-3f), nd));
         assertTrue(empty.getMessage().contains("at least one preference pair"), empty.getMessage());
         Gpt wider = new Gpt(new GptConfig(config.vocabSize(), 16, 1, 2, 32, 0f, false)).initialize(nd);
-        var shapes = assertThrows(IllegalArgumentException.class, () -> new DpoTrainer(policy, wider, pairs, BETA, PostTraining.Config.of(5, 1e-3f), nd));
+        var shapes = assertThrows(
+                IllegalArgumentException.class,
+                () -> new DpoTrainer(policy, wider, pairs, BETA, PostTraining.Config.of(5, 1e-3f), nd));
         assertTrue(shapes.getMessage().contains("same configuration"), shapes.getMessage());
     }
 }

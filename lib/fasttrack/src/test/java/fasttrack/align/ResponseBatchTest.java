@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 /** Encoding, batching and the masked losses: only response targets (the stop marker included) count. */
 class ResponseBatchTest {
 
-    private static final InstructionExample SHORT = new InstructionExample("define", "ab", "c");    // "Q: ab\nA: c\n": 11 tokens, prompt 9
-    private static final InstructionExample LONG = new InstructionExample("define", "abc", "ab");   // "Q: abc\nA: ab\n": 13 tokens, prompt 10
+    private static final InstructionExample SHORT =
+            new InstructionExample("define", "ab", "c"); // "Q: ab\nA: c\n": 11 tokens, prompt 9
+    private static final InstructionExample LONG =
+            new InstructionExample("define", "abc", "ab"); // "Q: abc\nA: ab\n": 13 tokens, prompt 10
 
     private NDManager nd;
     private CharTokenizer tokenizer;
@@ -45,7 +47,8 @@ class ResponseBatchTest {
     }
 
     private ResponseBatch batch() {
-        return ResponseBatch.of(List.of(EncodedExample.of(SHORT, tokenizer, 16), EncodedExample.of(LONG, tokenizer, 16)));
+        return ResponseBatch.of(
+                List.of(EncodedExample.of(SHORT, tokenizer, 16), EncodedExample.of(LONG, tokenizer, 16)));
     }
 
     @Test
@@ -133,10 +136,13 @@ class ResponseBatchTest {
         NDArray logits = nd.create(values, new Shape(b.batchSize(), b.length(), vocab));
         double loss = MaskedLoss.loss(logits, a.targets(), a.mask()).getFloat();
         assertEquals(expected, loss, 1e-5);
-        assertTrue(Math.abs(allPositions - expected) > 1e-3, "the unmasked mean differs, so the check tells them apart: " + allPositions + " vs " + expected);
+        assertTrue(
+                Math.abs(allPositions - expected) > 1e-3,
+                "the unmasked mean differs, so the check tells them apart: " + allPositions + " vs " + expected);
 
         // Per sequence: the masked sum of log-probabilities, log π(response | prompt).
-        float[] perSequence = MaskedLoss.sequenceLogProbs(logits, a.targets(), a.mask()).toFloatArray();
+        float[] perSequence =
+                MaskedLoss.sequenceLogProbs(logits, a.targets(), a.mask()).toFloatArray();
         assertEquals(2, perSequence.length);
         for (int row = 0; row < 2; row++) {
             double s = 0;
@@ -148,7 +154,8 @@ class ResponseBatchTest {
         }
         // Every position's log p(target).
         float[] tokenLogProbs = MaskedLoss.tokenLogProbs(logits, a.targets()).toFloatArray();
-        for (int p = 0; p < positions; p++) assertEquals(logProb(values, p, vocab, b.targets()[p]), tokenLogProbs[p], 1e-5, "position " + p);
+        for (int p = 0; p < positions; p++)
+            assertEquals(logProb(values, p, vocab, b.targets()[p]), tokenLogProbs[p], 1e-5, "position " + p);
     }
 
     @Test
@@ -167,7 +174,9 @@ class ResponseBatchTest {
         for (int p = 0; p < positions; p++) {
             if (b.mask()[p] == 0) {
                 for (int v = 0; v < vocab; v++) {
-                    assertTrue(gradient[p * vocab + v] == 0.0f, "prompt/padding position " + p + ", logit " + v + ": " + gradient[p * vocab + v]);
+                    assertTrue(
+                            gradient[p * vocab + v] == 0.0f,
+                            "prompt/padding position " + p + ", logit " + v + ": " + gradient[p * vocab + v]);
                 }
             } else {
                 // d loss / d logit_v = (softmax_v − [v = target]) / (number of response positions)
@@ -175,9 +184,12 @@ class ResponseBatchTest {
                 for (int v = 0; v < vocab; v++) max = Math.max(max, values[p * vocab + v]);
                 for (int v = 0; v < vocab; v++) z += Math.exp(values[p * vocab + v] - max);
                 for (int v = 0; v < vocab; v++) {
-                    double expected = (Math.exp(values[p * vocab + v] - max) / z - (v == b.targets()[p] ? 1 : 0)) / responsePositions;
+                    double expected = (Math.exp(values[p * vocab + v] - max) / z - (v == b.targets()[p] ? 1 : 0))
+                            / responsePositions;
                     assertEquals(expected, gradient[p * vocab + v], 1e-6, "response position " + p + ", logit " + v);
-                    assertTrue(gradient[p * vocab + v] != 0.0f, "response position " + p + ", logit " + v + " gets a gradient");
+                    assertTrue(
+                            gradient[p * vocab + v] != 0.0f,
+                            "response position " + p + ", logit " + v + " gets a gradient");
                 }
             }
         }
@@ -189,7 +201,7 @@ class ResponseBatchTest {
         var e = assertThrows(IllegalArgumentException.class, () -> EncodedExample.of(SHORT, tokenizer, 9));
         assertTrue(e.getMessage().contains("shorten the prompt"), e.getMessage());
         assertTrue(e.getMessage().contains("9"), e.getMessage());
-        EncodedExample.of(SHORT, tokenizer, 10);   // 11 tokens: 10 inputs fit a context of 10
+        EncodedExample.of(SHORT, tokenizer, 10); // 11 tokens: 10 inputs fit a context of 10
     }
 
     @Test
@@ -206,7 +218,7 @@ class ResponseBatchTest {
             @Override
             public int[] encode(String text) {
                 int[] ids = tokenizer.encode(text);
-                if (text.endsWith("A: ")) ids[0] = tokenizer.encode("b")[0];   // the prompt alone starts differently
+                if (text.endsWith("A: ")) ids[0] = tokenizer.encode("b")[0]; // the prompt alone starts differently
                 return ids;
             }
 

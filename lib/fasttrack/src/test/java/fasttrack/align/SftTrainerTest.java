@@ -65,7 +65,8 @@ class SftTrainerTest {
 
     private static List<NDArray> block(Gpt model, int i) {
         List<NDArray> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.blocks().get(i).getParameters()) out.add(p.getValue().getArray());
+        for (Pair<String, Parameter> p : model.blocks().get(i).getParameters())
+            out.add(p.getValue().getArray());
         return out;
     }
 
@@ -74,7 +75,9 @@ class SftTrainerTest {
     }
 
     private static void assertUnchanged(List<float[]> before, List<NDArray> now, String what) {
-        for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), now.get(i).toFloatArray(), what + ", array " + i + " is bit-for-bit unchanged");
+        for (int i = 0; i < before.size(); i++)
+            assertArrayEquals(
+                    before.get(i), now.get(i).toFloatArray(), what + ", array " + i + " is bit-for-bit unchanged");
     }
 
     private static void assertEveryArrayChanged(List<float[]> before, List<NDArray> now, String what) {
@@ -84,7 +87,8 @@ class SftTrainerTest {
     }
 
     private static boolean anyChanged(List<float[]> before, List<NDArray> now) {
-        for (int i = 0; i < before.size(); i++) if (!Arrays.equals(before.get(i), now.get(i).toFloatArray())) return true;
+        for (int i = 0; i < before.size(); i++)
+            if (!Arrays.equals(before.get(i), now.get(i).toFloatArray())) return true;
         return false;
     }
 
@@ -93,7 +97,8 @@ class SftTrainerTest {
         Gpt model = model();
         double before = MaskedLoss.meanLoss(model, examples, nd);
         assertEquals(Math.log(tokenizer.vocabSize()), before, 0.1, "an untrained model guesses about uniformly");
-        try (SftTrainer trainer = new SftTrainer(model, examples, PostTraining.Config.of(60, 2e-2f).withBatchSize(8), Unfreezing.full(), nd)) {
+        try (SftTrainer trainer = new SftTrainer(
+                model, examples, PostTraining.Config.of(60, 2e-2f).withBatchSize(8), Unfreezing.full(), nd)) {
             trainer.train(60);
             assertEquals(60, trainer.step());
             assertEquals(60, trainer.losses().size());
@@ -109,30 +114,42 @@ class SftTrainerTest {
         double mean = MaskedLoss.meanLoss(model, examples, nd);
         try (NDManager scope = nd.newSubManager()) {
             MaskedLoss.Batch a = MaskedLoss.arrays(ResponseBatch.of(examples), scope);
-            double direct = MaskedLoss.loss(model.logits(new ParameterStore(scope, false), a.inputs(), false), a.targets(), a.mask()).getFloat();
+            double direct = MaskedLoss.loss(
+                            model.logits(new ParameterStore(scope, false), a.inputs(), false), a.targets(), a.mask())
+                    .getFloat();
             assertEquals(direct, mean, 1e-5);
         }
         // log π(response | prompt) is the sum over the response tokens: negative, and the same one example at a time.
         double[] all = MaskedLoss.logLikelihoods(model, examples, nd);
         for (int i = 0; i < examples.size(); i++) {
             assertTrue(all[i] < 0);
-            assertEquals(all[i], MaskedLoss.logLikelihoods(model, List.of(examples.get(i)), nd)[0], 1e-5, "example " + i + " alone");
+            assertEquals(
+                    all[i],
+                    MaskedLoss.logLikelihoods(model, List.of(examples.get(i)), nd)[0],
+                    1e-5,
+                    "example " + i + " alone");
         }
     }
 
     @Test
     void withTheTopBlockUnfrozenTheLowerBlockAndTheEmbeddingsStayBitForBit() {
         Gpt model = model();
-        List<float[]> block0 = values(block(model, 0)), block1 = values(block(model, 1)), embeddings = values(embeddings(model));
+        List<float[]> block0 = values(block(model, 0)),
+                block1 = values(block(model, 1)),
+                embeddings = values(embeddings(model));
         float[] head = model.outputWeights().toFloatArray();
         long block1Size = block(model, 1).stream().mapToLong(NDArray::size).sum();
-        try (SftTrainer trainer = new SftTrainer(model, examples, PostTraining.Config.of(20, 1e-2f).withBatchSize(8), Unfreezing.topBlocks(1), nd)) {
-            long expected = block1Size + 2L * config.embedDim() + (long) config.embedDim() * config.vocabSize();   // block 1, final norm, head
+        try (SftTrainer trainer = new SftTrainer(
+                model, examples, PostTraining.Config.of(20, 1e-2f).withBatchSize(8), Unfreezing.topBlocks(1), nd)) {
+            long expected = block1Size
+                    + 2L * config.embedDim()
+                    + (long) config.embedDim() * config.vocabSize(); // block 1, final norm, head
             assertEquals(expected, trainer.updatableParameters());
             trainer.train(20);
             for (NDArray w : block(model, 0)) {
                 try (NDArray gradient = w.getGradient()) {
-                    for (float v : gradient.toFloatArray()) assertTrue(v == 0.0f, "no gradient accumulates in a frozen block: " + v);
+                    for (float v : gradient.toFloatArray())
+                        assertTrue(v == 0.0f, "no gradient accumulates in a frozen block: " + v);
                 }
             }
             double first = trainer.losses().get(0), last = trainer.losses().get(19);
@@ -148,15 +165,21 @@ class SftTrainerTest {
     void aTiedHeadTrainsWithTheHeadWhileThePositionsStayFrozen() {
         config = config.withTiedWeights(true);
         Gpt model = model();
-        float[] positions = model.positionEmbeddings().toFloatArray(), table = model.tokenEmbeddings().toFloatArray();
+        float[] positions = model.positionEmbeddings().toFloatArray(),
+                table = model.tokenEmbeddings().toFloatArray();
         long block1Size = block(model, 1).stream().mapToLong(NDArray::size).sum();
-        try (SftTrainer trainer = new SftTrainer(model, examples, PostTraining.Config.of(5, 1e-2f).withBatchSize(8), Unfreezing.topBlocks(1), nd)) {
-            long expected = block1Size + 2L * config.embedDim() + (long) config.embedDim() * config.vocabSize();   // block 1, final norm, tied head
+        try (SftTrainer trainer = new SftTrainer(
+                model, examples, PostTraining.Config.of(5, 1e-2f).withBatchSize(8), Unfreezing.topBlocks(1), nd)) {
+            long expected = block1Size
+                    + 2L * config.embedDim()
+                    + (long) config.embedDim() * config.vocabSize(); // block 1, final norm, tied head
             assertEquals(expected, trainer.updatableParameters());
             trainer.train(5);
         }
-        assertFalse(Arrays.equals(table, model.tokenEmbeddings().toFloatArray()), "the token table is the head: it trains");
-        assertArrayEquals(positions, model.positionEmbeddings().toFloatArray(), "the position table is an embedding: frozen");
+        assertFalse(
+                Arrays.equals(table, model.tokenEmbeddings().toFloatArray()), "the token table is the head: it trains");
+        assertArrayEquals(
+                positions, model.positionEmbeddings().toFloatArray(), "the position table is an embedding: frozen");
     }
 
     @Test
@@ -186,21 +209,27 @@ class SftTrainerTest {
     @Test
     void gradualUnfreezingChangesTheLowerBlockOnlyOnceItsTurnHasCome() {
         Gpt model = model();
-        List<float[]> block0 = values(block(model, 0)), block1 = values(block(model, 1)), embeddings = values(embeddings(model));
-        try (SftTrainer trainer = new SftTrainer(model, examples, PostTraining.Config.of(20, 1e-2f).withBatchSize(8), Unfreezing.gradual(5), nd)) {
+        List<float[]> block0 = values(block(model, 0)),
+                block1 = values(block(model, 1)),
+                embeddings = values(embeddings(model));
+        try (SftTrainer trainer = new SftTrainer(
+                model, examples, PostTraining.Config.of(20, 1e-2f).withBatchSize(8), Unfreezing.gradual(5), nd)) {
             long topOnly = trainer.updatableParameters();
-            trainer.train(5);   // steps 0..4: the top block only
+            trainer.train(5); // steps 0..4: the top block only
             assertUnchanged(block0, block(model, 0), "block 0 after 5 steps");
             assertUnchanged(embeddings, embeddings(model), "the embeddings after 5 steps");
             assertEveryArrayChanged(block1, block(model, 1), "block 1 after 5 steps");
             long bothBlocks = trainer.updatableParameters();
-            assertEquals(block(model, 0).stream().mapToLong(NDArray::size).sum(), bothBlocks - topOnly, "step 5 adds block 0");
-            trainer.train(1);   // step 5: block 0 joins
+            assertEquals(
+                    block(model, 0).stream().mapToLong(NDArray::size).sum(),
+                    bothBlocks - topOnly,
+                    "step 5 adds block 0");
+            trainer.train(1); // step 5: block 0 joins
             assertTrue(anyChanged(block0, block(model, 0)), "block 0 trains from step 5");
             assertUnchanged(embeddings, embeddings(model), "the embeddings after 6 steps");
-            trainer.train(4);   // steps 6..9
+            trainer.train(4); // steps 6..9
             assertUnchanged(embeddings, embeddings(model), "the embeddings after 10 steps");
-            trainer.train(1);   // step 10: 1 + 10/5 = 3 > 2 blocks, the embeddings join
+            trainer.train(1); // step 10: 1 + 10/5 = 3 > 2 blocks, the embeddings join
             assertEveryArrayChanged(embeddings, embeddings(model), "the embeddings after 11 steps");
         }
     }
@@ -208,14 +237,20 @@ class SftTrainerTest {
     @Test
     void finetuningNeedsExamplesThatFitTheContext() {
         Gpt model = model();
-        var none = assertThrows(IllegalArgumentException.class, () -> new SftTrainer(model, List.of(), PostTraining.Config.of(5, 1e-3f), Unfreezing.full(), nd));
+        var none = assertThrows(
+                IllegalArgumentException.class,
+                () -> new SftTrainer(model, List.of(), PostTraining.Config.of(5, 1e-3f), Unfreezing.full(), nd));
         assertTrue(none.getMessage().contains("at least one example"), none.getMessage());
         // "Q: define a\nA: bad\n" is 19 tokens: 18 inputs do not fit a context of 12.
         Gpt small = new Gpt(new GptConfig(config.vocabSize(), 12, 1, 2, 16, 0f, false)).initialize(nd);
-        var tooLong = assertThrows(IllegalArgumentException.class, () -> new SftTrainer(small, examples, PostTraining.Config.of(5, 1e-3f), Unfreezing.full(), nd));
+        var tooLong = assertThrows(
+                IllegalArgumentException.class,
+                () -> new SftTrainer(small, examples, PostTraining.Config.of(5, 1e-3f), Unfreezing.full(), nd));
         assertTrue(tooLong.getMessage().contains("does not fit the context of 12"), tooLong.getMessage());
         model.freezeParameters(true);
-        var frozen = assertThrows(IllegalArgumentException.class, () -> new SftTrainer(model, examples, PostTraining.Config.of(5, 1e-3f), Unfreezing.full(), nd));
+        var frozen = assertThrows(
+                IllegalArgumentException.class,
+                () -> new SftTrainer(model, examples, PostTraining.Config.of(5, 1e-3f), Unfreezing.full(), nd));
         assertTrue(frozen.getMessage().contains("nothing to train"), frozen.getMessage());
     }
 
@@ -225,6 +260,8 @@ class SftTrainerTest {
         assertThrows(IllegalArgumentException.class, () -> new Unfreezing("x", -2, 0));
         assertThrows(IllegalArgumentException.class, () -> new Unfreezing("x", 1, -1));
         assertThrows(IllegalArgumentException.class, () -> PostTraining.Config.of(0, 1e-3f));
-        assertThrows(IllegalArgumentException.class, () -> PostTraining.Config.of(10, 1e-3f).withBatchSize(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PostTraining.Config.of(10, 1e-3f).withBatchSize(0));
     }
 }

@@ -26,7 +26,7 @@ class ValueTest {
     @Test
     void aValueUsedTwiceCollectsBothPaths() {
         Value x = Value.of(3);
-        Value y = x.mul(x).add(x);   // y = x² + x, dy/dx = 2x + 1 = 7
+        Value y = x.mul(x).add(x); // y = x² + x, dy/dx = 2x + 1 = 7
         y.backward();
         assertEquals(7, x.grad());
         y.backward();
@@ -41,15 +41,27 @@ class ValueTest {
         Value out = expression(leaves);
         out.backward();
         for (int i = 0; i < 3; i++) analytic[i] = leaves[i].grad();
-        double[] numeric = GradientCheck.numerical(x -> expression(new Value[] {Value.of(x[0]), Value.of(x[1]), Value.of(x[2])}).data(), at, 1e-6);
-        assertTrue(GradientCheck.maxRelativeError(analytic, numeric) < 1e-7, () -> java.util.Arrays.toString(analytic) + " vs " + java.util.Arrays.toString(numeric));
+        double[] numeric = GradientCheck.numerical(
+                x -> expression(new Value[] {Value.of(x[0]), Value.of(x[1]), Value.of(x[2])})
+                        .data(),
+                at,
+                1e-6);
+        assertTrue(
+                GradientCheck.maxRelativeError(analytic, numeric) < 1e-7,
+                () -> java.util.Arrays.toString(analytic) + " vs " + java.util.Arrays.toString(numeric));
     }
 
     /** Uses every operation: + - * / pow exp log tanh relu sigmoid neg. */
     private static Value expression(Value[] v) {
         Value a = v[0], b = v[1], c = v[2];
-        return a.mul(b).add(c.pow(3)).sub(b.div(c)).tanh()
-                .add(a.exp().log().mul(c.relu())).add(b.sigmoid().neg()).add(b.relu()).mul(a.add(2).div(3));
+        return a.mul(b)
+                .add(c.pow(3))
+                .sub(b.div(c))
+                .tanh()
+                .add(a.exp().log().mul(c.relu()))
+                .add(b.sigmoid().neg())
+                .add(b.relu())
+                .mul(a.add(2).div(3));
     }
 
     @Test
@@ -81,10 +93,16 @@ class ValueTest {
     @Test
     void misuseIsExplained() {
         assertThrows(IllegalArgumentException.class, () -> Value.of(Double.NaN));
-        assertTrue(assertThrows(ArithmeticException.class, () -> Value.of(-1).log()).getMessage().contains("positive"));
-        assertTrue(assertThrows(ArithmeticException.class, () -> Value.of(1).div(Value.of(0))).getMessage().contains("0"));
+        assertTrue(assertThrows(ArithmeticException.class, () -> Value.of(-1).log())
+                .getMessage()
+                .contains("positive"));
+        assertTrue(assertThrows(ArithmeticException.class, () -> Value.of(1).div(Value.of(0)))
+                .getMessage()
+                .contains("0"));
         Value sum = Value.of(1).add(2);
-        assertTrue(assertThrows(IllegalStateException.class, () -> sum.descend(0.1)).getMessage().contains("leaves"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> sum.descend(0.1))
+                .getMessage()
+                .contains("leaves"));
         assertThrows(IllegalArgumentException.class, () -> GradientCheck.numerical(x -> 0, new double[1], 0));
     }
 
@@ -98,6 +116,7 @@ class ValueTest {
         assertTrue(graph.contains("  [*]"), graph);
         assertTrue(graph.contains("a data=2"), graph);
         assertEquals(3, f.topologicalOrder().size());
-        assertArrayEquals(new double[] {2}, new double[] {f.topologicalOrder().get(0).data()});
+        assertArrayEquals(
+                new double[] {2}, new double[] {f.topologicalOrder().get(0).data()});
     }
 }

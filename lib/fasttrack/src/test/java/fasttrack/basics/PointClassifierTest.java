@@ -27,7 +27,12 @@ class PointClassifierTest {
     @Test
     void adamLearnsTheMoons() {
         try (PointClassifier model = new PointClassifier(Setup.manager(), 1, 16, 16)) {
-            LossCurve curve = model.fit(MOONS, Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.02f)).build(), 300);
+            LossCurve curve = model.fit(
+                    MOONS,
+                    Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed(0.02f))
+                            .build(),
+                    300);
             assertFalse(curve.diverged());
             assertEquals(300, curve.values().length);
             assertTrue(curve.first() > 0.5 && curve.lastMean(10) < 0.1, curve.toString());
@@ -46,7 +51,10 @@ class PointClassifierTest {
                 expected -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p + 1e-300);
             }
             expected /= z.length;
-            assertEquals(expected, PointClassifier.binaryCrossEntropy(m.create(z), m.create(y)).getFloat(), 1e-5);
+            assertEquals(
+                    expected,
+                    PointClassifier.binaryCrossEntropy(m.create(z), m.create(y)).getFloat(),
+                    1e-5);
         }
     }
 
@@ -54,10 +62,22 @@ class PointClassifierTest {
     void theSameSeedGivesTheSameRun() {
         double[] first, second;
         try (PointClassifier model = new PointClassifier(Setup.manager(), 5, 8)) {
-            first = model.fit(MOONS, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.5f)).build(), 20).values();
+            first = model.fit(
+                            MOONS,
+                            Optimizer.sgd()
+                                    .setLearningRateTracker(Tracker.fixed(0.5f))
+                                    .build(),
+                            20)
+                    .values();
         }
         try (PointClassifier model = new PointClassifier(Setup.manager(), 5, 8)) {
-            second = model.fit(MOONS, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.5f)).build(), 20).values();
+            second = model.fit(
+                            MOONS,
+                            Optimizer.sgd()
+                                    .setLearningRateTracker(Tracker.fixed(0.5f))
+                                    .build(),
+                            20)
+                    .values();
         }
         assertArrayEquals(first, second);
     }
@@ -65,7 +85,10 @@ class PointClassifierTest {
     @Test
     void aHugeLearningRateDivergesAndStopsEarly() {
         try (PointClassifier model = new PointClassifier(Setup.manager(), 1, 16)) {
-            LossCurve curve = model.fit(MOONS, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e6f)).build(), 200);
+            LossCurve curve = model.fit(
+                    MOONS,
+                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e6f)).build(),
+                    200);
             assertTrue(curve.diverged() || curve.lastMean(10) > 1, curve.toString());
         }
     }
@@ -75,7 +98,9 @@ class PointClassifierTest {
         assertThrows(IllegalArgumentException.class, () -> new PointClassifier(Setup.manager(), 1));
         assertThrows(IllegalArgumentException.class, () -> new PointClassifier(Setup.manager(), 1, 0));
         try (PointClassifier model = new PointClassifier(Setup.manager(), 1, 4)) {
-            assertThrows(IllegalArgumentException.class, () -> model.fit(MOONS, Optimizer.adam().build(), 0));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> model.fit(MOONS, Optimizer.adam().build(), 0));
         }
         assertThrows(IllegalArgumentException.class, () -> Dataset2d.moons(1, 0.1, 1));
         assertThrows(IllegalArgumentException.class, () -> Dataset2d.circles(10, -1, 1));
@@ -87,8 +112,10 @@ class PointClassifierTest {
         Dataset2d a = Dataset2d.circles(100, 0.05, 3), b = Dataset2d.circles(100, 0.05, 3);
         assertArrayEquals(a.labels(), b.labels());
         assertEquals(50, java.util.Arrays.stream(a.labels()).sum());
-        assertEquals(new ai.djl.ndarray.types.Shape(100, 2), a.x(Setup.manager()).getShape());
-        assertEquals(new ai.djl.ndarray.types.Shape(100, 1), a.y(Setup.manager()).getShape());
+        assertEquals(
+                new ai.djl.ndarray.types.Shape(100, 2), a.x(Setup.manager()).getShape());
+        assertEquals(
+                new ai.djl.ndarray.types.Shape(100, 1), a.y(Setup.manager()).getShape());
         assertTrue(a.plot().png().length > 1000);
     }
 }

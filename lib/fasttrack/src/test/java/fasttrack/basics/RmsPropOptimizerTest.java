@@ -17,7 +17,11 @@ class RmsPropOptimizerTest {
     void updatesMatchTheFormula() {
         try (NDManager m = Setup.manager().newSubManager()) {
             NDArray w = m.create(new float[] {1f, -2f});
-            RmsPropOptimizer opt = RmsPropOptimizer.builder().learningRate(0.1f).rho(0.9f).epsilon(1e-8f).build();
+            RmsPropOptimizer opt = RmsPropOptimizer.builder()
+                    .learningRate(0.1f)
+                    .rho(0.9f)
+                    .epsilon(1e-8f)
+                    .build();
             double[] weight = {1, -2}, s = {0, 0};
             float[][] grads = {{0.5f, -1f}, {0.25f, 2f}};
             for (float[] g : grads) {
@@ -36,15 +40,19 @@ class RmsPropOptimizerTest {
     void trainsTheClassifier() {
         Dataset2d moons = Dataset2d.moons(200, 0.1, 2);
         try (PointClassifier model = new PointClassifier(Setup.manager(), 1, 16, 16)) {
-            LossCurve curve = model.fit(moons, RmsPropOptimizer.builder().learningRate(0.01f).build(), 300);
+            LossCurve curve = model.fit(
+                    moons, RmsPropOptimizer.builder().learningRate(0.01f).build(), 300);
             assertTrue(curve.lastMean(10) < 0.1, curve.toString());
         }
     }
 
     @Test
     void badHyperParametersAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> RmsPropOptimizer.builder().learningRate(0));
-        assertThrows(IllegalArgumentException.class, () -> RmsPropOptimizer.builder().rho(1));
-        assertThrows(IllegalArgumentException.class, () -> RmsPropOptimizer.builder().epsilon(-1));
+        assertThrows(
+                IllegalArgumentException.class, () -> RmsPropOptimizer.builder().learningRate(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> RmsPropOptimizer.builder().rho(1));
+        assertThrows(
+                IllegalArgumentException.class, () -> RmsPropOptimizer.builder().epsilon(-1));
     }
 }

@@ -38,7 +38,8 @@ class MagnitudePruningTest {
 
     private Map<String, float[]> snapshot() {
         Map<String, float[]> values = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : model.getParameters()) values.put(p.getKey(), p.getValue().getArray().toFloatArray());
+        for (Pair<String, Parameter> p : model.getParameters())
+            values.put(p.getKey(), p.getValue().getArray().toFloatArray());
         return values;
     }
 
@@ -65,12 +66,15 @@ class MagnitudePruningTest {
                 }
             }
             assertEquals(0.5, (double) zeros / pruned.length, 1e-3, name);
-            assertTrue(largestPruned <= smallestKept, name + ": pruned up to " + largestPruned + ", kept from " + smallestKept);
+            assertTrue(
+                    largestPruned <= smallestKept,
+                    name + ": pruned up to " + largestPruned + ", kept from " + smallestKept);
         }
         // Embeddings, norms and biases are untouched.
         for (Pair<String, Parameter> p : model.getParameters()) {
             NDArray array = p.getValue().getArray();
-            if (linear.values().stream().noneMatch(w -> w == array)) assertArrayEquals(all.get(p.getKey()), array.toFloatArray(), 0f, p.getKey());
+            if (linear.values().stream().noneMatch(w -> w == array))
+                assertArrayEquals(all.get(p.getKey()), array.toFloatArray(), 0f, p.getKey());
         }
     }
 
@@ -84,7 +88,7 @@ class MagnitudePruningTest {
             boolean[] zero = new boolean[values.length];
             for (int i = 0; i < values.length; i++) {
                 zero[i] = values[i] == 0;
-                values[i] += 0.5f;   // an "optimiser step" that moves every weight
+                values[i] += 0.5f; // an "optimiser step" that moves every weight
             }
             zeroAt.put(e.getKey(), zero);
             Tensors.overwrite(e.getValue(), values);
@@ -98,7 +102,11 @@ class MagnitudePruningTest {
         for (String name : linear.keySet()) {
             float[] now = linear.get(name).toFloatArray();
             for (int i = 0; i < now.length; i++) {
-                assertEquals(zeroAt.get(name)[i] ? 0f : moved.get(name)[i], now[i], 0f, name + "[" + i + "]: the same mask, the kept weights as moved");
+                assertEquals(
+                        zeroAt.get(name)[i] ? 0f : moved.get(name)[i],
+                        now[i],
+                        0f,
+                        name + "[" + i + "]: the same mask, the kept weights as moved");
             }
         }
     }

@@ -29,6 +29,7 @@ class QuantizedGptTest {
 
     @TempDir
     Path dir;
+
     private NDManager nd;
     private Gpt model;
 
@@ -48,12 +49,17 @@ class QuantizedGptTest {
     private Gpt copy(Gpt source) {
         Gpt copy = new Gpt(source.config()).initialize(nd);
         PairList<String, Parameter> from = source.getParameters(), to = copy.getParameters();
-        for (int i = 0; i < from.size(); i++) Tensors.overwrite(to.get(i).getValue().getArray(), from.get(i).getValue().getArray().toFloatArray());
+        for (int i = 0; i < from.size(); i++)
+            Tensors.overwrite(
+                    to.get(i).getValue().getArray(),
+                    from.get(i).getValue().getArray().toFloatArray());
         return copy;
     }
 
     private static float[][] parameters(Gpt model) {
-        return model.getParameters().stream().map(p -> p.getValue().getArray().toFloatArray()).toArray(float[][]::new);
+        return model.getParameters().stream()
+                .map(p -> p.getValue().getArray().toFloatArray())
+                .toArray(float[][]::new);
     }
 
     private static boolean isMatrix(Map<String, NDArray> linear, NDArray array) {
@@ -65,12 +71,17 @@ class QuantizedGptTest {
         QuantizedGpt q = QuantizedGpt.of(model, 8, 0);
         // 2 blocks × (qkv, projection, up, down) + the untied head.
         assertEquals(9, q.matrices().size());
-        assertTrue(q.matrices().containsKey("block0.qkv") && q.matrices().containsKey("block1.down") && q.matrices().containsKey("head"), q.matrices().keySet().toString());
+        assertTrue(
+                q.matrices().containsKey("block0.qkv")
+                        && q.matrices().containsKey("block1.down")
+                        && q.matrices().containsKey("head"),
+                q.matrices().keySet().toString());
         QuantizedMatrix qkv = q.matrices().get("block0.qkv");
         assertEquals(3 * 16, qkv.rows());
         assertEquals(16, qkv.cols());
         Gpt tied = new Gpt(new GptConfig(11, 16, 2, 2, 16, 0.1f, true)).initialize(nd);
-        assertEquals(8, QuantizedGpt.of(tied, 8, 0).matrices().size(), "a tied head is the embedding table, left in float");
+        assertEquals(
+                8, QuantizedGpt.of(tied, 8, 0).matrices().size(), "a tied head is the embedding table, left in float");
     }
 
     @Test
@@ -78,7 +89,8 @@ class QuantizedGptTest {
         float[][] before = parameters(model);
         QuantizedGpt q = QuantizedGpt.of(model, 8, 0);
         float[][] after = parameters(model);
-        for (int i = 0; i < before.length; i++) assertArrayEquals(before[i], after[i], 0f, "of() leaves the model alone");
+        for (int i = 0; i < before.length; i++)
+            assertArrayEquals(before[i], after[i], 0f, "of() leaves the model alone");
 
         Gpt quantised = copy(model);
         q.applyTo(quantised);
@@ -89,7 +101,9 @@ class QuantizedGptTest {
             float[] w = original.get(name).toFloatArray(), v = applied.get(name).toFloatArray();
             for (int i = 0; i < w.length; i++) {
                 float scale = m.scales()[i / m.groupSize()];
-                assertTrue(Math.abs(v[i] - w[i]) <= scale / 2 + 1e-7f, name + "[" + i + "]: " + w[i] + " → " + v[i] + ", scale " + scale);
+                assertTrue(
+                        Math.abs(v[i] - w[i]) <= scale / 2 + 1e-7f,
+                        name + "[" + i + "]: " + w[i] + " → " + v[i] + ", scale " + scale);
                 changed += Math.abs(v[i] - w[i]);
             }
             assertArrayEquals(m.dequantize(), v, 0f, name);
@@ -99,7 +113,11 @@ class QuantizedGptTest {
         PairList<String, Parameter> from = model.getParameters(), to = quantised.getParameters();
         for (int i = 0; i < from.size(); i++) {
             if (!isMatrix(original, from.get(i).getValue().getArray())) {
-                assertArrayEquals(from.get(i).getValue().getArray().toFloatArray(), to.get(i).getValue().getArray().toFloatArray(), 0f, from.get(i).getKey());
+                assertArrayEquals(
+                        from.get(i).getValue().getArray().toFloatArray(),
+                        to.get(i).getValue().getArray().toFloatArray(),
+                        0f,
+                        from.get(i).getKey());
             }
         }
     }
@@ -116,7 +134,8 @@ class QuantizedGptTest {
             assertEquals(expected, q.bytes(model), Arrays.toString(setting));
             assertTrue(q.bytes(model) < 4 * model.parameterCount(), Arrays.toString(setting));
         }
-        long int8 = QuantizedGpt.of(model, 8, 0).bytes(model), int4 = QuantizedGpt.of(model, 4, 8).bytes(model);
+        long int8 = QuantizedGpt.of(model, 8, 0).bytes(model),
+                int4 = QuantizedGpt.of(model, 4, 8).bytes(model);
         assertTrue(int4 < int8, int4 + " vs " + int8);
     }
 
@@ -133,7 +152,12 @@ class QuantizedGptTest {
             float[][] expected = parameters(applied), actual = parameters(read);
             assertEquals(expected.length, actual.length);
             for (int i = 0; i < expected.length; i++) {
-                assertArrayEquals(expected[i], actual[i], 0f, setting[0] + " bits, parameter " + model.getParameters().get(i).getKey());
+                assertArrayEquals(
+                        expected[i],
+                        actual[i],
+                        0f,
+                        setting[0] + " bits, parameter "
+                                + model.getParameters().get(i).getKey());
             }
         }
     }
@@ -154,7 +178,9 @@ class QuantizedGptTest {
         Path stub = Files.write(dir.resolve("stub.q"), Arrays.copyOf(bytes, 20));
         assertThrows(IOException.class, () -> QuantizedGpt.read(stub, nd));
 
-        Path foreign = Files.writeString(dir.resolve("notes.md"), "# not a quantised model, but long enough to have a header and a checksum after it");
+        Path foreign = Files.writeString(
+                dir.resolve("notes.md"),
+                "# not a quantised model, but long enough to have a header and a checksum after it");
         IOException notOurs = assertThrows(IOException.class, () -> QuantizedGpt.read(foreign, nd));
         assertTrue(notOurs.getMessage().contains("not a quantised GPT"), notOurs.getMessage());
         assertThrows(IOException.class, () -> QuantizedGpt.read(dir.resolve("missing.q"), nd));

@@ -41,18 +41,27 @@ class QuantizedMatrixTest {
             float absmax = 0;
             int largest = -1;
             for (int c = 0; c < cols; c++) {
-                if (Math.abs(w[r * cols + c]) > absmax) { absmax = Math.abs(w[r * cols + c]); largest = r * cols + c; }
+                if (Math.abs(w[r * cols + c]) > absmax) {
+                    absmax = Math.abs(w[r * cols + c]);
+                    largest = r * cols + c;
+                }
             }
             float scale = m.scales()[r];
             assertEquals(absmax / 127, scale, 1e-9f, "row " + r);
             for (int c = 0; c < cols; c++) {
                 int i = r * cols + c;
-                assertTrue(Math.abs(back[i] - w[i]) <= scale / 2 + slack(scale), "row " + r + " col " + c + ": " + w[i] + " → " + back[i]);
+                assertTrue(
+                        Math.abs(back[i] - w[i]) <= scale / 2 + slack(scale),
+                        "row " + r + " col " + c + ": " + w[i] + " → " + back[i]);
                 assertTrue(m.code(i) >= -127 && m.code(i) <= 127, "code " + m.code(i));
                 assertEquals(m.codes()[i], m.code(i));
             }
             assertEquals(Math.signum(w[largest]) * 127, m.code(largest), "the row's largest |w| maps to ±127");
-            assertEquals(w[largest], back[largest], Math.ulp(absmax), "the row's largest |w| comes back exactly (to an ulp)");
+            assertEquals(
+                    w[largest],
+                    back[largest],
+                    Math.ulp(absmax),
+                    "the row's largest |w| comes back exactly (to an ulp)");
         }
         assertEquals(rows * cols + 4L * rows, m.bytes());
     }
@@ -80,7 +89,9 @@ class QuantizedMatrixTest {
         assertTrue(sawNegative && sawPositive && sawExtremes);
         // The outlier (row 1, column 3) coarsens only its own group.
         assertEquals(2.5f / 7, m.scales()[cols / group], 1e-6f);
-        assertTrue(m.scales()[cols / group + 1] < 0.1f, "the next group of row 1 keeps a fine scale: " + m.scales()[cols / group + 1]);
+        assertTrue(
+                m.scales()[cols / group + 1] < 0.1f,
+                "the next group of row 1 keeps a fine scale: " + m.scales()[cols / group + 1]);
     }
 
     @Test
@@ -126,10 +137,17 @@ class QuantizedMatrixTest {
         float[] w = weights(2, 8, 3);
         assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(w, 2, 8, 2, 4));
         assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(w, 2, 8, 16, 4));
-        assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(w, 2, 8, 4, 3), "3 does not divide 8");
+        assertThrows(
+                IllegalArgumentException.class, () -> QuantizedMatrix.quantize(w, 2, 8, 4, 3), "3 does not divide 8");
         assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(w, 2, 8, 4, 0));
-        assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(weights(2, 9, 3), 2, 9, 4, 9), "odd int4 group");
-        assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(w, 3, 8, 8, 0), "16 weights are not 3 × 8");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> QuantizedMatrix.quantize(weights(2, 9, 3), 2, 9, 4, 9),
+                "odd int4 group");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> QuantizedMatrix.quantize(w, 3, 8, 8, 0),
+                "16 weights are not 3 × 8");
         assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(w, 2, 7, 4, 7));
         assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(new float[0], 0, 0, 8, 0));
     }

@@ -21,7 +21,9 @@ class WordEmbeddingTest {
         assertEquals(3, v.count(v.id("The")));
         assertEquals(0, v.encode("the the")[1]);
         assertEquals(2, v.encode("a cat and the").length, "unknown words are skipped");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> v.id("cat")).getMessage().contains("not in the vocabulary"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> v.id("cat"))
+                .getMessage()
+                .contains("not in the vocabulary"));
         assertThrows(IllegalArgumentException.class, () -> WordVocabulary.build("one word only", 2));
         assertThrows(IllegalArgumentException.class, () -> WordVocabulary.build("a a", 0));
     }
@@ -41,7 +43,7 @@ class WordEmbeddingTest {
     @Test
     void subsamplingDropsFrequentWordsAndKeepsRareOnes() {
         int[] ids = new int[10_000];
-        for (int i = 0; i < ids.length; i++) ids[i] = i % 100 == 0 ? 1 : 0;   // word 0: 99%, word 1: 1%
+        for (int i = 0; i < ids.length; i++) ids[i] = i % 100 == 0 ? 1 : 0; // word 0: 99%, word 1: 1%
         int[] kept = SkipGram.subsample(ids, new long[] {9900, 100}, 1e-3, new Random(1));
         long frequent = java.util.Arrays.stream(kept).filter(x -> x == 0).count();
         long rare = java.util.Arrays.stream(kept).filter(x -> x == 1).count();
@@ -52,12 +54,14 @@ class WordEmbeddingTest {
     /** Two families of words that only ever appear among themselves must end up in two clusters. */
     @Test
     void skipGramSeparatesWordsThatNeverShareContexts() {
-        List<String> a = List.of("red", "green", "blue", "yellow", "purple"), b = List.of("one", "two", "three", "four", "five");
+        List<String> a = List.of("red", "green", "blue", "yellow", "purple"),
+                b = List.of("one", "two", "three", "four", "five");
         Random random = new Random(5);
         StringBuilder text = new StringBuilder();
         for (int sentence = 0; sentence < 4000; sentence++) {
             List<String> family = sentence % 2 == 0 ? a : b;
-            for (int i = 0; i < 8; i++) text.append(family.get(random.nextInt(5))).append(' ');
+            for (int i = 0; i < 8; i++)
+                text.append(family.get(random.nextInt(5))).append(' ');
             text.append(". ");
         }
         WordVocabulary vocab = WordVocabulary.build(text.toString(), 1);
@@ -70,8 +74,12 @@ class WordEmbeddingTest {
             assertTrue(Math.abs(before) < 0.2, "untrained vectors are unorganised: " + before);
             assertTrue(after > 0.5, "trained: same-family cosine exceeds cross-family by " + after);
             assertTrue(curve.lastMean(20) < curve.first() * 0.8, curve.toString());
-            assertTrue(a.contains(vectors.nearest("red", 1, WordVectors.Metric.COSINE).get(0).word()));
-            assertTrue(vectors.projection("families", new ArrayList<>(vocab.words())).png().length > 1000);
+            assertTrue(a.contains(
+                    vectors.nearest("red", 1, WordVectors.Metric.COSINE).get(0).word()));
+            assertTrue(vectors.projection("families", new ArrayList<>(vocab.words()))
+                            .png()
+                            .length
+                    > 1000);
         }
     }
 
@@ -87,8 +95,14 @@ class WordEmbeddingTest {
         v[vocab.id("big")] = new float[] {3, 0, 30};
         WordVectors vectors = new WordVectors(vocab, v);
         assertEquals("queen", vectors.analogy("man", "woman", "king", 1).get(0).word());
-        assertEquals("big", vectors.nearest("king", 1, WordVectors.Metric.DOT).get(0).word(), "dot product favours the long vector");
-        assertTrue(!vectors.nearest("king", 1, WordVectors.Metric.COSINE).get(0).word().equals("big"));
+        assertEquals(
+                "big",
+                vectors.nearest("king", 1, WordVectors.Metric.DOT).get(0).word(),
+                "dot product favours the long vector");
+        assertTrue(!vectors.nearest("king", 1, WordVectors.Metric.COSINE)
+                .get(0)
+                .word()
+                .equals("big"));
         assertThrows(IllegalArgumentException.class, () -> new WordVectors(vocab, new float[2][3]));
         assertThrows(IllegalArgumentException.class, () -> vectors.nearest("king", 0, WordVectors.Metric.COSINE));
     }
@@ -109,11 +123,25 @@ class WordEmbeddingTest {
         expected /= 2;
         try (ai.djl.ndarray.NDManager m = Setup.manager().newSubManager()) {
             var shape2 = new ai.djl.ndarray.types.Shape(2, 2);
-            float loss = SkipGram.loss(m.create(vc, shape2), m.create(uo, shape2), m.create(un, new ai.djl.ndarray.types.Shape(2, 2, 2))).getFloat();
+            float loss = SkipGram.loss(
+                            m.create(vc, shape2),
+                            m.create(uo, shape2),
+                            m.create(un, new ai.djl.ndarray.types.Shape(2, 2, 2)))
+                    .getFloat();
             assertEquals(expected, loss, 1e-5);
-            assertThrows(IllegalArgumentException.class, () -> SkipGram.loss(m.create(vc, shape2), m.create(uo, shape2), m.create(un, new ai.djl.ndarray.types.Shape(2, 4))),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SkipGram.loss(
+                            m.create(vc, shape2),
+                            m.create(uo, shape2),
+                            m.create(un, new ai.djl.ndarray.types.Shape(2, 4))),
                     "negatives need their own axis k");
-            assertThrows(IllegalArgumentException.class, () -> SkipGram.loss(m.create(vc, shape2), m.create(uo, new ai.djl.ndarray.types.Shape(1, 4)), m.create(un, new ai.djl.ndarray.types.Shape(2, 2, 2))));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SkipGram.loss(
+                            m.create(vc, shape2),
+                            m.create(uo, new ai.djl.ndarray.types.Shape(1, 4)),
+                            m.create(un, new ai.djl.ndarray.types.Shape(2, 2, 2))));
         }
     }
 
@@ -124,7 +152,11 @@ class WordEmbeddingTest {
         assertThrows(IllegalArgumentException.class, () -> new SkipGram.Config(8, 4, 5, 1024, 0f, 1e-4));
         assertThrows(IllegalArgumentException.class, () -> new SkipGram.Config(8, 4, 5, 1024, Float.NaN, 1e-4));
         WordVocabulary vocab = WordVocabulary.build("a b a b", 1);
-        assertThrows(IllegalArgumentException.class, () -> new SkipGram(vocab, new int[] {0}, SkipGram.Config.defaults(), 1, Setup.manager()));
-        assertThrows(IllegalArgumentException.class, () -> new SkipGram(vocab, new int[] {0, 7}, SkipGram.Config.defaults(), 1, Setup.manager()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SkipGram(vocab, new int[] {0}, SkipGram.Config.defaults(), 1, Setup.manager()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SkipGram(vocab, new int[] {0, 7}, SkipGram.Config.defaults(), 1, Setup.manager()));
     }
 }

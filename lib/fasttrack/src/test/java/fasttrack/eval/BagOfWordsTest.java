@@ -29,13 +29,19 @@ class BagOfWordsTest {
         double[] log = model.logPosterior("fun bad zebra");
         assertEquals(147.0 / 222, Math.exp(log[0]), 1e-12);
         assertEquals(75.0 / 222, Math.exp(log[1]), 1e-12);
-        assertArrayEquals(new double[] {Math.log(1.0 / 3), Math.log(2.0 / 3)}, model.logPosterior("zebra"), 1e-12, "no known word: the prior");
+        assertArrayEquals(
+                new double[] {Math.log(1.0 / 3), Math.log(2.0 / 3)},
+                model.logPosterior("zebra"),
+                1e-12,
+                "no known word: the prior");
         assertArrayEquals(new int[] {0, 1, 1}, model.predict(List.of("fun bad zebra", "good", "")));
     }
 
     @Test
     void wordsAreLowercasedRunsOfLetters() {
-        assertEquals(List.of("and", "god", "said", "let", "there", "be", "light"), BagOfWords.words("And God said, Let there be light: 1:3"));
+        assertEquals(
+                List.of("and", "god", "said", "let", "there", "be", "light"),
+                BagOfWords.words("And God said, Let there be light: 1:3"));
     }
 
     @Test

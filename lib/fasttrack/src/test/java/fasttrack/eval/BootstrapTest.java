@@ -55,7 +55,8 @@ class BootstrapTest {
         var interval = Bootstrap.meanInterval(values, 0.95, 4000, 1);
         assertEquals(mean, interval.mean(), 1e-12);
         assertTrue(interval.lower() < mean && mean < interval.upper(), interval.toString());
-        assertEquals(2 * 1.959964 * standardError, interval.width(), 0.1 * interval.width(), "width " + interval.width());
+        assertEquals(
+                2 * 1.959964 * standardError, interval.width(), 0.1 * interval.width(), "width " + interval.width());
     }
 
     @Test

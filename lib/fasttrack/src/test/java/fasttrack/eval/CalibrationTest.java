@@ -45,14 +45,15 @@ class CalibrationTest {
     @Test
     void torchmetricsMulticlassExample() {
         // torchmetrics multiclass_calibration_error docstring, n_bins=3, norm='l1' -> tensor(0.2000)
-        // (github.com/Lightning-AI/torchmetrics, src/torchmetrics/functional/classification/calibration_error.py @ 660df0d).
+        // (github.com/Lightning-AI/torchmetrics, src/torchmetrics/functional/classification/calibration_error.py @
+        // 660df0d).
         // By hand: confidences 0.55 (wrong), 0.55 (wrong), 0.60 (right) in (1/3, 2/3]: gap |1/3 - 0.5667| = 0.2333;
         // 0.90 (right) in (2/3, 1]: gap 0.1. ECE = 3/4 · 0.2333 + 1/4 · 0.1 = 0.2.
         float[][] p = {{0.25f, 0.20f, 0.55f}, {0.55f, 0.05f, 0.40f}, {0.10f, 0.30f, 0.60f}, {0.90f, 0.05f, 0.05f}};
         var calibration = Calibration.of(p, new int[] {0, 1, 2, 0}, 3);
         assertEquals(0.2, calibration.expectedCalibrationError(), 1e-6);
         assertEquals(0, calibration.bins().get(0).count(), "an empty bin adds nothing");
-        assertEquals(0.2333, calibration.bins().get(1).gap(), 1e-4);   // norm='max' -> tensor(0.2333)
+        assertEquals(0.2333, calibration.bins().get(1).gap(), 1e-4); // norm='max' -> tensor(0.2333)
     }
 
     @Test
@@ -103,7 +104,9 @@ class CalibrationTest {
             }
         }
         inFloat /= p.length;
-        assertTrue(Math.abs(inFloat - exact) > 1e-9, "the case must tell float from double subtraction: " + inFloat + " vs " + exact);
+        assertTrue(
+                Math.abs(inFloat - exact) > 1e-9,
+                "the case must tell float from double subtraction: " + inFloat + " vs " + exact);
         assertEquals(exact, Calibration.brierScore(p, truth), 1e-15);
     }
 
@@ -121,22 +124,36 @@ class CalibrationTest {
 
     @Test
     void badProbabilitiesAreRefusedWithAHint() {
-        assertMessage("row 1 sums to", () -> Calibration.of(new float[][] {{0.5f, 0.5f}, {0.6f, 0.6f}}, new int[] {0, 1}, 10));
-        assertMessage("apply softmax to logits first", () -> Calibration.of(new float[][] {{2f, -1f}}, new int[] {0}, 10));
-        assertMessage("must be >= 0 and not NaN", () -> Calibration.of(new float[][] {{1.5f, -0.5f}}, new int[] {0}, 10));
+        assertMessage(
+                "row 1 sums to",
+                () -> Calibration.of(new float[][] {{0.5f, 0.5f}, {0.6f, 0.6f}}, new int[] {0, 1}, 10));
+        assertMessage(
+                "apply softmax to logits first", () -> Calibration.of(new float[][] {{2f, -1f}}, new int[] {0}, 10));
+        assertMessage(
+                "must be >= 0 and not NaN", () -> Calibration.of(new float[][] {{1.5f, -0.5f}}, new int[] {0}, 10));
         assertMessage("not NaN", () -> Calibration.brierScore(new float[][] {{Float.NaN, 1f}}, new int[] {0}));
-        assertMessage("2 rows of probabilities but 1 true labels", () -> Calibration.of(new float[][] {{1f, 0f}, {0f, 1f}}, new int[] {0}, 10));
-        assertMessage("row 1 has 3 probabilities, row 0 has 2", () -> Calibration.of(new float[][] {{1f, 0f}, {1f, 0f, 0f}}, new int[] {0, 0}, 10));
-        assertMessage("truth[0] = 2 is not a class in 0..1", () -> Calibration.negativeLogLikelihood(new float[][] {{1f, 0f}}, new int[] {2}));
+        assertMessage(
+                "2 rows of probabilities but 1 true labels",
+                () -> Calibration.of(new float[][] {{1f, 0f}, {0f, 1f}}, new int[] {0}, 10));
+        assertMessage(
+                "row 1 has 3 probabilities, row 0 has 2",
+                () -> Calibration.of(new float[][] {{1f, 0f}, {1f, 0f, 0f}}, new int[] {0, 0}, 10));
+        assertMessage(
+                "truth[0] = 2 is not a class in 0..1",
+                () -> Calibration.negativeLogLikelihood(new float[][] {{1f, 0f}}, new int[] {2}));
         assertMessage("bins must be at least 1", () -> Calibration.of(P, TRUTH, 0));
         assertMessage("no items", () -> Calibration.of(new float[0][], new int[0], 10));
         // Within the tolerance of 1e-3 a row is accepted.
-        assertEquals(1, Calibration.of(new float[][] {{0.6f, 0.3995f}}, new int[] {0}, 10).size());
+        assertEquals(
+                1,
+                Calibration.of(new float[][] {{0.6f, 0.3995f}}, new int[] {0}, 10)
+                        .size());
     }
 
     @Test
     void theReliabilityDiagramHasBothSeries() {
-        var chart = (org.knowm.xchart.CategoryChart) Calibration.of(P, TRUTH, 5).plot("reliability").chart();
+        var chart = (org.knowm.xchart.CategoryChart)
+                Calibration.of(P, TRUTH, 5).plot("reliability").chart();
         assertEquals(2, chart.getSeriesMap().size());
     }
 }

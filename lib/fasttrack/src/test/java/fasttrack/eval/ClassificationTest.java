@@ -12,7 +12,8 @@ class ClassificationTest {
     // truth      0 0 0 0 1 1 2
     // predicted  0 0 1 2 1 1 1
     // C (rows truth, columns predicted) = [[2, 1, 1], [0, 2, 0], [0, 1, 0]]
-    private static final Classification SMALL = Classification.of(new int[] {0, 0, 0, 0, 1, 1, 2}, new int[] {0, 0, 1, 2, 1, 1, 1}, 3);
+    private static final Classification SMALL =
+            Classification.of(new int[] {0, 0, 0, 0, 1, 1, 2}, new int[] {0, 0, 1, 2, 1, 1, 1}, 3);
 
     @Test
     void theConfusionMatrixHasTruthInRowsAndPredictionsInColumns() {
@@ -43,7 +44,8 @@ class ClassificationTest {
 
     @Test
     void macroAveragesTheClassesAndMicroPoolsTheCounts() {
-        // macro P = (1 + ½ + 0)/3 = ½, macro R = (½ + 1 + 0)/3 = ½, macro F1 = (2/3 + 2/3 + 0)/3 = 4/9 (not F1(½, ½) = ½)
+        // macro P = (1 + ½ + 0)/3 = ½, macro R = (½ + 1 + 0)/3 = ½, macro F1 = (2/3 + 2/3 + 0)/3 = 4/9 (not F1(½, ½) =
+        // ½)
         assertEquals(0.5, SMALL.macroPrecision(), 1e-15);
         assertEquals(0.5, SMALL.macroRecall(), 1e-15);
         assertEquals(4.0 / 9, SMALL.macroF1(), 1e-15);
@@ -78,7 +80,8 @@ class ClassificationTest {
             assertEquals(expected[c][2], report.f1(c), 0.005, "F1 of class " + c);
             assertEquals((long) expected[c][3], report.support(c));
         }
-        // By hand: accuracy 3/5; macro P = (½ + 0 + 1)/3 = ½, macro R = (1 + 0 + ⅔)/3 = 5/9, macro F1 = (⅔ + 0 + ⅘)/3 = 22/45
+        // By hand: accuracy 3/5; macro P = (½ + 0 + 1)/3 = ½, macro R = (1 + 0 + ⅔)/3 = 5/9, macro F1 = (⅔ + 0 + ⅘)/3 =
+        // 22/45
         assertEquals(0.6, report.accuracy(), 1e-15);
         assertEquals(0.5, report.macroPrecision(), 1e-15);
         assertEquals(5.0 / 9, report.macroRecall(), 1e-15);
@@ -100,7 +103,9 @@ class ClassificationTest {
     void theReportHasOneRowPerClassAndTheTwoAverages() {
         var table = SMALL.report(List.of("cat", "dog", "bird"));
         assertEquals(5, table.rowCount());
-        assertEquals(List.of("class", "precision", "recall", "F1", "support"), table.table().columnNames());
+        assertEquals(
+                List.of("class", "precision", "recall", "F1", "support"),
+                table.table().columnNames());
         assertEquals("macro avg", table.table().stringColumn("class").get(3));
         assertEquals(4.0 / 9, table.table().doubleColumn("F1").get(3), 1e-15);
         assertEquals(3, SMALL.report().rowCount() - 2);
@@ -110,8 +115,11 @@ class ClassificationTest {
 
     @Test
     void badInputIsRefusedWithAHint() {
-        assertMessage("3 true labels but 2 predictions", () -> Classification.of(new int[] {0, 1, 1}, new int[] {0, 1}, 2));
-        assertMessage("predicted[1] = 2 is not a class in 0..1", () -> Classification.of(new int[] {0, 1}, new int[] {0, 2}, 2));
+        assertMessage(
+                "3 true labels but 2 predictions", () -> Classification.of(new int[] {0, 1, 1}, new int[] {0, 1}, 2));
+        assertMessage(
+                "predicted[1] = 2 is not a class in 0..1",
+                () -> Classification.of(new int[] {0, 1}, new int[] {0, 2}, 2));
         assertMessage("truth[0] = -1", () -> Classification.of(new int[] {-1}, new int[] {0}, 2));
         assertMessage("no items", () -> Classification.of(new int[0], new int[0], 2));
         assertMessage("classes must be at least 1", () -> Classification.of(new int[] {0}, new int[] {0}, 0));

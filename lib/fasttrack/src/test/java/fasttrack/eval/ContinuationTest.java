@@ -21,8 +21,10 @@ class ContinuationTest {
 
     @Test
     void theLineIsCutAtTheSpaceNearestItsMiddle() {
-        // 54 characters, middle 27 = the space in "created the" (index 27): "In the beginning God created" + " " + "the heaven..."
-        assertEquals(new Continuation("In the beginning God created", "the heaven and the earth."),
+        // 54 characters, middle 27 = the space in "created the" (index 27): "In the beginning God created" + " " + "the
+        // heaven..."
+        assertEquals(
+                new Continuation("In the beginning God created", "the heaven and the earth."),
                 Continuation.of(List.of(LINES.get(0)), 20, 1, 0).get(0));
         // "ab cd ef": middle 4 is 'c'... spaces at 2 and 5, distance 2 and 1: the later one is nearer
         assertEquals(5, Continuation.middleSpace("ab cd ef"));
@@ -47,11 +49,24 @@ class ContinuationTest {
 
     @Test
     void shortLinesAndLinesWithoutASpaceAreSkippedAndTheSeedPicksTheOrder() {
-        List<String> all = Continuation.of(LINES, 20, 4, 1).stream().map(Continuation::line).toList();
+        List<String> all = Continuation.of(LINES, 20, 4, 1).stream()
+                .map(Continuation::line)
+                .toList();
         assertTrue(!all.contains("short line") && all.stream().noneMatch(l -> l.startsWith("Unbreakable")));
-        assertEquals(all, Continuation.of(LINES, 20, 4, 1).stream().map(Continuation::line).toList(), "the same seed, the same items");
+        assertEquals(
+                all,
+                Continuation.of(LINES, 20, 4, 1).stream()
+                        .map(Continuation::line)
+                        .toList(),
+                "the same seed, the same items");
         Map<List<String>, Integer> orders = new HashMap<>();
-        for (long seed = 0; seed < 20; seed++) orders.merge(Continuation.of(LINES, 20, 4, seed).stream().map(Continuation::line).toList(), 1, Integer::sum);
+        for (long seed = 0; seed < 20; seed++)
+            orders.merge(
+                    Continuation.of(LINES, 20, 4, seed).stream()
+                            .map(Continuation::line)
+                            .toList(),
+                    1,
+                    Integer::sum);
         assertTrue(orders.size() > 1, "different seeds should give different orders");
     }
 
@@ -81,8 +96,10 @@ class ContinuationTest {
         //   and the, the sea. Shared: and the, the earth = 2 of 4: F1 = 1/2.
         // ROUGE-L: LCS "the and the" = 3: F1 = 3/5.
         // BLEU: p1 = 4/5, p2 = 2/4, p3: "and the sea" etc., 0 of 3 -> 0.1/3, p4: 0 of 2 -> 0.1/2; BP = 1 (c = r = 5).
-        List<Continuation> items = List.of(new Continuation("In the beginning God created", "the heaven and the earth."));
-        Continuation.Scores s = Continuation.score(items, prompt -> Continuation.firstLine(" the earth and the sea\nAnd more"));
+        List<Continuation> items =
+                List.of(new Continuation("In the beginning God created", "the heaven and the earth."));
+        Continuation.Scores s =
+                Continuation.score(items, prompt -> Continuation.firstLine(" the earth and the sea\nAnd more"));
         assertEquals(0.8, s.rouge1(), 1e-12);
         assertEquals(0.5, s.rouge2(), 1e-12);
         assertEquals(0.6, s.rougeL(), 1e-12);

@@ -19,7 +19,9 @@ final class EvalAssertions {
         BigDecimal prefix = new BigDecimal(printed.replace("...", ""));
         BigDecimal next = prefix.add(BigDecimal.ONE.movePointLeft(prefix.scale()));
         BigDecimal actual = new BigDecimal(value);
-        assertTrue(actual.compareTo(prefix) >= 0 && actual.compareTo(next) < 0, "expected " + printed + " but was " + value);
+        assertTrue(
+                actual.compareTo(prefix) >= 0 && actual.compareTo(next) < 0,
+                "expected " + printed + " but was " + value);
     }
 
     /** {@code call} throws an IllegalArgumentException whose message contains {@code part}. */

@@ -41,7 +41,9 @@ class GptScoresTest {
     private double[] byHand(int[] tokens, int from, int length) {
         long[] ids = new long[length];
         for (int i = 0; i < length; i++) ids[i] = tokens[from + i];
-        float[] logp = model.logits(new ParameterStore(nd, false), nd.create(ids, new Shape(1, length)), false).logSoftmax(-1).toFloatArray();
+        float[] logp = model.logits(new ParameterStore(nd, false), nd.create(ids, new Shape(1, length)), false)
+                .logSoftmax(-1)
+                .toFloatArray();
         double[] out = new double[length];
         for (int t = 0; t < length; t++) out[t] = -logp[t * 12 + tokens[from + t + 1]];
         return out;
@@ -49,7 +51,8 @@ class GptScoresTest {
 
     @Test
     void everyTokenAfterTheFirstIsPredictedOnceWindowByWindow() {
-        int[] tokens = {1, 5, 2, 7, 3, 3, 9, 0, 11, 4, 6, 2, 8, 1, 10, 5, 7, 2, 3, 4};   // 20 tokens, context 8: windows of 8, 8, 3
+        int[] tokens = {1, 5, 2, 7, 3, 3, 9, 0, 11, 4, 6, 2, 8, 1, 10, 5, 7, 2, 3, 4
+        }; // 20 tokens, context 8: windows of 8, 8, 3
         double sum = 0;
         for (double v : byHand(tokens, 0, 8)) sum += v;
         for (double v : byHand(tokens, 8, 8)) sum += v;
@@ -57,7 +60,9 @@ class GptScoresTest {
         LanguageModelLoss loss = scores.loss(tokens);
         assertEquals(19, loss.tokens());
         assertEquals(sum / 19, loss.natsPerToken(), 1e-5);
-        assertTrue(Math.abs(loss.natsPerToken() - Math.log(12)) < 0.1, "an untrained model is close to a uniform guess, ln 12");
+        assertTrue(
+                Math.abs(loss.natsPerToken() - Math.log(12)) < 0.1,
+                "an untrained model is close to a uniform guess, ln 12");
     }
 
     @Test
@@ -75,9 +80,13 @@ class GptScoresTest {
     void probabilitiesAreDistributionsAndTemperatureSharpensThem() {
         int[] tokens = new Random(1).ints(200, 0, 12).toArray();
         int[] starts = {0, 30, 60, 90, 120, 150};
-        GptScores.Predictions cold = scores.nextTokenProbabilities(tokens, starts, 8, 0.25f), warm = scores.nextTokenProbabilities(tokens, starts, 8, 1f);
+        GptScores.Predictions cold = scores.nextTokenProbabilities(tokens, starts, 8, 0.25f),
+                warm = scores.nextTokenProbabilities(tokens, starts, 8, 1f);
         assertEquals(48, cold.truth().length);
-        assertEquals(tokens[31 + 2], cold.truth()[8 + 2], "row 8 + t is window 1's position t, whose truth is the token after it");
+        assertEquals(
+                tokens[31 + 2],
+                cold.truth()[8 + 2],
+                "row 8 + t is window 1's position t, whose truth is the token after it");
         double coldMax = 0, warmMax = 0;
         for (int i = 0; i < 48; i++) {
             double sum = 0;
@@ -87,14 +96,16 @@ class GptScoresTest {
             for (float p : warm.probabilities()[i]) warmMax = Math.max(warmMax, p);
         }
         assertTrue(coldMax > warmMax, "dividing logits by T < 1 makes the top probability larger");
-        assertThrows(IllegalArgumentException.class, () -> scores.nextTokenProbabilities(tokens, new int[] {195}, 8, 1f));
+        assertThrows(
+                IllegalArgumentException.class, () -> scores.nextTokenProbabilities(tokens, new int[] {195}, 8, 1f));
         assertThrows(IllegalArgumentException.class, () -> scores.nextTokenProbabilities(tokens, starts, 8, 0f));
     }
 
     /** −log p(sequence[t]) from nextToken(sequence[0..t)), averaged over t in [from, n): the definition, one call per target. */
     private double bruteForce(int[] sequence, int from) {
         double nats = 0;
-        for (int t = from; t < sequence.length; t++) nats -= Math.log(scores.nextToken(Arrays.copyOf(sequence, t))[sequence[t]]);
+        for (int t = from; t < sequence.length; t++)
+            nats -= Math.log(scores.nextToken(Arrays.copyOf(sequence, t))[sequence[t]]);
         return nats / (sequence.length - from);
     }
 
@@ -106,7 +117,8 @@ class GptScoresTest {
 
     @Test
     void conditionalLossWithoutContextIsTheLossWithinOneBlock() {
-        for (int[] tokens : new int[][] {{3, 1, 4, 1, 5, 9, 2, 6, 5}, {7, 2}, {0, 11, 5, 5, 8}}) {   // 9 = blockSize + 1 tokens, 2, 5
+        for (int[] tokens :
+                new int[][] {{3, 1, 4, 1, 5, 9, 2, 6, 5}, {7, 2}, {0, 11, 5, 5, 8}}) { // 9 = blockSize + 1 tokens, 2, 5
             LanguageModelLoss plain = scores.loss(tokens), conditional = scores.conditionalLoss(new int[0], tokens);
             assertEquals(plain.tokens(), conditional.tokens());
             assertEquals(plain.natsPerToken(), conditional.natsPerToken(), 1e-6);
@@ -118,19 +130,32 @@ class GptScoresTest {
         Random random = new Random(11);
         // Context longer than the block (late windows only); a short context (the first pass, then late windows);
         // and a continuation of 45 (39 late windows: more than one batch of 32).
-        int[][][] cases = {{random.ints(11, 0, 12).toArray(), random.ints(6, 0, 12).toArray()},
-                {random.ints(5, 0, 12).toArray(), random.ints(12, 0, 12).toArray()},
-                {random.ints(3, 0, 12).toArray(), random.ints(45, 0, 12).toArray()}};
+        int[][][] cases = {
+            {random.ints(11, 0, 12).toArray(), random.ints(6, 0, 12).toArray()},
+            {random.ints(5, 0, 12).toArray(), random.ints(12, 0, 12).toArray()},
+            {random.ints(3, 0, 12).toArray(), random.ints(45, 0, 12).toArray()}
+        };
         for (int[][] c : cases) {
             LanguageModelLoss loss = scores.conditionalLoss(c[0], c[1]);
             assertEquals(c[1].length, loss.tokens(), "every continuation token, none of the context");
-            assertEquals(bruteForce(concat(c[0], c[1]), c[0].length), loss.natsPerToken(), 1e-4, "context of " + c[0].length);
+            assertEquals(
+                    bruteForce(concat(c[0], c[1]), c[0].length),
+                    loss.natsPerToken(),
+                    1e-4,
+                    "context of " + c[0].length);
         }
         int[] context = random.ints(11, 0, 12).toArray(), continuation = {4, 4, 4};
-        assertTrue(Math.abs(scores.conditionalLoss(context, continuation).natsPerToken()
-                - scores.conditionalLoss(new int[] {9}, continuation).natsPerToken()) > 1e-4, "the context changes the loss");
+        assertTrue(
+                Math.abs(scores.conditionalLoss(context, continuation).natsPerToken()
+                                - scores.conditionalLoss(new int[] {9}, continuation)
+                                        .natsPerToken())
+                        > 1e-4,
+                "the context changes the loss");
         assertThrows(IllegalArgumentException.class, () -> scores.conditionalLoss(null, continuation));
-        assertThrows(IllegalArgumentException.class, () -> scores.conditionalLoss(new int[0], new int[] {1}), "no context: one token predicts nothing");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> scores.conditionalLoss(new int[0], new int[] {1}),
+                "no context: one token predicts nothing");
         assertThrows(IllegalArgumentException.class, () -> scores.conditionalLoss(context, new int[0]));
     }
 
@@ -142,7 +167,8 @@ class GptScoresTest {
         double sum = 0;
         for (float x : p) sum += x;
         assertEquals(1, sum, 1e-5);
-        assertArrayEquals(p, scores.nextToken(Arrays.copyOfRange(context, 12, 20)), 1e-6f, "only the last 8 tokens are read");
+        assertArrayEquals(
+                p, scores.nextToken(Arrays.copyOfRange(context, 12, 20)), 1e-6f, "only the last 8 tokens are read");
         assertThrows(IllegalArgumentException.class, () -> scores.nextToken(new int[0]));
     }
 

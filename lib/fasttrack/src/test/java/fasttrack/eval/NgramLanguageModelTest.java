@@ -21,7 +21,11 @@ class NgramLanguageModelTest {
     void theUnigramIsSmoothedCountsOverTheSmoothedTotal() {
         NgramLanguageModel unigram = NgramLanguageModel.train(1, TRAIN, 3);
         assertArrayEquals(new double[] {3 / 8.0, 4 / 8.0, 1 / 8.0}, unigram.distribution(new int[] {2, 0}, 2), 1e-15);
-        assertArrayEquals(new double[] {3 / 8.0, 4 / 8.0, 1 / 8.0}, unigram.distribution(new int[0], 0), 1e-15, "context is ignored");
+        assertArrayEquals(
+                new double[] {3 / 8.0, 4 / 8.0, 1 / 8.0},
+                unigram.distribution(new int[0], 0),
+                1e-15,
+                "context is ignored");
     }
 
     @Test
@@ -30,8 +34,16 @@ class NgramLanguageModelTest {
         int[] context = {2, 1, 0};
         assertArrayEquals(new double[] {0.2, 0.6, 0.2}, bigram.distribution(context, 3), 1e-15);
         assertArrayEquals(new double[] {0.4, 0.4, 0.2}, bigram.distribution(context, 2), 1e-15);
-        assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, bigram.distribution(context, 1), 1e-15, "a context never seen");
-        assertArrayEquals(new double[] {3 / 8.0, 4 / 8.0, 1 / 8.0}, bigram.distribution(context, 0), 1e-15, "no context: the unigram");
+        assertArrayEquals(
+                new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0},
+                bigram.distribution(context, 1),
+                1e-15,
+                "a context never seen");
+        assertArrayEquals(
+                new double[] {3 / 8.0, 4 / 8.0, 1 / 8.0},
+                bigram.distribution(context, 0),
+                1e-15,
+                "no context: the unigram");
     }
 
     @Test
@@ -70,7 +82,9 @@ class NgramLanguageModelTest {
         for (int i = 0; i < text.length; i++) text[i] = i % 3;
         double unigram = NgramLanguageModel.train(1, text, 5).loss(text).natsPerToken();
         double bigram = NgramLanguageModel.train(2, text, 5).loss(text).natsPerToken();
-        assertTrue(bigram < 0.1 && unigram > 1, "bigram " + bigram + " should be near 0, unigram " + unigram + " near ln 3");
+        assertTrue(
+                bigram < 0.1 && unigram > 1,
+                "bigram " + bigram + " should be near 0, unigram " + unigram + " near ln 3");
     }
 
     @Test
@@ -79,7 +93,11 @@ class NgramLanguageModelTest {
         for (int order = 1; order <= 2; order++) {
             NgramLanguageModel model = NgramLanguageModel.train(order, text, 13, 0.3);
             for (int length = 0; length < 20; length++) {
-                assertEquals(1, Arrays.stream(model.distribution(text, length)).sum(), 1e-12, "order " + order + ", length " + length);
+                assertEquals(
+                        1,
+                        Arrays.stream(model.distribution(text, length)).sum(),
+                        1e-12,
+                        "order " + order + ", length " + length);
             }
         }
     }
@@ -107,7 +125,8 @@ class NgramLanguageModelTest {
         assertMessage("order must be 1 (unigram) or 2 (bigram)", () -> NgramLanguageModel.train(3, TRAIN, 3));
         assertMessage("k must be > 0", () -> NgramLanguageModel.train(1, TRAIN, 3, 0));
         assertMessage("at least one training token", () -> NgramLanguageModel.train(1, new int[0], 3));
-        assertMessage("training token 1 has id 1, outside the vocabulary 0..0", () -> NgramLanguageModel.train(1, TRAIN, 1));
+        assertMessage(
+                "training token 1 has id 1, outside the vocabulary 0..0", () -> NgramLanguageModel.train(1, TRAIN, 1));
         NgramLanguageModel model = NgramLanguageModel.train(2, TRAIN, 3);
         assertMessage("scored token 2 has id 3", () -> model.loss(new int[] {0, 1, 3}));
         assertMessage("at least 2 tokens", () -> model.loss(new int[] {0}));

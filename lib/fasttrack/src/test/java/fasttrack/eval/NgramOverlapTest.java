@@ -17,7 +17,8 @@ class NgramOverlapTest {
 
     @Test
     void countsTheValidationNgramsSeenInTraining() {
-        // training "abcdef", n = 3: abc bcd cde def. validation "xbcdex": xbc bcd cde dex -> 2 of 4 seen, the first at 1.
+        // training "abcdef", n = 3: abc bcd cde def. validation "xbcdex": xbc bcd cde dex -> 2 of 4 seen, the first at
+        // 1.
         var index = NgramOverlap.ofText(3, "abcdef");
         assertEquals(4, index.distinctNgrams());
         var overlap = index.checkText("xbcdex");
@@ -48,13 +49,16 @@ class NgramOverlapTest {
         assertEquals(new NgramOverlap.Overlap(3, 0, -1), index.checkText("zzzzzzz"), "no match");
         assertEquals(new NgramOverlap.Overlap(7, 7, 0), index.checkText("hello world"), "identical text: all seen");
         assertEquals(0, NgramOverlap.ofText(20, "short").distinctNgrams(), "training shorter than n");
-        assertFalse(NgramOverlap.ofText(20, "short").checkText("short text that is long enough").contaminated());
+        assertFalse(NgramOverlap.ofText(20, "short")
+                .checkText("short text that is long enough")
+                .contaminated());
     }
 
     @Test
     void eachLineIsCheckedOnItsOwn() {
         var index = NgramOverlap.ofText(13, "The cat sat on the mat and looked at the dog.");
-        List<NgramOverlap.Line> lines = index.checkLines("A dog sat on the mat today.\r\nNothing to see here at all.\nsat on the mat");
+        List<NgramOverlap.Line> lines =
+                index.checkLines("A dog sat on the mat today.\r\nNothing to see here at all.\nsat on the mat");
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).contaminated(), "shares ' sat on the m'");
         assertEquals(5, lines.get(0).overlap().firstSeen(), "'A dog| sat on the ma' starts at 5");
@@ -73,7 +77,12 @@ class NgramOverlapTest {
         assertFalse(index.contains(new int[] {7, 8, -1}, 0), "crosses the boundary");
         // windows of 4: [5 6 7 8] -> 2 trigrams, both seen; [1 2 3 4] -> none; [6 7] -> too short
         List<NgramOverlap.Overlap> windows = index.checkWindows(new int[] {5, 6, 7, 8, 1, 2, 3, 4, 6, 7}, 4);
-        assertEquals(List.of(new NgramOverlap.Overlap(2, 2, 0), new NgramOverlap.Overlap(2, 0, -1), new NgramOverlap.Overlap(0, 0, -1)), windows);
+        assertEquals(
+                List.of(
+                        new NgramOverlap.Overlap(2, 2, 0),
+                        new NgramOverlap.Overlap(2, 0, -1),
+                        new NgramOverlap.Overlap(0, 0, -1)),
+                windows);
     }
 
     @Test
@@ -85,14 +94,16 @@ class NgramOverlapTest {
         int[] training = random.ints(20_000, 0, 3).toArray();
         int[] validation = random.ints(5_000, 0, 3).toArray();
         Set<List<Integer>> set = new HashSet<>();
-        for (int i = 0; i + n <= training.length; i++) set.add(IntStream.of(training).skip(i).limit(n).boxed().toList());
+        for (int i = 0; i + n <= training.length; i++)
+            set.add(IntStream.of(training).skip(i).limit(n).boxed().toList());
         // 58 position bits leave 6 hash bits: 64 hash values for ~6,500 distinct n-grams, so nearly every
         // lookup meets colliding n-grams and only the token comparison can tell them apart.
         for (var index : List.of(NgramOverlap.of(n, List.of(training)), NgramOverlap.of(n, List.of(training), 58))) {
             assertEquals(set.size(), index.distinctNgrams());
             int seen = 0;
             for (int i = 0; i + n <= validation.length; i++) {
-                boolean expected = set.contains(IntStream.of(validation).skip(i).limit(n).boxed().toList());
+                boolean expected = set.contains(
+                        IntStream.of(validation).skip(i).limit(n).boxed().toList());
                 assertEquals(expected, index.contains(validation, i), "n-gram at " + i);
                 if (expected) seen++;
             }
@@ -112,18 +123,25 @@ class NgramOverlapTest {
             words[w] = word.toString();
         }
         StringBuilder text = new StringBuilder(4_000_100);
-        while (text.length() < 4_000_000) text.append(words[random.nextInt(words.length)]).append(' ');
+        while (text.length() < 4_000_000)
+            text.append(words[random.nextInt(words.length)]).append(' ');
         String training = text.toString();
         var index = NgramOverlap.ofText(13, training);
         List<String> lines = new ArrayList<>();
         for (int l = 0; l < 200; l++) {
             StringBuilder line = new StringBuilder();
-            for (int w = 0; w < 12; w++) line.append(words[random.nextInt(words.length)].toUpperCase()).append(' ');
+            for (int w = 0; w < 12; w++)
+                line.append(words[random.nextInt(words.length)].toUpperCase()).append(' ');
             lines.add(line.toString());
         }
         lines.set(120, "prefix " + training.substring(1_234_567, 1_234_627) + " suffix");
         List<NgramOverlap.Line> checked = index.checkLines(String.join("\n", lines));
-        assertEquals(List.of(121), checked.stream().filter(NgramOverlap.Line::contaminated).map(NgramOverlap.Line::number).toList(),
+        assertEquals(
+                List.of(121),
+                checked.stream()
+                        .filter(NgramOverlap.Line::contaminated)
+                        .map(NgramOverlap.Line::number)
+                        .toList(),
                 "only the planted line (upper-case words never occur in training)");
         assertTrue(checked.get(120).overlap().seen() >= 60 - 13 + 1);
     }
@@ -133,7 +151,11 @@ class NgramOverlapTest {
         assertMessage("n must be at least 1", () -> NgramOverlap.ofText(0, "abc"));
         assertMessage("at least one training sequence", () -> NgramOverlap.of(3, List.of()));
         assertMessage("a training text is null", () -> NgramOverlap.ofText(3, "abc", null));
-        assertMessage("needs 3 tokens, the sequence has 4", () -> NgramOverlap.ofText(3, "abc").contains(new int[] {1, 2, 3, 4}, 2));
-        assertMessage("windowLength must be at least n = 3", () -> NgramOverlap.ofText(3, "abc").checkWindows(new int[] {1, 2, 3}, 2));
+        assertMessage(
+                "needs 3 tokens, the sequence has 4",
+                () -> NgramOverlap.ofText(3, "abc").contains(new int[] {1, 2, 3, 4}, 2));
+        assertMessage(
+                "windowLength must be at least n = 3",
+                () -> NgramOverlap.ofText(3, "abc").checkWindows(new int[] {1, 2, 3}, 2));
     }
 }

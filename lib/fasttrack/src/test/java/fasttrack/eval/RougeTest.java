@@ -34,7 +34,9 @@ class RougeTest {
 
     @Test
     void theTokenizerLowercasesAndSplitsOnEverythingButLettersAndDigits() {
-        assertEquals(List.of("the", "quick", "brown", "dog", "jumps", "on", "the", "log"), Rouge.tokenize("The quick brown dog jumps on the log."));
+        assertEquals(
+                List.of("the", "quick", "brown", "dog", "jumps", "on", "the", "log"),
+                Rouge.tokenize("The quick brown dog jumps on the log."));
         assertEquals(List.of("don", "t", "stop", "2024"), Rouge.tokenize("  Don't STOP -- 2024!"));
         assertEquals(List.of("caf"), Rouge.tokenize("café"), "letters outside a-z are dropped, as rouge-score does");
         assertEquals(List.of(), Rouge.tokenize("/ ..."));
@@ -42,10 +44,12 @@ class RougeTest {
 
     @Test
     void theReadmeExampleByHand() {
-        // rouge/README.md: scorer.score('The quick brown fox jumps over the lazy dog', 'The quick brown dog jumps on the log.')
+        // rouge/README.md: scorer.score('The quick brown fox jumps over the lazy dog', 'The quick brown dog jumps on
+        // the log.')
         // (target first). The README prints no numbers, so these are worked by hand; its use_stemmer=True changes
         // nothing here (jumps -> jump on both sides, lazy -> lazi on one).
-        String target = "The quick brown fox jumps over the lazy dog", prediction = "The quick brown dog jumps on the log.";
+        String target = "The quick brown fox jumps over the lazy dog",
+                prediction = "The quick brown dog jumps on the log.";
         // target: the ×2, quick, brown, fox, jumps, over, lazy, dog (9 tokens); prediction: the ×2, quick, brown, dog,
         // jumps, on, log (8). Overlap = 2 + 1 + 1 + 1 + 1 = 6: P = 6/8, R = 6/9, F1 = 2·6/(8 + 9) = 12/17.
         Score rouge1 = Rouge.rougeN(1, target, prediction);

@@ -42,7 +42,12 @@ class SequenceClassifierTest {
     }
 
     private Config config(Trainable trainable, int steps) {
-        return Config.defaults().withLength(LENGTH).withBatchSize(16).withSteps(steps).withLearningRate(1e-2f).withTrainable(trainable);
+        return Config.defaults()
+                .withLength(LENGTH)
+                .withBatchSize(16)
+                .withSteps(steps)
+                .withLearningRate(1e-2f)
+                .withTrainable(trainable);
     }
 
     /** Rows of tokens 3..7 with one marker somewhere: token 1 (label 0) or token 2 (label 1). */
@@ -61,10 +66,12 @@ class SequenceClassifierTest {
     void itLearnsWhichMarkerATextContains() {
         int[] labels = new int[256], testLabels = new int[200];
         int[][] train = rows(256, labels, 1), test = rows(200, testLabels, 2);
-        try (SequenceClassifier classifier = new SequenceClassifier(new Gpt(TINY).initialize(nd), 2, config(Trainable.ALL, 80), nd)) {
+        try (SequenceClassifier classifier =
+                new SequenceClassifier(new Gpt(TINY).initialize(nd), 2, config(Trainable.ALL, 80), nd)) {
             List<Double> losses = classifier.train(train, labels, null);
             assertEquals(80, losses.size());
-            double accuracy = Classification.of(testLabels, classifier.predict(test), 2).accuracy();
+            double accuracy =
+                    Classification.of(testLabels, classifier.predict(test), 2).accuracy();
             assertTrue(accuracy > 0.95, "held-out accuracy " + accuracy + ", losses " + losses.subList(70, 80));
             for (float[] row : classifier.probabilities(test)) assertEquals(1f, row[0] + row[1], 1e-5f);
         }
@@ -82,24 +89,33 @@ class SequenceClassifierTest {
                 classifier.train(rows, labels, null);
                 Map<String, float[]> after = weights(model);
                 for (String name : before.keySet()) {
-                    boolean trains = trainable == Trainable.LAST_BLOCK && (name.contains("block1_") || name.contains("finalNorm"));
-                    assertEquals(trains, !java.util.Arrays.equals(before.get(name), after.get(name)), trainable + ": " + name);
+                    boolean trains = trainable == Trainable.LAST_BLOCK
+                            && (name.contains("block1_") || name.contains("finalNorm"));
+                    assertEquals(
+                            trains,
+                            !java.util.Arrays.equals(before.get(name), after.get(name)),
+                            trainable + ": " + name);
                 }
-                assertFalse(java.util.Arrays.equals(head, classifier.headWeight().toFloatArray()), trainable + ": the head trains");
-                for (Pair<String, Parameter> p : model.getParameters()) assertTrue(p.getValue().requiresGradient(), "restored: " + p.getKey());
+                assertFalse(
+                        java.util.Arrays.equals(head, classifier.headWeight().toFloatArray()),
+                        trainable + ": the head trains");
+                for (Pair<String, Parameter> p : model.getParameters())
+                    assertTrue(p.getValue().requiresGradient(), "restored: " + p.getKey());
             }
         }
     }
 
     private static Map<String, float[]> weights(Gpt model) {
         Map<String, float[]> weights = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : model.getParameters()) weights.put(p.getKey(), p.getValue().getArray().toFloatArray());
+        for (Pair<String, Parameter> p : model.getParameters())
+            weights.put(p.getKey(), p.getValue().getArray().toFloatArray());
         return weights;
     }
 
     @Test
     void fixedLengthKeepsTheFirstTokensOfLongEnoughTexts() {
-        SequenceClassifier.Windows windows = SequenceClassifier.fixedLength(new int[][] {{1, 2, 3, 4}, {5, 6}, {7, 8, 9}}, 3);
+        SequenceClassifier.Windows windows =
+                SequenceClassifier.fixedLength(new int[][] {{1, 2, 3, 4}, {5, 6}, {7, 8, 9}}, 3);
         assertArrayEquals(new int[][] {{1, 2, 3}, {7, 8, 9}}, windows.ids());
         assertArrayEquals(new int[] {0, 2}, windows.kept());
         assertArrayEquals(new int[] {10, 30}, windows.select(new int[] {10, 20, 30}));
@@ -115,9 +131,13 @@ class SequenceClassifierTest {
             rejects("no rows", () -> classifier.predict(new int[0][]));
             rejects("more than the model's context of 16", () -> classifier.predict(new int[][] {new int[17]}));
             rejects("the classifier reads 8", () -> classifier.predict(new int[][] {{3, 4}}));
-            rejects("outside the model's vocabulary 0..7", () -> classifier.predict(new int[][] {{3, 3, 3, 3, 3, 3, 3, 9}}));
+            rejects(
+                    "outside the model's vocabulary 0..7",
+                    () -> classifier.predict(new int[][] {{3, 3, 3, 3, 3, 3, 3, 9}}));
         }
-        rejects("exceeds the model's context of 16", () -> new SequenceClassifier(model, 2, config(Trainable.HEAD, 1).withLength(17), nd));
+        rejects(
+                "exceeds the model's context of 16",
+                () -> new SequenceClassifier(model, 2, config(Trainable.HEAD, 1).withLength(17), nd));
         rejects("at least 2 classes", () -> new SequenceClassifier(model, 1, config(Trainable.HEAD, 1), nd));
     }
 

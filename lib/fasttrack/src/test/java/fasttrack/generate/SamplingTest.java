@@ -20,7 +20,8 @@ class SamplingTest {
 
     @Test
     void temperatureSharpensAndFlattens() {
-        double[] cold = Sampling.temperature(0.5, 1).distribution(LOGITS), warm = Sampling.temperature(2, 1).distribution(LOGITS);
+        double[] cold = Sampling.temperature(0.5, 1).distribution(LOGITS),
+                warm = Sampling.temperature(2, 1).distribution(LOGITS);
         double[] plain = Sampling.temperature(1, 1).distribution(LOGITS);
         assertTrue(cold[0] > plain[0] && plain[0] > warm[0]);
         double sum = 0;
@@ -34,7 +35,7 @@ class SamplingTest {
         assertEquals(2, Arrays.stream(k2).filter(p -> p > 0).count());
         assertEquals(1.0, k2[0] + k2[1], 1e-12);
         double[] plain = Sampling.temperature(1, 1).distribution(LOGITS);
-        double[] p = new Sampling(1, 0, plain[0] + 0.01, 1).distribution(LOGITS);   // needs the top two to reach p
+        double[] p = new Sampling(1, 0, plain[0] + 0.01, 1).distribution(LOGITS); // needs the top two to reach p
         assertEquals(2, Arrays.stream(p).filter(x -> x > 0).count());
         double[] tiny = new Sampling(1, 0, 0.01, 1).distribution(LOGITS);
         assertEquals(1.0, tiny[0], "top-p below the top probability keeps just the top token");

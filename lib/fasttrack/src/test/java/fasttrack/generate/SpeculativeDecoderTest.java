@@ -74,7 +74,8 @@ class SpeculativeDecoderTest {
                     if (count < 1) continue;
                     SpeculativeDecoder.Result result = decoder.greedy(prompt, count);
                     List<Integer> alone = SpeculativeDecoder.greedyAlone(CachedDecoder.of(targetModel), prompt, count);
-                    String label = "lookahead " + lookahead + ", prompt " + Arrays.toString(prompt) + ", " + count + " tokens";
+                    String label =
+                            "lookahead " + lookahead + ", prompt " + Arrays.toString(prompt) + ", " + count + " tokens";
                     assertEquals(alone, result.tokens(), label);
                     assertEquals(count, result.tokens().size(), label);
                     assertTrue(result.accepted() <= result.proposed(), label);
@@ -82,7 +83,9 @@ class SpeculativeDecoderTest {
                 }
             }
         }
-        assertTrue(rejected > 0, "the draft is a different model: some guesses must have been rejected for the test to mean anything");
+        assertTrue(
+                rejected > 0,
+                "the draft is a different model: some guesses must have been rejected for the test to mean anything");
     }
 
     @Test
@@ -96,7 +99,9 @@ class SpeculativeDecoderTest {
         assertEquals(8, greedy.proposed());
         assertEquals(8, greedy.accepted());
         assertEquals(10 / 3.0, greedy.tokensPerRound(), 1e-12);
-        assertEquals(SpeculativeDecoder.greedyAlone(CachedDecoder.of(targetModel), new int[] {1, 4, 1}, 10), greedy.tokens());
+        assertEquals(
+                SpeculativeDecoder.greedyAlone(CachedDecoder.of(targetModel), new int[] {1, 4, 1}, 10),
+                greedy.tokens());
 
         SpeculativeDecoder.Result sampled = decoder.sample(new int[] {2, 7}, 9, 1f, new Random(3));
         assertEquals(1.0, sampled.acceptanceRate(), "p/q = 1: every guess is accepted when sampling too");
@@ -115,7 +120,9 @@ class SpeculativeDecoderTest {
         float[] q = SpeculativeDecoder.probabilities(freshDraft.next(prompt)[prompt.length - 1], temperature);
         double distance = 0;
         for (int i = 0; i < VOCAB; i++) distance = Math.max(distance, Math.abs(p[i] - q[i]));
-        assertTrue(distance > 0.1, "the draft's distribution differs from the target's by " + distance + ": the test has power");
+        assertTrue(
+                distance > 0.1,
+                "the draft's distribution differs from the target's by " + distance + ": the test has power");
 
         SpeculativeDecoder decoder = new SpeculativeDecoder(draft, target, 2);
         Random random = new Random(2024);
@@ -132,8 +139,12 @@ class SpeculativeDecoderTest {
             worst = Math.max(worst, Math.abs((double) counts[i] / draws - p[i]));
             if (p[i] * draws >= 5) chiSquare += Math.pow(counts[i] - p[i] * draws, 2) / (p[i] * draws);
         }
-        // σ of a frequency over 4000 draws is at most 0.008; χ² with at most 10 degrees of freedom exceeds 29.6 with probability 0.001.
-        assertTrue(worst < 0.03, "largest deviation from the target's probabilities: " + worst + ", counts " + Arrays.toString(counts) + ", p " + Arrays.toString(p));
+        // σ of a frequency over 4000 draws is at most 0.008; χ² with at most 10 degrees of freedom exceeds 29.6 with
+        // probability 0.001.
+        assertTrue(
+                worst < 0.03,
+                "largest deviation from the target's probabilities: " + worst + ", counts " + Arrays.toString(counts)
+                        + ", p " + Arrays.toString(p));
         assertTrue(chiSquare < 29.6, "χ² " + chiSquare);
         assertTrue(accepted < proposed, "some guesses were rejected (and replaced from the residual)");
         assertTrue(accepted > 0);
@@ -168,7 +179,8 @@ class SpeculativeDecoderTest {
             for (int k = 1; k <= 6; k++) {
                 double sum = 0;
                 for (int i = 0; i <= k; i++) sum += Math.pow(alpha, i);
-                assertEquals(sum, SpeculativeDecoder.expectedTokensPerRound(alpha, k), 1e-12, "α " + alpha + ", k " + k);
+                assertEquals(
+                        sum, SpeculativeDecoder.expectedTokensPerRound(alpha, k), 1e-12, "α " + alpha + ", k " + k);
             }
         }
         assertEquals(5, SpeculativeDecoder.expectedTokensPerRound(1, 4));
@@ -182,13 +194,15 @@ class SpeculativeDecoderTest {
     @Test
     void badSettingsAreRefused() {
         CachedDecoder otherVocab = CachedDecoder.of(model(new GptConfig(VOCAB + 1, BLOCK, 1, 2, 16, 0f, false), 33));
-        var vocabulary = assertThrows(IllegalArgumentException.class, () -> new SpeculativeDecoder(otherVocab, target, 3));
+        var vocabulary =
+                assertThrows(IllegalArgumentException.class, () -> new SpeculativeDecoder(otherVocab, target, 3));
         assertTrue(vocabulary.getMessage().contains("vocabulary"), vocabulary.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SpeculativeDecoder(draft, target, 0));
         assertThrows(IllegalArgumentException.class, () -> new SpeculativeDecoder(target, target, 3));
 
         SpeculativeDecoder decoder = new SpeculativeDecoder(draft, target, 3);
-        var tooLong = assertThrows(IllegalArgumentException.class, () -> decoder.greedy(new int[10], 4));   // 10 + 4 + 3 > 16
+        var tooLong =
+                assertThrows(IllegalArgumentException.class, () -> decoder.greedy(new int[10], 4)); // 10 + 4 + 3 > 16
         assertTrue(tooLong.getMessage().contains("exceed the context"), tooLong.getMessage());
         assertEquals(3, decoder.greedy(new int[10], 3).tokens().size(), "10 + 3 + 3 = 16 just fits");
         assertThrows(IllegalArgumentException.class, () -> decoder.greedy(new int[0], 3));
@@ -202,8 +216,11 @@ class SpeculativeDecoderTest {
     void theShorterContextOfTheTwoLimitsTheRun() {
         CachedDecoder shortDraft = CachedDecoder.of(model(new GptConfig(VOCAB, 8, 1, 2, 16, 0f, false), 34));
         SpeculativeDecoder decoder = new SpeculativeDecoder(shortDraft, target, 2);
-        var tooLong = assertThrows(IllegalArgumentException.class, () -> decoder.greedy(new int[] {1, 2, 3}, 6));   // 3 + 6 + 2 > 8
+        var tooLong = assertThrows(
+                IllegalArgumentException.class, () -> decoder.greedy(new int[] {1, 2, 3}, 6)); // 3 + 6 + 2 > 8
         assertTrue(tooLong.getMessage().contains("exceed the context"), tooLong.getMessage());
-        assertEquals(SpeculativeDecoder.greedyAlone(CachedDecoder.of(targetModel), new int[] {1, 2, 3}, 3), decoder.greedy(new int[] {1, 2, 3}, 3).tokens());
+        assertEquals(
+                SpeculativeDecoder.greedyAlone(CachedDecoder.of(targetModel), new int[] {1, 2, 3}, 3),
+                decoder.greedy(new int[] {1, 2, 3}, 3).tokens());
     }
 }

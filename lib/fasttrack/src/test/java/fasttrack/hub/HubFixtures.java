@@ -28,7 +28,8 @@ final class HubFixtures {
             NDArray w = p.getValue().getArray();
             float[] values = new float[Math.toIntExact(w.size())];
             boolean gamma = p.getKey().endsWith("gamma");
-            for (int i = 0; i < values.length; i++) values[i] = (float) ((gamma ? 1 : 0) + random.nextGaussian() * (gamma ? 0.2 : scale));
+            for (int i = 0; i < values.length; i++)
+                values[i] = (float) ((gamma ? 1 : 0) + random.nextGaussian() * (gamma ? 0.2 : scale));
             Tensors.overwrite(w, values);
         }
         return model;

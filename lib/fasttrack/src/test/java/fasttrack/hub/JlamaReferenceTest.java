@@ -33,14 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JlamaReferenceTest {
 
-    private static final String TEXT = "In the beginning was the word, and the word was with the text; the text was long enough to learn from. "
-            + "Then came tokens, and tokens became vectors, and vectors became predictions of the next token.\n";
-    private static final List<String> PROMPTS = List.of("In the beginning", "the word was with the text; the text", "Then came tokens, and vectors\n");
+    private static final String TEXT =
+            "In the beginning was the word, and the word was with the text; the text was long enough to learn from. "
+                    + "Then came tokens, and tokens became vectors, and vectors became predictions of the next token.\n";
+    private static final List<String> PROMPTS =
+            List.of("In the beginning", "the word was with the text; the text", "Then came tokens, and vectors\n");
     private static final int GREEDY = 12;
     private static final double TOLERANCE = 1e-4;
 
     @TempDir
     Path dir;
+
     private NDManager nd;
 
     @BeforeEach
@@ -56,8 +59,10 @@ class JlamaReferenceTest {
 
     private static JlamaReference jlama() {
         Optional<JlamaReference> found = JlamaReference.find();
-        Assumptions.assumeTrue(found.isPresent(), "skipped: no Java 21+ runtime in FASTTRACK_JAVA21_HOME, JAVA_HOME, this JVM or /usr/lib/jvm/*"
-                + " (Jlama, the outside reference, needs one); install e.g. openjdk-21-jdk-headless to run this check");
+        Assumptions.assumeTrue(
+                found.isPresent(),
+                "skipped: no Java 21+ runtime in FASTTRACK_JAVA21_HOME, JAVA_HOME, this JVM or /usr/lib/jvm/*"
+                        + " (Jlama, the outside reference, needs one); install e.g. openjdk-21-jdk-headless to run this check");
         return found.get();
     }
 
@@ -65,14 +70,22 @@ class JlamaReferenceTest {
     void jlamaGivesTheCourseModelsDistributionsAndGreedyTokensForAByteLevelBpeFolder() throws Exception {
         JlamaReference jlama = jlama();
         BpeTokenizer bpe = BpeTokenizer.train(TEXT, 300);
-        compare(jlama, bpe, new GptConfig(bpe.vocabSize(), 64, 2, 2, 64, 0f, true, FeedForward.Activation.GELU_TANH), "bpe");
+        compare(
+                jlama,
+                bpe,
+                new GptConfig(bpe.vocabSize(), 64, 2, 2, 64, 0f, true, FeedForward.Activation.GELU_TANH),
+                "bpe");
     }
 
     @Test
     void jlamaGivesTheCourseModelsDistributionsForACharacterFolderToo() throws Exception {
         JlamaReference jlama = jlama();
         CharTokenizer chars = CharTokenizer.fit(TEXT);
-        compare(jlama, chars, new GptConfig(chars.vocabSize(), 64, 3, 4, 64, 0.1f, true, FeedForward.Activation.GELU_TANH), "chars");
+        compare(
+                jlama,
+                chars,
+                new GptConfig(chars.vocabSize(), 64, 3, 4, 64, 0.1f, true, FeedForward.Activation.GELU_TANH),
+                "chars");
     }
 
     @Test
@@ -87,10 +100,19 @@ class JlamaReferenceTest {
         assertEquals(3, speed.seconds().size(), "one time per timed round");
         assertEquals(20, speed.tokens());
         assertTrue(speed.tokensPerSecond() > 0 && speed.threads() >= 1, speed.toString());
-        assertEquals(speed.tokensPerSecond(), 20 / speed.seconds().stream().mapToDouble(Double::doubleValue).min().orElseThrow(), 1e-6 * speed.tokensPerSecond(),
+        assertEquals(
+                speed.tokensPerSecond(),
+                20
+                        / speed.seconds().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .min()
+                                .orElseThrow(),
+                1e-6 * speed.tokensPerSecond(),
                 "the rate is the fastest round's");
-        assertArrayEquals(greedy(model, prompt, 20), speed.greedy(), "Jlama's own greedy path picks the course model's tokens");
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> jlama.time(folder, prompt, 0, 1, 3));
+        assertArrayEquals(
+                greedy(model, prompt, 20), speed.greedy(), "Jlama's own greedy path picks the course model's tokens");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> jlama.time(folder, prompt, 0, 1, 3));
     }
 
     @Test
@@ -100,9 +122,11 @@ class JlamaReferenceTest {
         for (var wrong : List.of(
                 java.util.Map.entry(ok.withTiedWeights(false), "untied"),
                 java.util.Map.entry(ok.withActivation(FeedForward.Activation.GELU), "exact GELU"),
-                java.util.Map.entry(new GptConfig(50, 16, 1, 4, 32, 0f, true, FeedForward.Activation.GELU_TANH), "heads of 8 dimensions"))) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> JlamaReference.requireComparable(wrong.getKey(), dir));
+                java.util.Map.entry(
+                        new GptConfig(50, 16, 1, 4, 32, 0f, true, FeedForward.Activation.GELU_TANH),
+                        "heads of 8 dimensions"))) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> JlamaReference.requireComparable(wrong.getKey(), dir));
             assertTrue(e.getMessage().contains(wrong.getValue()), e.getMessage());
         }
     }
@@ -128,25 +152,37 @@ class JlamaReferenceTest {
                     peak = Math.max(peak, ours[t][v]);
                 }
             }
-            assertArrayEquals(greedy(model, ids, GREEDY), theirs.greedy(), name + " prompt " + p + ": the same greedy continuation");
+            assertArrayEquals(
+                    greedy(model, ids, GREEDY),
+                    theirs.greedy(),
+                    name + " prompt " + p + ": the same greedy continuation");
         }
-        System.out.printf("Jlama vs course (%s, %s, %s): max |p_course - p_jlama| = %.3e over %d prompts; largest probability %.3f%n",
+        System.out.printf(
+                "Jlama vs course (%s, %s, %s): max |p_course - p_jlama| = %.3e over %d prompts; largest probability %.3f%n",
                 name, config, jlama, maxDiff, prompts.size(), peak);
-        assertTrue(peak > 20.0 / config.vocabSize(), "the distributions are far from uniform (peak " + peak + "), so the comparison has something to compare");
+        assertTrue(
+                peak > 20.0 / config.vocabSize(),
+                "the distributions are far from uniform (peak " + peak
+                        + "), so the comparison has something to compare");
         assertTrue(maxDiff <= TOLERANCE, name + ": next-token probabilities differ by " + maxDiff + " > " + TOLERANCE);
 
-        // The check can fail: the same weights with the exact GELU (what the export would have to say "gelu" for) are told apart.
+        // The check can fail: the same weights with the exact GELU (what the export would have to say "gelu" for) are
+        // told apart.
         Gpt exact = twin(model, config.withActivation(FeedForward.Activation.GELU));
         double exactDiff = 0;
         for (int p = 0; p < prompts.size(); p++) {
             double[][] ours = HubFixtures.softmax(HubFixtures.logits(exact, nd, prompts.get(p)));
             for (int t = 0; t < ours.length; t++) {
-                for (int v = 0; v < config.vocabSize(); v++) exactDiff = Math.max(exactDiff, Math.abs(ours[t][v] - answers.get(p).probabilities()[t][v]));
+                for (int v = 0; v < config.vocabSize(); v++)
+                    exactDiff = Math.max(
+                            exactDiff, Math.abs(ours[t][v] - answers.get(p).probabilities()[t][v]));
             }
         }
         System.out.printf("  the same weights with the exact GELU differ from Jlama by %.3e%n", exactDiff);
-        assertTrue(exactDiff > TOLERANCE && exactDiff > 50 * maxDiff,
-                "the 1e-4 check rejects the exact GELU in place of GPT-2's tanh form: " + exactDiff + " against " + maxDiff);
+        assertTrue(
+                exactDiff > TOLERANCE && exactDiff > 50 * maxDiff,
+                "the 1e-4 check rejects the exact GELU in place of GPT-2's tanh form: " + exactDiff + " against "
+                        + maxDiff);
     }
 
     /** Tokens chosen by argmax, each fed back, from the course model's full forward pass (no cache). */
@@ -169,7 +205,9 @@ class JlamaReferenceTest {
         for (int i = 0; i < to.size(); i++) {
             Pair<String, Parameter> p = to.get(i);
             assertEquals(from.get(i).getKey(), p.getKey());
-            Tensors.overwrite(p.getValue().getArray(), Tensors.floats(from.get(i).getValue().getArray()));
+            Tensors.overwrite(
+                    p.getValue().getArray(),
+                    Tensors.floats(from.get(i).getValue().getArray()));
         }
         return twin;
     }

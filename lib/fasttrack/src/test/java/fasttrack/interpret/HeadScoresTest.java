@@ -72,7 +72,11 @@ class HeadScoresTest {
     @Test
     void attendingToTheRepeatedTokenItselfRatherThanTheNextScoresZero() {
         assertEquals(0.0, HeadScores.prefixMatching(oneHot(0, 0, 0, 0, 1, 2), ONCE), 0);
-        assertEquals(0.0, HeadScores.prefixMatching(oneHot(0, 0, 0, 1, 2, 3), THRICE), 0, "latest occurrences 0, 1, 2, 3 themselves");
+        assertEquals(
+                0.0,
+                HeadScores.prefixMatching(oneHot(0, 0, 0, 1, 2, 3), THRICE),
+                0,
+                "latest occurrences 0, 1, 2, 3 themselves");
     }
 
     @Test
@@ -89,18 +93,22 @@ class HeadScoresTest {
     @Test
     void prefixMatchingRefusesASequenceWithoutRepeats() {
         int[] distinct = {0, 1, 2, 3};
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(uniform(4), distinct));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(uniform(4), distinct));
         assertTrue(e.getMessage().contains("no token occurs twice"), e.getMessage());
-        IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> HeadScores.uniformBaseline(distinct));
+        IllegalArgumentException b =
+                assertThrows(IllegalArgumentException.class, () -> HeadScores.uniformBaseline(distinct));
         assertTrue(b.getMessage().contains("no token occurs twice"), b.getMessage());
     }
 
     @Test
     void prefixMatchingRefusesPatternsThatAreNotTByT() {
-        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(uniform(5), ONCE));
+        IllegalArgumentException rows =
+                assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(uniform(5), ONCE));
         assertTrue(rows.getMessage().contains("5 rows for 6 tokens"), rows.getMessage());
         double[][] narrow = new double[6][5];
-        IllegalArgumentException cols = assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(narrow, ONCE));
+        IllegalArgumentException cols =
+                assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(narrow, ONCE));
         assertTrue(cols.getMessage().contains("T x T") && cols.getMessage().contains("row of 5"), cols.getMessage());
     }
 
@@ -111,7 +119,11 @@ class HeadScoresTest {
         assertEquals(1.0, HeadScores.previousToken(oneHot(0, 0, 1, 2, 3, 4)), 0);
         // (1/2 + 1/3 + 1/4 + 1/5 + 1/6) / 5 = (30 + 20 + 15 + 12 + 10) / 60 / 5 = 87/300.
         assertEquals(87.0 / 300, HeadScores.previousToken(uniform(6)), 1e-12);
-        assertEquals(0.0, HeadScores.previousToken(oneHot(0, 1, 2, 3, 4, 5)), 0, "attending to itself is not to the previous token");
+        assertEquals(
+                0.0,
+                HeadScores.previousToken(oneHot(0, 1, 2, 3, 4, 5)),
+                0,
+                "attending to itself is not to the previous token");
         // Only positions 1..4 of 0..4 look back one: 3 of 4 rows (row 2 looks two back).
         assertEquals(0.75, HeadScores.previousToken(oneHot(0, 0, 0, 2, 3)), 1e-12);
     }
@@ -119,7 +131,8 @@ class HeadScoresTest {
     @Test
     void previousTokenRefusesTooShortOrNonSquarePatterns() {
         assertThrows(IllegalArgumentException.class, () -> HeadScores.previousToken(new double[][] {{1}}));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeadScores.previousToken(new double[3][4]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> HeadScores.previousToken(new double[3][4]));
         assertTrue(e.getMessage().contains("T x T"), e.getMessage());
     }
 
@@ -130,7 +143,8 @@ class HeadScoresTest {
         double[][][][] p = {{INDUCTION_ONCE, uniform(6)}, {INDUCTION_THRICE, uniform(6)}};
         float[] flat = new float[2 * 2 * 6 * 6];
         int k = 0;
-        for (double[][][] example : p) for (double[][] head : example) for (double[] row : head) for (double w : row) flat[k++] = (float) w;
+        for (double[][][] example : p)
+            for (double[][] head : example) for (double[] row : head) for (double w : row) flat[k++] = (float) w;
         return nd.create(flat, new Shape(2, 2, 6, 6));
     }
 
@@ -142,7 +156,10 @@ class HeadScoresTest {
         assertEquals(2, scores.length);
         assertEquals(1.0, scores[0], 1e-6);
         assertEquals((37.0 / 180 + 57.0 / 240) / 2, scores[1], 1e-6);
-        assertEquals((HeadScores.prefixMatching(uniform(6), ONCE) + HeadScores.prefixMatching(uniform(6), THRICE)) / 2, scores[1], 1e-6);
+        assertEquals(
+                (HeadScores.prefixMatching(uniform(6), ONCE) + HeadScores.prefixMatching(uniform(6), THRICE)) / 2,
+                scores[1],
+                1e-6);
     }
 
     @Test
@@ -151,18 +168,24 @@ class HeadScoresTest {
         assertEquals(2, scores.length);
         // Head 0, ONCE: only row 1 (looking at key 0) looks one back: 1/5. THRICE (period 2): every row 1..5 does: 1.
         assertEquals((0.2 + 1.0) / 2, scores[0], 1e-6);
-        assertEquals((HeadScores.previousToken(INDUCTION_ONCE) + HeadScores.previousToken(INDUCTION_THRICE)) / 2, scores[0], 1e-6);
+        assertEquals(
+                (HeadScores.previousToken(INDUCTION_ONCE) + HeadScores.previousToken(INDUCTION_THRICE)) / 2,
+                scores[0],
+                1e-6);
         assertEquals(87.0 / 300, scores[1], 1e-6);
     }
 
     @Test
     void batchedScoresRefuseWrongRanksAndMismatchedBatches() {
         NDArray threeD = nd.zeros(new Shape(2, 6, 6));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeadScores.previousToken(threeD));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> HeadScores.previousToken(threeD));
         assertTrue(e.getMessage().contains("(batch, heads, T, T)"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(threeD, new int[][] {ONCE, THRICE}));
+        assertThrows(
+                IllegalArgumentException.class, () -> HeadScores.prefixMatching(threeD, new int[][] {ONCE, THRICE}));
         assertThrows(IllegalArgumentException.class, () -> HeadScores.previousToken(nd.zeros(new Shape(1, 1, 3, 4))));
-        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class, () -> HeadScores.prefixMatching(batch(), new int[][] {ONCE}));
+        IllegalArgumentException rows = assertThrows(
+                IllegalArgumentException.class, () -> HeadScores.prefixMatching(batch(), new int[][] {ONCE}));
         assertTrue(rows.getMessage().contains("1 token rows for a batch of 2"), rows.getMessage());
     }
 
@@ -176,31 +199,28 @@ class HeadScoresTest {
     void theIdentityCopiesEveryTokenAndACyclicPermutationNone() {
         assertEquals(1.0, HeadScores.copying(nd.eye(5)), 0);
         float[] cyclic = new float[25];
-        for (int t = 0; t < 5; t++) cyclic[t * 5 + (t + 1) % 5] = 1;   // token t writes token t + 1: no fixed points
+        for (int t = 0; t < 5; t++) cyclic[t * 5 + (t + 1) % 5] = 1; // token t writes token t + 1: no fixed points
         assertEquals(0.0, HeadScores.copying(matrix(5, cyclic)), 0);
     }
 
     @Test
     void copyingIsTheShareOfRowsWhoseLargestEntryIsOnTheDiagonal() {
-        NDArray half = matrix(4,
-                3, 1, 2, -1,     // max at 0: copies
-                0, 2, 1, 1,      // max at 1: copies
-                5, 0, 4, 0,      // max at 0, not 2
-                1, 9, 0, 8);     // max at 1, not 3
+        NDArray half = matrix(
+                4, 3, 1, 2, -1, // max at 0: copies
+                0, 2, 1, 1, // max at 1: copies
+                5, 0, 4, 0, // max at 0, not 2
+                1, 9, 0, 8); // max at 1, not 3
         assertEquals(0.5, HeadScores.copying(half), 0);
         // Rows, not columns: row 0 writes tokens 1 and 2 more than itself, so it alone fails (3/4);
         // read by columns, columns 1 and 2 would both fail (2/4).
-        NDArray rows = matrix(4,
-                1, 5, 5, 0,
-                0, 1, 0, 0,
-                0, 0, 1, 0,
-                0, 0, 0, 1);
+        NDArray rows = matrix(4, 1, 5, 5, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
         assertEquals(0.75, HeadScores.copying(rows), 0);
     }
 
     @Test
     void copyingRefusesANonSquareCircuit() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeadScores.copying(nd.zeros(new Shape(3, 4))));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> HeadScores.copying(nd.zeros(new Shape(3, 4))));
         assertTrue(e.getMessage().contains("(V, V)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> HeadScores.copying(nd.zeros(new Shape(4))));
     }
@@ -217,14 +237,20 @@ class HeadScoresTest {
         // first = [[1, 2], [3, 4]], second = I: ‖first‖ / (‖first‖ · √2) = 1/√2.
         assertEquals(1 / Math.sqrt(2), HeadScores.composition(matrix(2, 1, 2, 3, 4), nd.eye(2)), 1e-6);
         // A rank-one pair that lines up: u uᵀ with u = (1, 1)/√2 composed with itself: ‖uuᵀ‖ = 1, so 1.
-        assertEquals(1.0, HeadScores.composition(matrix(2, 0.5f, 0.5f, 0.5f, 0.5f), matrix(2, 0.5f, 0.5f, 0.5f, 0.5f)), 1e-6);
+        assertEquals(
+                1.0,
+                HeadScores.composition(matrix(2, 0.5f, 0.5f, 0.5f, 0.5f), matrix(2, 0.5f, 0.5f, 0.5f, 0.5f)),
+                1e-6);
     }
 
     @Test
     void compositionRefusesMatricesThatDoNotMultiply() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> HeadScores.composition(nd.zeros(new Shape(2, 3)), nd.zeros(new Shape(2, 3))));
         assertTrue(e.getMessage().contains("multiply"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> HeadScores.composition(nd.zeros(new Shape(3)), nd.zeros(new Shape(3, 3))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> HeadScores.composition(nd.zeros(new Shape(3)), nd.zeros(new Shape(3, 3))));
     }
 }

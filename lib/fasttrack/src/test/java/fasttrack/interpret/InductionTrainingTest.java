@@ -60,17 +60,27 @@ class InductionTrainingTest {
         try (AttentionOnlyTransformer model = AttentionOnlyTransformer.create(MODEL, nd, 1)) {
             Map<String, float[]> initial = model.snapshot();
             RepeatedTokens repeats = new RepeatedTokens(V, T, 2, 8);
-            InductionTraining training = new InductionTraining(model, text(1, 500), text(2, 300), repeats, new Config(30, 8, 0.5, 1e-2f, 10, 3));
+            InductionTraining training = new InductionTraining(
+                    model, text(1, 500), text(2, 300), repeats, new Config(30, 8, 0.5, 1e-2f, 10, 3));
             List<Progress> history = training.run(nd, 0);
 
-            assertEquals(List.of(0, 10, 20, 30), history.stream().map(Progress::step).toList());
+            assertEquals(
+                    List.of(0, 10, 20, 30), history.stream().map(Progress::step).toList());
             assertEquals(history, training.history());
             Progress first = history.get(0), last = history.get(history.size() - 1);
-            assertTrue(Math.abs(first.textLoss() - Math.log(V)) < 0.1, "an untrained model is near uniform: " + first.textLoss());
-            assertTrue(last.textLoss() < first.textLoss() - 0.2, "the text loss falls: " + first.textLoss() + " -> " + last.textLoss());
+            assertTrue(
+                    Math.abs(first.textLoss() - Math.log(V)) < 0.1,
+                    "an untrained model is near uniform: " + first.textLoss());
+            assertTrue(
+                    last.textLoss() < first.textLoss() - 0.2,
+                    "the text loss falls: " + first.textLoss() + " -> " + last.textLoss());
             for (Progress p : history) {
-                assertTrue(p.bestPrefixMatching() > 0 && p.bestPrefixMatching() <= 1 + 1e-6, "a score between 0 and 1: " + p);
-                assertTrue(p.bestPreviousToken() > 0 && p.bestPreviousToken() <= 1 + 1e-6, "a score between 0 and 1: " + p);
+                assertTrue(
+                        p.bestPrefixMatching() > 0 && p.bestPrefixMatching() <= 1 + 1e-6,
+                        "a score between 0 and 1: " + p);
+                assertTrue(
+                        p.bestPreviousToken() > 0 && p.bestPreviousToken() <= 1 + 1e-6,
+                        "a score between 0 and 1: " + p);
                 assertEquals(p.firstHalfLoss() - p.repeatedHalfLoss(), p.inContextScore(), 1e-12);
             }
 
@@ -85,14 +95,21 @@ class InductionTrainingTest {
                 assertArrayEquals(initial.get(name), training.weightsAt(0).get(name), name);
                 assertArrayEquals(finalWeights.get(name), training.weightsAt(30).get(name), name);
             }
-            assertFalse(Arrays.equals(training.weightsAt(0).get("unembedding"), training.weightsAt(30).get("unembedding")), "training moved the weights");
+            assertFalse(
+                    Arrays.equals(
+                            training.weightsAt(0).get("unembedding"),
+                            training.weightsAt(30).get("unembedding")),
+                    "training moved the weights");
 
-            // Loading step 10's weights gives back step 10's measurements, recomputed by hand from the loss by position.
+            // Loading step 10's weights gives back step 10's measurements, recomputed by hand from the loss by
+            // position.
             model.load(training.weightsAt(10));
             double[] byPosition = model.lossByPosition(nd, eval, HeadAblation.none());
             assertEquals(history.get(1).firstHalfLoss(), mean(byPosition, 0, T / 2), 1e-5);
             assertEquals(history.get(1).repeatedHalfLoss(), mean(byPosition, T / 2, T), 1e-5);
-            assertTrue(Math.abs(history.get(1).firstHalfLoss() - history.get(3).firstHalfLoss()) > 1e-4, "steps 10 and 30 measured different weights");
+            assertTrue(
+                    Math.abs(history.get(1).firstHalfLoss() - history.get(3).firstHalfLoss()) > 1e-4,
+                    "steps 10 and 30 measured different weights");
 
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> training.weightsAt(5));
             assertTrue(e.getMessage().contains("step 5") && e.getMessage().contains("[0, 10, 20, 30]"), e.getMessage());
@@ -102,9 +119,15 @@ class InductionTrainingTest {
     @Test
     void theLastStepIsMeasuredEvenOffTheEvaluationGrid() {
         try (AttentionOnlyTransformer model = AttentionOnlyTransformer.create(MODEL, nd, 2)) {
-            InductionTraining training = new InductionTraining(model, text(1, 200), text(2, 200), new RepeatedTokens(V, T, 2, 8),
+            InductionTraining training = new InductionTraining(
+                    model,
+                    text(1, 200),
+                    text(2, 200),
+                    new RepeatedTokens(V, T, 2, 8),
                     new Config(6, 4, 0, 1e-3f, 4, 1));
-            assertEquals(List.of(0, 4, 6), training.run(nd, 0).stream().map(Progress::step).toList());
+            assertEquals(
+                    List.of(0, 4, 6),
+                    training.run(nd, 0).stream().map(Progress::step).toList());
         }
     }
 
@@ -115,14 +138,16 @@ class InductionTrainingTest {
         for (int i = 0; i < losses.length; i++) history.add(progress(100 * i, losses[i]));
         assertEquals(250, InductionTraining.phaseChangeStep(history));
         // The steepest drop first: the middle of 0 and 100.
-        assertEquals(50, InductionTraining.phaseChangeStep(List.of(progress(0, 4), progress(100, 1), progress(200, 0.9))));
+        assertEquals(
+                50, InductionTraining.phaseChangeStep(List.of(progress(0, 4), progress(100, 1), progress(200, 0.9))));
         // Two measurements: their middle.
         assertEquals(15, InductionTraining.phaseChangeStep(List.of(progress(10, 4), progress(20, 3))));
     }
 
     @Test
     void thePhaseChangeNeedsTwoMeasurements() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InductionTraining.phaseChangeStep(List.of(progress(0, 4))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> InductionTraining.phaseChangeStep(List.of(progress(0, 4))));
         assertTrue(e.getMessage().contains("at least two"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> InductionTraining.phaseChangeStep(List.of()));
     }
@@ -131,11 +156,13 @@ class InductionTrainingTest {
     void theConfigRefusesBadValues() {
         new Config(1, 1, 0, 1e-3f, 1, 0);
         new Config(1, 1, 1, 0.1f, 1, 0);
-        IllegalArgumentException below = assertThrows(IllegalArgumentException.class, () -> new Config(10, 8, -0.1, 1e-3f, 5, 0));
+        IllegalArgumentException below =
+                assertThrows(IllegalArgumentException.class, () -> new Config(10, 8, -0.1, 1e-3f, 5, 0));
         assertTrue(below.getMessage().contains("textFraction"), below.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Config(10, 8, 1.1, 1e-3f, 5, 0));
         assertThrows(IllegalArgumentException.class, () -> new Config(10, 8, Double.NaN, 1e-3f, 5, 0));
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> new Config(10, 8, 0.5, 0f, 5, 0));
+        IllegalArgumentException zero =
+                assertThrows(IllegalArgumentException.class, () -> new Config(10, 8, 0.5, 0f, 5, 0));
         assertTrue(zero.getMessage().contains("learningRate"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Config(10, 8, 0.5, -1e-3f, 5, 0));
         assertThrows(IllegalArgumentException.class, () -> new Config(0, 8, 0.5, 1e-3f, 5, 0));
@@ -147,11 +174,15 @@ class InductionTrainingTest {
     void sequencesLongerThanTheContextAndTooShortTextsAreRefused() {
         try (AttentionOnlyTransformer model = AttentionOnlyTransformer.create(MODEL, nd, 1)) {
             Config config = new Config(10, 4, 0.5, 1e-3f, 5, 0);
-            IllegalArgumentException longer = assertThrows(IllegalArgumentException.class,
-                    () -> new InductionTraining(model, text(1, 200), text(2, 200), new RepeatedTokens(V, 20, 2, 8), config));
+            IllegalArgumentException longer = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InductionTraining(
+                            model, text(1, 200), text(2, 200), new RepeatedTokens(V, 20, 2, 8), config));
             assertTrue(longer.getMessage().contains("context of 16"), longer.getMessage());
-            IllegalArgumentException shortText = assertThrows(IllegalArgumentException.class,
-                    () -> new InductionTraining(model, text(1, T + 1), text(2, 200), new RepeatedTokens(V, T, 2, 8), config));
+            IllegalArgumentException shortText = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InductionTraining(
+                            model, text(1, T + 1), text(2, 200), new RepeatedTokens(V, T, 2, 8), config));
             assertTrue(shortText.getMessage().contains("longer than a sequence"), shortText.getMessage());
         }
     }

@@ -57,7 +57,9 @@ class PathAblationTest {
         Map<String, float[]> big = new LinkedHashMap<>();
         model.snapshot().forEach((n, w) -> {
             float[] scaled = w.clone();
-            float factor = n.equals("embedding") || n.equals("positions") ? 50 : n.endsWith(".query") || n.endsWith(".key") ? 2 : 1;
+            float factor = n.equals("embedding") || n.equals("positions")
+                    ? 50
+                    : n.endsWith(".query") || n.endsWith(".key") ? 2 : 1;
             for (int i = 0; i < scaled.length; i++) scaled[i] *= factor;
             big.put(n, scaled);
         });
@@ -90,25 +92,39 @@ class PathAblationTest {
      * queries or values) of the layers after it, up to {@code lastCleanedLayer}, reads the residual
      * minus (output − replacement).
      */
-    private static Reference reference(AttentionOnlyTransformer model, int[][] tokens, List<Head> ablated, Mode mode, Path path, int lastCleanedLayer) {
+    private static Reference reference(
+            AttentionOnlyTransformer model,
+            int[][] tokens,
+            List<Head> ablated,
+            Mode mode,
+            Path path,
+            int lastCleanedLayer) {
         Config config = model.config();
         int b = tokens.length, t = tokens[0].length, layers = config.layers();
-        float[] embedding = model.embedding().toFloatArray(), positions = model.positions().toFloatArray(), unembedding = model.unembedding().toFloatArray();
+        float[] embedding = model.embedding().toFloatArray(),
+                positions = model.positions().toFloatArray(),
+                unembedding = model.unembedding().toFloatArray();
         double[][][] x = new double[b][t][C];
         double[][][] removed = new double[b][t][C];
-        for (int r = 0; r < b; r++) for (int i = 0; i < t; i++) for (int c = 0; c < C; c++) x[r][i][c] = embedding[tokens[r][i] * C + c] + positions[i * C + c];
+        for (int r = 0; r < b; r++)
+            for (int i = 0; i < t; i++)
+                for (int c = 0; c < C; c++) x[r][i][c] = embedding[tokens[r][i] * C + c] + positions[i * C + c];
         List<double[]> patterns = new java.util.ArrayList<>();
         for (int l = 0; l < layers; l++) {
             boolean cleans = l <= lastCleanedLayer;
             double[][][] clean = new double[b][t][C];
-            for (int r = 0; r < b; r++) for (int i = 0; i < t; i++) for (int c = 0; c < C; c++) clean[r][i][c] = x[r][i][c] - removed[r][i][c];
+            for (int r = 0; r < b; r++)
+                for (int i = 0; i < t; i++) for (int c = 0; c < C; c++) clean[r][i][c] = x[r][i][c] - removed[r][i][c];
             double[][][] queryIn = cleans && path == Path.QUERIES ? clean : x;
             double[][][] keyIn = cleans && path == Path.KEYS ? clean : x;
             double[][][] valueIn = cleans && path == Path.VALUES ? clean : x;
             double[][][][] outs = new double[HEADS][][][];
             double[] pattern = new double[b * HEADS * t * t];
             for (int h = 0; h < HEADS; h++) {
-                float[] wq = model.query(l, h).toFloatArray(), wk = model.key(l, h).toFloatArray(), wv = model.value(l, h).toFloatArray(), wo = model.output(l, h).toFloatArray();
+                float[] wq = model.query(l, h).toFloatArray(),
+                        wk = model.key(l, h).toFloatArray(),
+                        wv = model.value(l, h).toFloatArray(),
+                        wo = model.output(l, h).toFloatArray();
                 double[][][] out = new double[b][t][C];
                 for (int r = 0; r < b; r++) {
                     double[][] q = project(queryIn[r], wq), k = project(keyIn[r], wk), v = project(valueIn[r], wv);
@@ -129,7 +145,8 @@ class PathAblationTest {
                             pattern[((r * HEADS + h) * t + i) * t + j] = a;
                             for (int e = 0; e < D; e++) mixed[e] += a * v[j][e];
                         }
-                        for (int c = 0; c < C; c++) for (int e = 0; e < D; e++) out[r][i][c] += mixed[e] * wo[e * C + c];
+                        for (int c = 0; c < C; c++)
+                            for (int e = 0; e < D; e++) out[r][i][c] += mixed[e] * wo[e * C + c];
                     }
                 }
                 outs[h] = out;
@@ -141,7 +158,9 @@ class PathAblationTest {
                 boolean isAblated = ablated.contains(new Head(l, h));
                 double[] replacement = new double[C];
                 if (isAblated && mode == Mode.MEAN) {
-                    for (int r = 0; r < b; r++) for (int i = 0; i < t; i++) for (int c = 0; c < C; c++) replacement[c] += out[r][i][c] / (b * t);
+                    for (int r = 0; r < b; r++)
+                        for (int i = 0; i < t; i++)
+                            for (int c = 0; c < C; c++) replacement[c] += out[r][i][c] / (b * t);
                 }
                 for (int r = 0; r < b; r++) {
                     for (int i = 0; i < t; i++) {
@@ -160,22 +179,26 @@ class PathAblationTest {
             }
         }
         double[] logits = new double[b * t * V];
-        for (int r = 0; r < b; r++) for (int i = 0; i < t; i++) for (int v = 0; v < V; v++) {
-            double s = 0;
-            for (int c = 0; c < C; c++) s += x[r][i][c] * unembedding[c * V + v];
-            logits[(r * t + i) * V + v] = s;
-        }
+        for (int r = 0; r < b; r++)
+            for (int i = 0; i < t; i++)
+                for (int v = 0; v < V; v++) {
+                    double s = 0;
+                    for (int c = 0; c < C; c++) s += x[r][i][c] * unembedding[c * V + v];
+                    logits[(r * t + i) * V + v] = s;
+                }
         return new Reference(logits, patterns);
     }
 
-    private static Reference reference(AttentionOnlyTransformer model, int[][] tokens, List<Head> ablated, Mode mode, Path path) {
+    private static Reference reference(
+            AttentionOnlyTransformer model, int[][] tokens, List<Head> ablated, Mode mode, Path path) {
         return reference(model, tokens, ablated, mode, path, Integer.MAX_VALUE);
     }
 
     /** Rows (T, C) times a (C, d) matrix stored flat. */
     private static double[][] project(double[][] rows, float[] w) {
         double[][] p = new double[rows.length][D];
-        for (int i = 0; i < rows.length; i++) for (int c = 0; c < C; c++) for (int e = 0; e < D; e++) p[i][e] += rows[i][c] * w[c * D + e];
+        for (int i = 0; i < rows.length; i++)
+            for (int c = 0; c < C; c++) for (int e = 0; e < D; e++) p[i][e] += rows[i][c] * w[c * D + e];
         return p;
     }
 
@@ -201,7 +224,9 @@ class PathAblationTest {
         double largest = 1;
         for (double e : expected) largest = Math.max(largest, Math.abs(e));
         double difference = maxAbsDifference(expected, actual);
-        assertTrue(difference < CLOSE * largest, what + ": max |difference| " + difference + " (largest value " + largest + ")");
+        assertTrue(
+                difference < CLOSE * largest,
+                what + ": max |difference| " + difference + " (largest value " + largest + ")");
     }
 
     private static void assertApart(float[] a, float[] b, String what) {
@@ -227,10 +252,20 @@ class PathAblationTest {
             Forward intact = model.forward(array(tokens));
             Reference plain = reference(model, tokens, List.of(), Mode.ZERO, Path.EVERYWHERE);
             assertClose(plain.logits(), intact.logits().toFloatArray(), "no ablation");
-            for (int l = 0; l < 2; l++) assertClose(plain.patterns().get(l), intact.patterns().get(l).toFloatArray(), "layer " + l + " patterns");
+            for (int l = 0; l < 2; l++)
+                assertClose(
+                        plain.patterns().get(l), intact.patterns().get(l).toFloatArray(), "layer " + l + " patterns");
             Head h = new Head(0, 1);
-            assertClose(reference(model, tokens, List.of(h), Mode.ZERO, Path.EVERYWHERE).logits(), logits(model, tokens, HeadAblation.zero(h)), "zero everywhere");
-            assertClose(reference(model, tokens, List.of(h), Mode.MEAN, Path.EVERYWHERE).logits(), logits(model, tokens, HeadAblation.mean(h)), "mean everywhere");
+            assertClose(
+                    reference(model, tokens, List.of(h), Mode.ZERO, Path.EVERYWHERE)
+                            .logits(),
+                    logits(model, tokens, HeadAblation.zero(h)),
+                    "zero everywhere");
+            assertClose(
+                    reference(model, tokens, List.of(h), Mode.MEAN, Path.EVERYWHERE)
+                            .logits(),
+                    logits(model, tokens, HeadAblation.mean(h)),
+                    "mean everywhere");
             // The scaled model's patterns are far from uniform: row 9 of a head is not 1/10 everywhere.
             double[] p = plain.patterns().get(1);
             double spread = 0;
@@ -284,7 +319,11 @@ class PathAblationTest {
             Reference wrongQueries = reference(model, tokens, List.of(head), Mode.ZERO, Path.QUERIES);
             Reference wrongValues = reference(model, tokens, List.of(head), Mode.ZERO, Path.VALUES);
             Reference everywhere = reference(model, tokens, List.of(head), Mode.ZERO, Path.EVERYWHERE);
-            assertClose(reference(model, tokens, List.of(head), Mode.ZERO, Path.KEYS).logits(), keys, "keys");
+            assertClose(
+                    reference(model, tokens, List.of(head), Mode.ZERO, Path.KEYS)
+                            .logits(),
+                    keys,
+                    "keys");
             assertApart(wrongQueries.logits(), keys, "keys path is not the queries path");
             assertApart(wrongValues.logits(), keys, "keys path is not the values path");
             assertApart(everywhere.logits(), keys, "keys path is not the everywhere ablation");
@@ -308,7 +347,8 @@ class PathAblationTest {
             assertApart(everywhere, values, "everywhere vs values");
             // only(EVERYWHERE) is the plain ablation again.
             float[] back = logits(model, tokens, zero.only(Path.KEYS).only(Path.EVERYWHERE));
-            assertEquals(0.0, maxAbsDifference(everywhere, back), 0, "only(EVERYWHERE) is the residual-stream ablation");
+            assertEquals(
+                    0.0, maxAbsDifference(everywhere, back), 0, "only(EVERYWHERE) is the residual-stream ablation");
         }
     }
 
@@ -320,17 +360,29 @@ class PathAblationTest {
             int[][] tokens = tokens(5);
             for (int h = 0; h < HEADS; h++) {
                 Head head = new Head(0, h);
-                Forward zero = model.forward(array(tokens), HeadAblation.zero(head).only(Path.KEYS));
-                Forward mean = model.forward(array(tokens), HeadAblation.mean(head).only(Path.KEYS));
-                double difference = maxAbsDifference(zero.logits().toFloatArray(), mean.logits().toFloatArray());
+                Forward zero =
+                        model.forward(array(tokens), HeadAblation.zero(head).only(Path.KEYS));
+                Forward mean =
+                        model.forward(array(tokens), HeadAblation.mean(head).only(Path.KEYS));
+                double difference = maxAbsDifference(
+                        zero.logits().toFloatArray(), mean.logits().toFloatArray());
                 assertTrue(difference < CLOSE, head + ": " + difference);
-                double patterns = maxAbsDifference(zero.patterns().get(1).toFloatArray(), mean.patterns().get(1).toFloatArray());
+                double patterns = maxAbsDifference(
+                        zero.patterns().get(1).toFloatArray(),
+                        mean.patterns().get(1).toFloatArray());
                 assertTrue(patterns < CLOSE, head + " layer 1 patterns: " + patterns);
-                assertClose(reference(model, tokens, List.of(head), Mode.MEAN, Path.KEYS).logits(), mean.logits().toFloatArray(), "mean keys vs reference");
+                assertClose(
+                        reference(model, tokens, List.of(head), Mode.MEAN, Path.KEYS)
+                                .logits(),
+                        mean.logits().toFloatArray(),
+                        "mean keys vs reference");
             }
             // The same mean ablation on the whole residual stream is not the zero one: the equality is the keys' doing.
             Head head = new Head(0, 0);
-            assertApart(logits(model, tokens, HeadAblation.zero(head)), logits(model, tokens, HeadAblation.mean(head)), "zero vs mean everywhere");
+            assertApart(
+                    logits(model, tokens, HeadAblation.zero(head)),
+                    logits(model, tokens, HeadAblation.mean(head)),
+                    "zero vs mean everywhere");
         }
     }
 
@@ -343,9 +395,16 @@ class PathAblationTest {
                 float[] zero = logits(model, tokens, HeadAblation.zero(head).only(Path.QUERIES));
                 float[] mean = logits(model, tokens, HeadAblation.mean(head).only(Path.QUERIES));
                 assertApart(zero, mean, head + ": a constant query shift changes the scores key by key");
-                assertClose(reference(model, tokens, List.of(head), Mode.MEAN, Path.QUERIES).logits(), mean, "mean queries vs reference");
-                assertClose(reference(model, tokens, List.of(head), Mode.MEAN, Path.VALUES).logits(),
-                        logits(model, tokens, HeadAblation.mean(head).only(Path.VALUES)), "mean values vs reference");
+                assertClose(
+                        reference(model, tokens, List.of(head), Mode.MEAN, Path.QUERIES)
+                                .logits(),
+                        mean,
+                        "mean queries vs reference");
+                assertClose(
+                        reference(model, tokens, List.of(head), Mode.MEAN, Path.VALUES)
+                                .logits(),
+                        logits(model, tokens, HeadAblation.mean(head).only(Path.VALUES)),
+                        "mean values vs reference");
             }
         }
     }
@@ -357,15 +416,28 @@ class PathAblationTest {
         try (AttentionOnlyTransformer model = model(TWO_LAYERS, 47)) {
             int[][] tokens = tokens(7);
             Forward intact = model.forward(array(tokens));
-            float[] intact0 = intact.patterns().get(0).toFloatArray(), intact1 = intact.patterns().get(1).toFloatArray();
+            float[] intact0 = intact.patterns().get(0).toFloatArray(),
+                    intact1 = intact.patterns().get(1).toFloatArray();
             Head head = new Head(0, 1);
             for (Path path : List.of(Path.KEYS, Path.QUERIES, Path.VALUES)) {
-                Forward ablated = model.forward(array(tokens), HeadAblation.zero(head).only(path));
-                assertEquals(0.0, maxAbsDifference(intact0, ablated.patterns().get(0).toFloatArray()), 0, path + ": layer 0 reads the untouched embeddings");
+                Forward ablated =
+                        model.forward(array(tokens), HeadAblation.zero(head).only(path));
+                assertEquals(
+                        0.0,
+                        maxAbsDifference(intact0, ablated.patterns().get(0).toFloatArray()),
+                        0,
+                        path + ": layer 0 reads the untouched embeddings");
                 float[] layer1 = ablated.patterns().get(1).toFloatArray();
-                assertClose(reference(model, tokens, List.of(head), Mode.ZERO, path).patterns().get(1), layer1, path + ": layer 1 patterns vs reference");
+                assertClose(
+                        reference(model, tokens, List.of(head), Mode.ZERO, path)
+                                .patterns()
+                                .get(1),
+                        layer1,
+                        path + ": layer 1 patterns vs reference");
                 if (path == Path.VALUES) {
-                    assertTrue(maxAbsDifference(intact1, layer1) < CLOSE, "values do not move the pattern of the layer that reads them");
+                    assertTrue(
+                            maxAbsDifference(intact1, layer1) < CLOSE,
+                            "values do not move the pattern of the layer that reads them");
                 } else {
                     assertApart(intact1, layer1, path + " changes layer 1's patterns");
                 }
@@ -377,22 +449,46 @@ class PathAblationTest {
 
     @Test
     void aPathAblationOfALastLayerHeadIsRefusedButAnEverywhereOneIsNot() {
-        try (AttentionOnlyTransformer model = model(TWO_LAYERS, 48); AttentionOnlyTransformer deeper = model(THREE_LAYERS, 48)) {
+        try (AttentionOnlyTransformer model = model(TWO_LAYERS, 48);
+                AttentionOnlyTransformer deeper = model(THREE_LAYERS, 48)) {
             NDArray tokens = array(tokens(8));
             for (Path path : List.of(Path.KEYS, Path.QUERIES, Path.VALUES)) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(tokens, HeadAblation.zero(new Head(1, 0)).only(path)));
-                assertTrue(e.getMessage().contains("last layer") && e.getMessage().contains("1.0"), e.getMessage());
+                IllegalArgumentException e = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> model.forward(
+                                tokens, HeadAblation.zero(new Head(1, 0)).only(path)));
+                assertTrue(
+                        e.getMessage().contains("last layer") && e.getMessage().contains("1.0"), e.getMessage());
                 assertTrue(e.getMessage().contains(path.name().toLowerCase()), e.getMessage());
-                assertThrows(IllegalArgumentException.class, () -> model.forward(tokens, HeadAblation.mean(new Head(0, 0), new Head(1, 1)).only(path)),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> model.forward(
+                                tokens,
+                                HeadAblation.mean(new Head(0, 0), new Head(1, 1))
+                                        .only(path)),
                         "one last-layer head among others is refused too");
-                IllegalArgumentException deep = assertThrows(IllegalArgumentException.class, () -> deeper.forward(tokens, HeadAblation.zero(new Head(2, 1)).only(path)));
+                IllegalArgumentException deep = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> deeper.forward(
+                                tokens, HeadAblation.zero(new Head(2, 1)).only(path)));
                 assertTrue(deep.getMessage().contains("last layer"), deep.getMessage());
             }
             // Not refused: the last layer everywhere, the middle layer of three along a path.
-            assertEquals(new Shape(BATCH, LENGTH, V), model.forward(tokens, HeadAblation.zero(new Head(1, 0))).logits().getShape());
-            assertEquals(new Shape(BATCH, LENGTH, V), deeper.forward(tokens, HeadAblation.zero(new Head(1, 0)).only(Path.KEYS)).logits().getShape());
+            assertEquals(
+                    new Shape(BATCH, LENGTH, V),
+                    model.forward(tokens, HeadAblation.zero(new Head(1, 0)))
+                            .logits()
+                            .getShape());
+            assertEquals(
+                    new Shape(BATCH, LENGTH, V),
+                    deeper.forward(tokens, HeadAblation.zero(new Head(1, 0)).only(Path.KEYS))
+                            .logits()
+                            .getShape());
             // The range check still comes first for a head outside the model.
-            IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> model.forward(tokens, HeadAblation.zero(new Head(0, 2)).only(Path.KEYS)));
+            IllegalArgumentException range = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> model.forward(
+                            tokens, HeadAblation.zero(new Head(0, 2)).only(Path.KEYS)));
             assertTrue(range.getMessage().contains("cannot ablate head 0.2"), range.getMessage());
         }
     }
@@ -401,11 +497,19 @@ class PathAblationTest {
     void theDescriptionNamesThePath() {
         HeadAblation zero = HeadAblation.zero(new Head(0, 1));
         assertEquals("zero-ablated [0.1]", zero.toString());
-        assertTrue(zero.only(Path.KEYS).toString().contains("keys only"), zero.only(Path.KEYS).toString());
-        assertTrue(zero.only(Path.QUERIES).toString().contains("queries only"), zero.only(Path.QUERIES).toString());
-        assertTrue(HeadAblation.mean(new Head(0, 0)).only(Path.VALUES).toString().contains("values only"));
-        assertTrue(HeadAblation.mean(new Head(0, 0)).only(Path.VALUES).toString().startsWith("mean-ablated [0.0]"));
-        assertEquals("zero-ablated [0.1]", zero.only(Path.VALUES).only(Path.EVERYWHERE).toString());
+        assertTrue(
+                zero.only(Path.KEYS).toString().contains("keys only"),
+                zero.only(Path.KEYS).toString());
+        assertTrue(
+                zero.only(Path.QUERIES).toString().contains("queries only"),
+                zero.only(Path.QUERIES).toString());
+        assertTrue(
+                HeadAblation.mean(new Head(0, 0)).only(Path.VALUES).toString().contains("values only"));
+        assertTrue(
+                HeadAblation.mean(new Head(0, 0)).only(Path.VALUES).toString().startsWith("mean-ablated [0.0]"));
+        assertEquals(
+                "zero-ablated [0.1]",
+                zero.only(Path.VALUES).only(Path.EVERYWHERE).toString());
     }
 
     @Test
@@ -438,7 +542,11 @@ class PathAblationTest {
             logits(model, tokens, HeadAblation.zero(new Head(0, 1)).only(Path.VALUES));
             assertEquals(0.0, maxAbsDifference(before, logits(model, tokens, HeadAblation.none())), 0);
             // No heads along a path is no ablation.
-            assertEquals(0.0, maxAbsDifference(before, logits(model, tokens, HeadAblation.none().only(Path.KEYS))), 0);
+            assertEquals(
+                    0.0,
+                    maxAbsDifference(
+                            before, logits(model, tokens, HeadAblation.none().only(Path.KEYS))),
+                    0);
         }
     }
 
@@ -450,9 +558,16 @@ class PathAblationTest {
             int[][] tokens = tokens(10);
             List<Head> both = List.of(new Head(0, 0), new Head(0, 1));
             for (Path path : List.of(Path.KEYS, Path.QUERIES, Path.VALUES)) {
-                float[] actual = logits(model, tokens, HeadAblation.zero(both.toArray(new Head[0])).only(path));
+                float[] actual = logits(
+                        model,
+                        tokens,
+                        HeadAblation.zero(both.toArray(new Head[0])).only(path));
                 assertClose(reference(model, tokens, both, Mode.ZERO, path).logits(), actual, "both heads, " + path);
-                assertApart(reference(model, tokens, both.subList(1, 2), Mode.ZERO, path).logits(), actual, "both heads are not one, " + path);
+                assertApart(
+                        reference(model, tokens, both.subList(1, 2), Mode.ZERO, path)
+                                .logits(),
+                        actual,
+                        "both heads are not one, " + path);
             }
         }
     }
@@ -463,9 +578,17 @@ class PathAblationTest {
             int[][] tokens = tokens(11);
             Head head = new Head(0, 1);
             float[] actual = logits(model, tokens, HeadAblation.zero(head).only(Path.VALUES));
-            assertClose(reference(model, tokens, List.of(head), Mode.ZERO, Path.VALUES).logits(), actual, "layers 1 and 2 read x − out_0.1 for values");
+            assertClose(
+                    reference(model, tokens, List.of(head), Mode.ZERO, Path.VALUES)
+                            .logits(),
+                    actual,
+                    "layers 1 and 2 read x − out_0.1 for values");
             // Cleaning layer 1's values alone is another result: layer 2's values do miss the head too.
-            assertApart(reference(model, tokens, List.of(head), Mode.ZERO, Path.VALUES, 1).logits(), actual, "layer 2 is cleaned as well");
+            assertApart(
+                    reference(model, tokens, List.of(head), Mode.ZERO, Path.VALUES, 1)
+                            .logits(),
+                    actual,
+                    "layer 2 is cleaned as well");
             assertApart(logits(model, tokens, HeadAblation.none()), actual, "the ablation matters");
         }
     }
@@ -476,12 +599,26 @@ class PathAblationTest {
             int[][] tokens = tokens(12);
             List<Head> heads = List.of(new Head(0, 0), new Head(1, 1));
             for (Path path : List.of(Path.KEYS, Path.QUERIES, Path.VALUES)) {
-                float[] actual = logits(model, tokens, HeadAblation.zero(heads.toArray(new Head[0])).only(path));
-                assertClose(reference(model, tokens, heads, Mode.ZERO, path).logits(), actual, path + ": layer 2 misses both 0.0 and 1.1");
-                assertApart(reference(model, tokens, heads.subList(1, 2), Mode.ZERO, path).logits(), actual, path + ": 0.0 is still removed at layer 2");
+                float[] actual = logits(
+                        model,
+                        tokens,
+                        HeadAblation.zero(heads.toArray(new Head[0])).only(path));
+                assertClose(
+                        reference(model, tokens, heads, Mode.ZERO, path).logits(),
+                        actual,
+                        path + ": layer 2 misses both 0.0 and 1.1");
+                assertApart(
+                        reference(model, tokens, heads.subList(1, 2), Mode.ZERO, path)
+                                .logits(),
+                        actual,
+                        path + ": 0.0 is still removed at layer 2");
             }
-            float[] mean = logits(model, tokens, HeadAblation.mean(heads.toArray(new Head[0])).only(Path.QUERIES));
-            assertClose(reference(model, tokens, heads, Mode.MEAN, Path.QUERIES).logits(), mean, "mean, two layers, queries");
+            float[] mean = logits(
+                    model, tokens, HeadAblation.mean(heads.toArray(new Head[0])).only(Path.QUERIES));
+            assertClose(
+                    reference(model, tokens, heads, Mode.MEAN, Path.QUERIES).logits(),
+                    mean,
+                    "mean, two layers, queries");
         }
     }
 }

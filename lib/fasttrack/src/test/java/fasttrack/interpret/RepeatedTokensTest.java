@@ -21,9 +21,12 @@ class RepeatedTokensTest {
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < prefix; i++) {
             assertTrue(row[i] >= 0 && row[i] < VOCAB, "token " + row[i] + " in the vocabulary");
-            assertTrue(seen.add(row[i]), "the first " + prefix + " tokens are distinct: " + java.util.Arrays.toString(row));
+            assertTrue(
+                    seen.add(row[i]),
+                    "the first " + prefix + " tokens are distinct: " + java.util.Arrays.toString(row));
         }
-        for (int i = prefix; i < row.length; i++) assertEquals(row[i - prefix], row[i], "position " + i + " repeats position " + (i - prefix));
+        for (int i = prefix; i < row.length; i++)
+            assertEquals(row[i - prefix], row[i], "position " + i + " repeats position " + (i - prefix));
     }
 
     /** The string's length, read off a row: the first position whose token occurred before. */
@@ -90,14 +93,18 @@ class RepeatedTokensTest {
 
     @Test
     void badSettingsAreRefusedWithTheirReason() {
-        IllegalArgumentException shortRows = assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(VOCAB, 15, 2, 8));
+        IllegalArgumentException shortRows =
+                assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(VOCAB, 15, 2, 8));
         assertTrue(shortRows.getMessage().contains("too short to repeat"), shortRows.getMessage());
-        new RepeatedTokens(VOCAB, 16, 2, 8);   // 2 · 8 = 16 just fits
-        IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(VOCAB, LENGTH, 1, 4));
+        new RepeatedTokens(VOCAB, 16, 2, 8); // 2 · 8 = 16 just fits
+        IllegalArgumentException tiny =
+                assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(VOCAB, LENGTH, 1, 4));
         assertTrue(tiny.getMessage().contains("at least 2"), tiny.getMessage());
-        IllegalArgumentException vocab = assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(5, LENGTH, 2, 6));
+        IllegalArgumentException vocab =
+                assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(5, LENGTH, 2, 6));
         assertTrue(vocab.getMessage().contains("distinct tokens from a vocabulary of 5"), vocab.getMessage());
-        IllegalArgumentException order = assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(VOCAB, LENGTH, 5, 4));
+        IllegalArgumentException order =
+                assertThrows(IllegalArgumentException.class, () -> new RepeatedTokens(VOCAB, LENGTH, 5, 4));
         assertTrue(order.getMessage().contains("below minPrefix"), order.getMessage());
     }
 

@@ -28,10 +28,20 @@ class LlamaConfigTest {
     @Test
     void refusalsSayWhatMustDivideWhat() {
         LlamaConfig ok = LlamaConfig.kjv(65);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.withKvHeads(3)).getMessage().contains("does not divide heads"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.withHeads(3)).getMessage().contains("not divisible by heads"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.withEmbedDim(132).withHeads(4).withEmbedDim(36)).getMessage().contains("even"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.withExperts(4, 5)).getMessage().contains("topK 5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.withKvHeads(3))
+                .getMessage()
+                .contains("does not divide heads"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.withHeads(3))
+                .getMessage()
+                .contains("not divisible by heads"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ok.withEmbedDim(132).withHeads(4).withEmbedDim(36))
+                .getMessage()
+                .contains("even"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.withExperts(4, 5))
+                .getMessage()
+                .contains("topK 5"));
         assertEquals(2, ok.withKvHeads(2).kvHeads());
         assertEquals(8, ok.withHeads(8).kvHeads(), "multi-head stays multi-head when the heads change");
         assertTrue(ok.withExperts(4, 2).isMixture());

@@ -24,7 +24,8 @@ final class LlamaFixtures {
             NDArray w = p.getValue().getArray();
             boolean norm = w.getShape().dimension() == 1;
             float[] values = new float[Math.toIntExact(w.size())];
-            for (int i = 0; i < values.length; i++) values[i] = (float) ((norm ? 1 : 0) + random.nextGaussian() * (norm ? 0.2 : scale));
+            for (int i = 0; i < values.length; i++)
+                values[i] = (float) ((norm ? 1 : 0) + random.nextGaussian() * (norm ? 0.2 : scale));
             Tensors.overwrite(w, values);
         }
     }

@@ -31,15 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LlamaFolderTest {
 
-    private static final String TEXT = "In the beginning God created the heaven and the earth. And the earth was without form, and void.\n";
+    private static final String TEXT =
+            "In the beginning God created the heaven and the earth. And the earth was without form, and void.\n";
     private static final List<String> PROMPTS = List.of("In the beg", "And the earth", "void.\nAnd", "heaven");
     private static final int GREEDY = 6;
     private static final CharTokenizer CHARS = CharTokenizer.fit(TEXT);
     /** Heads of 16 dimensions (Jlama's kernels need a multiple of 16), 2 key/value heads. */
-    private static final LlamaConfig CONFIG = new LlamaConfig(CHARS.vocabSize(), 32, 2, 4, 2, 64, 96, 10_000, 1e-5f, Rope.Layout.HALF, false, 0, 0);
+    private static final LlamaConfig CONFIG =
+            new LlamaConfig(CHARS.vocabSize(), 32, 2, 4, 2, 64, 96, 10_000, 1e-5f, Rope.Layout.HALF, false, 0, 0);
 
     @TempDir
     Path dir;
+
     private NDManager nd;
 
     @BeforeEach
@@ -62,30 +65,45 @@ class LlamaFolderTest {
         for (LlamaConfig c : List.of(CONFIG, CONFIG.withExperts(4, 2).withTiedWeights(true))) {
             Llama model = LlamaFixtures.model(c, nd, 1, 0.3f);
             Path folder = LlamaFolder.save(model, CHARS, dir.resolve(c.isMixture() ? "moe" : "dense"));
-            JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json"))).getAsJsonObject();
-            assertEquals(c.isMixture() ? "mixtral" : "llama", json.get("model_type").getAsString());
+            JsonObject json = JsonParser.parseString(Files.readString(folder.resolve("config.json")))
+                    .getAsJsonObject();
+            assertEquals(
+                    c.isMixture() ? "mixtral" : "llama", json.get("model_type").getAsString());
             assertEquals(2, json.get("num_key_value_heads").getAsInt());
             assertEquals(96, json.get("intermediate_size").getAsInt());
             assertEquals(1e-5, json.get("rms_norm_eps").getAsDouble(), 0);
             try (Safetensors file = Safetensors.open(folder.resolve("model.safetensors"))) {
                 assertTrue(file.contains("model.layers.1.self_attn.k_proj.weight"));
-                assertArrayEquals(new long[] {32, 64}, file.entry("model.layers.1.self_attn.k_proj.weight").shape(), "K·d rows");
-                assertTrue(file.contains(c.isMixture() ? "model.layers.0.block_sparse_moe.experts.3.w2.weight" : "model.layers.0.mlp.gate_proj.weight"));
+                assertArrayEquals(
+                        new long[] {32, 64},
+                        file.entry("model.layers.1.self_attn.k_proj.weight").shape(),
+                        "K·d rows");
+                assertTrue(file.contains(
+                        c.isMixture()
+                                ? "model.layers.0.block_sparse_moe.experts.3.w2.weight"
+                                : "model.layers.0.mlp.gate_proj.weight"));
                 assertEquals(!c.tieWeights(), file.contains("lm_head.weight"));
             }
             assertEquals(c, LlamaFolder.readConfig(folder));
             Llama back = LlamaFolder.load(folder, nd);
             var ids = nd.create(CHARS.encode("the earth"), new Shape(1, 9));
-            assertEquals(0, LlamaFixtures.maxAbsDiff(model.logits(ids).toFloatArray(), back.logits(ids).toFloatArray()), 1e-6);
+            assertEquals(
+                    0,
+                    LlamaFixtures.maxAbsDiff(
+                            model.logits(ids).toFloatArray(), back.logits(ids).toFloatArray()),
+                    1e-6);
         }
     }
 
     @Test
     void plainJavaReadingOfTheFolderAgreesWithTheModelDenseMixtureAndInterleaved() throws Exception {
-        for (LlamaConfig c : List.of(CONFIG, CONFIG.withExperts(4, 2), CONFIG.withRopeLayout(Rope.Layout.INTERLEAVED))) {
+        for (LlamaConfig c :
+                List.of(CONFIG, CONFIG.withExperts(4, 2), CONFIG.withRopeLayout(Rope.Layout.INTERLEAVED))) {
             Llama model = LlamaFixtures.model(c, nd, 2, 0.3f);
             Path folder = LlamaFolder.save(model, CHARS, dir.resolve(c.ropeLayout() + "-" + c.experts()));
-            Agreement a = Agreement.of(Agreement.answers(model, prompts(), GREEDY, nd), PlainLlama.load(folder).run(prompts(), GREEDY));
+            Agreement a = Agreement.of(
+                    Agreement.answers(model, prompts(), GREEDY, nd),
+                    PlainLlama.load(folder).run(prompts(), GREEDY));
             assertTrue(a.within(1e-5), c + ": " + a);
             assertTrue(a.largestProbability() > 0.5, "distributions far from uniform: " + a);
         }
@@ -94,11 +112,13 @@ class LlamaFolderTest {
     @Test
     void anInterleavedModelWrittenWithoutReorderingComputesSomethingElse() throws Exception {
         Llama interleaved = LlamaFixtures.model(CONFIG.withRopeLayout(Rope.Layout.INTERLEAVED), nd, 3, 0.3f);
-        Llama asIfHalf = new Llama(CONFIG).initialize(nd);   // the same weights, claimed to rotate halves
+        Llama asIfHalf = new Llama(CONFIG).initialize(nd); // the same weights, claimed to rotate halves
         var mine = interleaved.weights().values().iterator();
         for (var w : asIfHalf.weights().values()) Tensors.overwrite(w, Tensors.floats(mine.next()));
         Path folder = LlamaFolder.save(asIfHalf, CHARS, dir.resolve("wrong"));
-        Agreement a = Agreement.of(Agreement.answers(interleaved, prompts(), GREEDY, nd), PlainLlama.load(folder).run(prompts(), GREEDY));
+        Agreement a = Agreement.of(
+                Agreement.answers(interleaved, prompts(), GREEDY, nd),
+                PlainLlama.load(folder).run(prompts(), GREEDY));
         assertFalse(a.within(1e-3), "the wrong layout is told apart: " + a);
     }
 
@@ -109,7 +129,8 @@ class LlamaFolderTest {
         JlamaReference jlama = found.get();
         Llama dense = LlamaFixtures.model(CONFIG, nd, 4, 0.3f);
         Path denseFolder = LlamaFolder.save(dense, CHARS, dir.resolve("jlama-dense"));
-        Agreement a = Agreement.of(Agreement.answers(dense, prompts(), GREEDY, nd), jlama.run(denseFolder, prompts(), GREEDY));
+        Agreement a = Agreement.of(
+                Agreement.answers(dense, prompts(), GREEDY, nd), jlama.run(denseFolder, prompts(), GREEDY));
         System.out.println("Jlama vs course Llama: " + a);
         assertTrue(a.within(1e-4), a.toString());
 
@@ -117,7 +138,8 @@ class LlamaFolderTest {
         Path moeFolder = LlamaFolder.save(moe, CHARS, dir.resolve("jlama-moe"));
         List<JlamaReference.Prompt> theirs = jlama.run(moeFolder, prompts(), GREEDY);
         Agreement weighted = Agreement.of(Agreement.answers(moe, prompts(), GREEDY, nd), theirs);
-        Agreement unweighted = Agreement.of(PlainLlama.loadUnweightedExperts(moeFolder).run(prompts(), GREEDY), theirs);
+        Agreement unweighted =
+                Agreement.of(PlainLlama.loadUnweightedExperts(moeFolder).run(prompts(), GREEDY), theirs);
         System.out.println("Jlama vs course Mixtral: " + weighted + "; vs unweighted experts: " + unweighted);
         assertFalse(weighted.within(1e-3), "Jlama 0.8.4 sums the chosen experts without the router's weights");
         assertTrue(unweighted.within(1e-4), "which is exactly what it computes: " + unweighted);
@@ -125,22 +147,38 @@ class LlamaFolderTest {
 
     @Test
     void foldersJlamaWouldMisreadAreRefused() throws Exception {
-        Llama narrow = new Llama(new LlamaConfig(CHARS.vocabSize(), 32, 1, 4, 4, 32, 48, 10_000, 1e-5f, Rope.Layout.HALF, false, 0, 0)).initialize(nd);
+        Llama narrow = new Llama(new LlamaConfig(
+                        CHARS.vocabSize(), 32, 1, 4, 4, 32, 48, 10_000, 1e-5f, Rope.Layout.HALF, false, 0, 0))
+                .initialize(nd);
         Path folder = LlamaFolder.save(narrow, CHARS, dir.resolve("narrow"));
         Optional<JlamaReference> found = JlamaReference.find();
         Assumptions.assumeTrue(found.isPresent(), "skipped: no Java 21+ runtime for Jlama");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> found.get().run(folder, prompts(), 2)).getMessage().contains("multiple of 16"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> found.get().run(folder, prompts(), 2))
+                        .getMessage()
+                        .contains("multiple of 16"));
         Path ok = LlamaFolder.save(new Llama(CONFIG).initialize(nd), CHARS, dir.resolve("ok"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> found.get().run(ok, List.of(new int[30]), 2)).getMessage().contains("RoPE table"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> found.get().run(ok, List.of(new int[30]), 2))
+                .getMessage()
+                .contains("RoPE table"));
     }
 
     @Test
     void readingRefusesOtherModelsAndOptionsTheCourseModelLacks() throws Exception {
         Path folder = LlamaFolder.save(new Llama(CONFIG).initialize(nd), CHARS, dir.resolve("edit"));
         String json = Files.readString(folder.resolve("config.json"));
-        Files.writeString(folder.resolve("config.json"), json.replace("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 2.0}"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LlamaFolder.readConfig(folder)).getMessage().contains("rope_scaling"));
-        Files.writeString(folder.resolve("config.json"), json.replace("\"model_type\": \"llama\"", "\"model_type\": \"gpt2\""));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LlamaFolder.readConfig(folder)).getMessage().contains("expected \"llama\""));
+        Files.writeString(
+                folder.resolve("config.json"),
+                json.replace(
+                        "\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 2.0}"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LlamaFolder.readConfig(folder))
+                .getMessage()
+                .contains("rope_scaling"));
+        Files.writeString(
+                folder.resolve("config.json"), json.replace("\"model_type\": \"llama\"", "\"model_type\": \"gpt2\""));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LlamaFolder.readConfig(folder))
+                .getMessage()
+                .contains("expected \"llama\""));
     }
 }

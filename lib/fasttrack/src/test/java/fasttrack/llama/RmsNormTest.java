@@ -39,7 +39,9 @@ class RmsNormTest {
         float[] g = LlamaFixtures.randomVector(new Random(1), c);
         fasttrack.tensors.Tensors.overwrite(norm.weight(), g);
         float[] x = LlamaFixtures.randomVector(new Random(2), 2 * 3 * c);
-        float[] y = norm.forward(new ParameterStore(nd, false), new NDList(nd.create(x, new Shape(2, 3, c))), false).singletonOrThrow().toFloatArray();
+        float[] y = norm.forward(new ParameterStore(nd, false), new NDList(nd.create(x, new Shape(2, 3, c))), false)
+                .singletonOrThrow()
+                .toFloatArray();
         for (int t = 0; t < 6; t++) {
             double ss = 0;
             for (int i = 0; i < c; i++) ss += x[t * c + i] * x[t * c + i];
@@ -54,7 +56,7 @@ class RmsNormTest {
     void equalsLayerNormOnZeroMeanTokensWithUnitScale() {
         int c = 16;
         float[] x = LlamaFixtures.randomVector(new Random(3), 4 * c);
-        for (int t = 0; t < 4; t++) {   // centre each token
+        for (int t = 0; t < 4; t++) { // centre each token
             double mean = 0;
             for (int i = 0; i < c; i++) mean += x[t * c + i] / c;
             for (int i = 0; i < c; i++) x[t * c + i] -= mean;
@@ -67,12 +69,18 @@ class RmsNormTest {
         ParameterStore ps = new ParameterStore(nd, false);
         float[] a = rms.forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
         float[] b = layer.forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
-        assertTrue(LlamaFixtures.maxAbsDiff(a, b) < 1e-4, "the mean is what LayerNorm adds: " + LlamaFixtures.maxAbsDiff(a, b));
+        assertTrue(
+                LlamaFixtures.maxAbsDiff(a, b) < 1e-4,
+                "the mean is what LayerNorm adds: " + LlamaFixtures.maxAbsDiff(a, b));
     }
 
     @Test
     void refusesNoChannelsAndANonPositiveEpsilon() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RmsNorm(0, 1e-5f)).getMessage().contains("channel"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RmsNorm(4, 0f)).getMessage().contains("epsilon"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RmsNorm(0, 1e-5f))
+                .getMessage()
+                .contains("channel"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RmsNorm(4, 0f))
+                .getMessage()
+                .contains("epsilon"));
     }
 }

@@ -40,7 +40,11 @@ class RopeTest {
                 double reference = LlamaFixtures.dot(rope.rotate(q, offset), rope.rotate(k, 0));
                 for (int start = 0; start < 200; start += 17) {
                     double score = LlamaFixtures.dot(rope.rotate(q, start + offset), rope.rotate(k, start));
-                    assertEquals(reference, score, 1e-4 * Math.max(1, Math.abs(reference)), layout + " offset " + offset + " start " + start);
+                    assertEquals(
+                            reference,
+                            score,
+                            1e-4 * Math.max(1, Math.abs(reference)),
+                            layout + " offset " + offset + " start " + start);
                 }
             }
         }
@@ -57,7 +61,11 @@ class RopeTest {
                 for (int t = 0; t < 5; t++) {
                     float[] v = new float[8];
                     System.arraycopy(x, (h * 5 + t) * 8, v, 0, 8);
-                    assertArrayEquals(rope.rotate(v, 11 + t), rotated.get(new NDIndex("{}, {}", h, t)).toFloatArray(), 1e-5f, layout + " head " + h + " position " + t);
+                    assertArrayEquals(
+                            rope.rotate(v, 11 + t),
+                            rotated.get(new NDIndex("{}, {}", h, t)).toFloatArray(),
+                            1e-5f,
+                            layout + " head " + h + " position " + t);
                 }
         }
     }
@@ -83,21 +91,37 @@ class RopeTest {
         float[] wqHalf = Rope.permuteRows(wq, d, c, perm), wkHalf = Rope.permuteRows(wk, d, c, perm);
         for (int p = 0; p < 30; p += 7)
             for (int s = 0; s <= p; s += 5) {
-                double a = LlamaFixtures.dot(inter.rotate(matVec(wq, x, d, c), p), inter.rotate(matVec(wk, y, d, c), s));
-                double b = LlamaFixtures.dot(half.rotate(matVec(wqHalf, x, d, c), p), half.rotate(matVec(wkHalf, y, d, c), s));
+                double a =
+                        LlamaFixtures.dot(inter.rotate(matVec(wq, x, d, c), p), inter.rotate(matVec(wk, y, d, c), s));
+                double b = LlamaFixtures.dot(
+                        half.rotate(matVec(wqHalf, x, d, c), p), half.rotate(matVec(wkHalf, y, d, c), s));
                 assertEquals(a, b, 1e-4 * Math.max(1, Math.abs(a)));
-                double wrong = LlamaFixtures.dot(half.rotate(matVec(wq, x, d, c), p), half.rotate(matVec(wk, y, d, c), s));
-                if (p != s) assertTrue(Math.abs(wrong - a) > 1e-3, "without the reordering the scores differ (p " + p + ", s " + s + ")");
+                double wrong =
+                        LlamaFixtures.dot(half.rotate(matVec(wq, x, d, c), p), half.rotate(matVec(wk, y, d, c), s));
+                if (p != s)
+                    assertTrue(
+                            Math.abs(wrong - a) > 1e-3,
+                            "without the reordering the scores differ (p " + p + ", s " + s + ")");
             }
         assertArrayEquals(wq, Rope.permuteRows(wqHalf, d, c, Rope.inverse(perm)), 0f, "the inverse undoes it");
     }
 
     @Test
     void refusesAnOddHeadSizeASmallBaseAndNoLayout() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Rope(7, 10_000, Rope.Layout.HALF)).getMessage().contains("even"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Rope(8, 1, Rope.Layout.HALF)).getMessage().contains("above 1"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Rope(8, 10_000, null)).getMessage().contains("layout"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Rope(8, 10_000, Rope.Layout.HALF).apply(nd.zeros(new Shape(2, 6)), 0)).getMessage().contains("(..., T, 8)"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Rope(7, 10_000, Rope.Layout.HALF))
+                .getMessage()
+                .contains("even"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Rope(8, 1, Rope.Layout.HALF))
+                .getMessage()
+                .contains("above 1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Rope(8, 10_000, null))
+                .getMessage()
+                .contains("layout"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new Rope(8, 10_000, Rope.Layout.HALF).apply(nd.zeros(new Shape(2, 6)), 0))
+                .getMessage()
+                .contains("(..., T, 8)"));
     }
 
     private static float[] matVec(float[] w, float[] x, int rows, int cols) {

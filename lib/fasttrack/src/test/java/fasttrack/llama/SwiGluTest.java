@@ -44,19 +44,30 @@ class SwiGluTest {
         int c = 6, h = 10;
         SwiGlu ff = new SwiGlu(c, h);
         ff.initialize(nd, DataType.FLOAT32, new Shape(1, 2, c));
-        assertEquals(SwiGlu.parameterCount(c, h), ff.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum());
+        assertEquals(
+                SwiGlu.parameterCount(c, h),
+                ff.getParameters().stream()
+                        .mapToLong(p -> p.getValue().getArray().size())
+                        .sum());
         Random random = new Random(2);
-        float[] g = LlamaFixtures.randomVector(random, h * c), u = LlamaFixtures.randomVector(random, h * c), d = LlamaFixtures.randomVector(random, c * h);
+        float[] g = LlamaFixtures.randomVector(random, h * c),
+                u = LlamaFixtures.randomVector(random, h * c),
+                d = LlamaFixtures.randomVector(random, c * h);
         Tensors.overwrite(ff.gateWeight(), g);
         Tensors.overwrite(ff.upWeight(), u);
         Tensors.overwrite(ff.downWeight(), d);
         float[] x = LlamaFixtures.randomVector(random, 2 * c);
-        float[] y = ff.forward(new ParameterStore(nd, false), new NDList(nd.create(x, new Shape(1, 2, c))), false).singletonOrThrow().toFloatArray();
+        float[] y = ff.forward(new ParameterStore(nd, false), new NDList(nd.create(x, new Shape(1, 2, c))), false)
+                .singletonOrThrow()
+                .toFloatArray();
         for (int t = 0; t < 2; t++) {
             double[] mid = new double[h];
             for (int j = 0; j < h; j++) {
                 double a = 0, b = 0;
-                for (int i = 0; i < c; i++) { a += g[j * c + i] * x[t * c + i]; b += u[j * c + i] * x[t * c + i]; }
+                for (int i = 0; i < c; i++) {
+                    a += g[j * c + i] * x[t * c + i];
+                    b += u[j * c + i] * x[t * c + i];
+                }
                 mid[j] = a / (1 + Math.exp(-a)) * b;
             }
             for (int i = 0; i < c; i++) {

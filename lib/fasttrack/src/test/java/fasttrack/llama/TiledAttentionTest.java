@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import fasttrack.nn.Attention;
 import fasttrack.runtime.Setup;
 import java.util.Random;
@@ -20,8 +19,11 @@ class TiledAttentionTest {
             for (int block : new int[] {1, 4, 16, 100})
                 for (boolean causal : new boolean[] {true, false}) {
                     float[][] q = matrix(random, t, 16), k = matrix(random, t, 16), v = matrix(random, t, 16);
-                    float[][] a = TiledAttention.plain(q, k, v, causal).output(), b = TiledAttention.tiled(q, k, v, causal, block).output();
-                    for (int i = 0; i < t; i++) for (int c = 0; c < 16; c++) assertEquals(a[i][c], b[i][c], 1e-5, "T " + t + " block " + block + " causal " + causal);
+                    float[][] a = TiledAttention.plain(q, k, v, causal).output(),
+                            b = TiledAttention.tiled(q, k, v, causal, block).output();
+                    for (int i = 0; i < t; i++)
+                        for (int c = 0; c < 16; c++)
+                            assertEquals(a[i][c], b[i][c], 1e-5, "T " + t + " block " + block + " causal " + causal);
                 }
     }
 
@@ -30,7 +32,9 @@ class TiledAttentionTest {
         Random random = new Random(5);
         float[][] q = matrix(random, 9, 8), k = matrix(random, 9, 8), v = matrix(random, 9, 8);
         try (NDManager nd = Setup.manager().newSubManager()) {
-            float[] ours = Attention.scaledDotProduct(nd.create(q), nd.create(k), nd.create(v), true).get(0).toFloatArray();
+            float[] ours = Attention.scaledDotProduct(nd.create(q), nd.create(k), nd.create(v), true)
+                    .get(0)
+                    .toFloatArray();
             float[][] tiled = TiledAttention.tiled(q, k, v, true, 4).output();
             for (int i = 0; i < 9; i++) for (int c = 0; c < 8; c++) assertEquals(ours[i * 8 + c], tiled[i][c], 1e-5);
         }
@@ -40,7 +44,8 @@ class TiledAttentionTest {
     void causalQueriesAfterCachedKeysSeeThePast() {
         Random random = new Random(6);
         float[][] q = matrix(random, 3, 8), k = matrix(random, 10, 8), v = matrix(random, 10, 8);
-        float[][] a = TiledAttention.plain(q, k, v, true).output(), b = TiledAttention.tiled(q, k, v, true, 4).output();
+        float[][] a = TiledAttention.plain(q, k, v, true).output(),
+                b = TiledAttention.tiled(q, k, v, true, 4).output();
         for (int i = 0; i < 3; i++) for (int c = 0; c < 8; c++) assertEquals(a[i][c], b[i][c], 1e-5);
     }
 
@@ -49,7 +54,8 @@ class TiledAttentionTest {
         Random random = new Random(7);
         float[][] q = matrix(random, 256, 16);
         assertEquals(256L * 256, TiledAttention.plain(q, q, q, true).largestIntermediateFloats());
-        assertEquals(32L * 32 + 32 * 16 + 64, TiledAttention.tiled(q, q, q, true, 32).largestIntermediateFloats());
+        assertEquals(
+                32L * 32 + 32 * 16 + 64, TiledAttention.tiled(q, q, q, true, 32).largestIntermediateFloats());
     }
 
     @Test

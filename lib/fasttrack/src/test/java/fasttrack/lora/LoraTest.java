@@ -38,6 +38,7 @@ class LoraTest {
 
     @TempDir
     Path dir;
+
     private NDManager nd;
     private NDArray ids;
 
@@ -78,7 +79,8 @@ class LoraTest {
     private static Map<String, float[]> frozenWeights(Gpt model) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : model.getParameters()) {
-            if (!p.getValue().requiresGradient()) out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+            if (!p.getValue().requiresGradient())
+                out.put(p.getKey(), p.getValue().getArray().toFloatArray());
         }
         return out;
     }
@@ -100,7 +102,8 @@ class LoraTest {
         long baseCount = model.parameterCount();
         LoraAdapters adapters = LoraAdapters.attach(model, LoraConfig.allLinear(4, 8));
 
-        assertEquals(0.0, maxDifference(before, logits(model)), "B = 0: the adapted model computes exactly the base model");
+        assertEquals(
+                0.0, maxDifference(before, logits(model)), "B = 0: the adapted model computes exactly the base model");
         // Per block, C = 16: qkv 4·(16+48), projection 4·(16+16), up 4·(16+64), down 4·(64+16); two blocks.
         long expected = 2L * 4 * ((16 + 48) + (16 + 16) + (16 + 64) + (64 + 16));
         assertEquals(expected, adapters.parameterCount());
@@ -115,7 +118,8 @@ class LoraTest {
     void onlyTheAdaptersGetGradientsAndAStartsWithNone() {
         Gpt model = base();
         LoraAdapters adapters = LoraAdapters.attach(model, LoraConfig.attention(2, 4));
-        try (NDManager scope = nd.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (NDManager scope = nd.newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray input = ids.duplicate();
             input.attach(scope);
             NDArray logits = model.logits(new ParameterStore(scope, false), input, true);
@@ -127,7 +131,8 @@ class LoraTest {
             for (LoraLinear layer : adapters.layers().values()) {
                 // dL/dB = (α/r)·(dL/dy)ᵀ·(x·Aᵀ) is non-zero; dL/dA = (α/r)·Bᵀ·… is zero while B = 0.
                 assertTrue(layer.b().getGradient().abs().sum().getFloat() > 0, "B gets a gradient");
-                assertEquals(0f, layer.a().getGradient().abs().sum().getFloat(), "A's gradient is zero while B is zero");
+                assertEquals(
+                        0f, layer.a().getGradient().abs().sum().getFloat(), "A's gradient is zero while B is zero");
             }
         }
     }
@@ -141,19 +146,24 @@ class LoraTest {
 
     private static GptTrainer trainer(Gpt model, int[] tokens, float maxLr, NDManager nd) {
         int split = tokens.length * 9 / 10;
-        return new GptTrainer(model, Arrays.copyOf(tokens, split), Arrays.copyOfRange(tokens, split, tokens.length),
-                new GptTrainer.Config(8, 80, maxLr, maxLr / 10, 5, 0f, 1f, 80, 2, 5), nd);
+        return new GptTrainer(
+                model,
+                Arrays.copyOf(tokens, split),
+                Arrays.copyOfRange(tokens, split, tokens.length),
+                new GptTrainer.Config(8, 80, maxLr, maxLr / 10, 5, 0f, 1f, 80, 2, 5),
+                nd);
     }
 
     @Test
     void loraFinetuningMovesOnlyTheAdaptersAndLearnsTheNewTask() {
         Gpt model = base();
         try (GptTrainer pretraining = trainer(model, cycle(3000, 1), 1e-2f, nd)) {
-            pretraining.train(null);   // the base learns "t is followed by t + 1"
+            pretraining.train(null); // the base learns "t is followed by t + 1"
         }
-        LoraAdapters adapters = LoraAdapters.attach(model, LoraConfig.allLinear(4, 8).withDropout(0.1f));
+        LoraAdapters adapters =
+                LoraAdapters.attach(model, LoraConfig.allLinear(4, 8).withDropout(0.1f));
         Map<String, float[]> frozen = frozenWeights(model);
-        int[] task = cycle(3000, 5);   // the new task: "t is followed by t + 5"
+        int[] task = cycle(3000, 5); // the new task: "t is followed by t + 5"
         try (GptTrainer finetuning = trainer(model, task, 1e-2f, nd)) {
             double before = finetuning.evaluate(task);
             finetuning.train(null);
@@ -162,8 +172,10 @@ class LoraTest {
         }
         Map<String, float[]> after = frozenWeights(model);
         assertEquals(frozen.keySet(), after.keySet());
-        for (String key : frozen.keySet()) assertEquals(0.0, maxDifference(frozen.get(key), after.get(key)), key + " must not change");
-        for (LoraLinear layer : adapters.layers().values()) assertTrue(layer.b().abs().max().getFloat() > 0, "B trained");
+        for (String key : frozen.keySet())
+            assertEquals(0.0, maxDifference(frozen.get(key), after.get(key)), key + " must not change");
+        for (LoraLinear layer : adapters.layers().values())
+            assertTrue(layer.b().abs().max().getFloat() > 0, "B trained");
     }
 
     @Test
@@ -177,17 +189,19 @@ class LoraTest {
         adapters.merge();
         assertTrue(adapters.merged());
         float[] merged = logits(model);
-        assertTrue(maxDifference(unmerged, merged) < 1e-5, "merged logits differ by " + maxDifference(unmerged, merged));
+        assertTrue(
+                maxDifference(unmerged, merged) < 1e-5, "merged logits differ by " + maxDifference(unmerged, merged));
         LoraLinear first = adapters.layers().get("block0.qkv");
         float[] w = first.base().getParameters().get("weight").getArray().toFloatArray();
-        float[] expected = baseWeights.get("03block0_02attention_01qkv_01base_weight").clone();
+        float[] expected =
+                baseWeights.get("03block0_02attention_01qkv_01base_weight").clone();
         float[] delta = first.delta(nd).toFloatArray();
         for (int i = 0; i < expected.length; i++) expected[i] += delta[i];
         assertTrue(maxDifference(expected, w) < 1e-6, "merge writes W + (α/r)·B·A");
         assertThrows(IllegalStateException.class, adapters::merge);
         try (NDManager scope = nd.newSubManager()) {
-            IllegalStateException training = assertThrows(IllegalStateException.class,
-                    () -> model.logits(new ParameterStore(scope, false), ids, true));
+            IllegalStateException training = assertThrows(
+                    IllegalStateException.class, () -> model.logits(new ParameterStore(scope, false), ids, true));
             assertTrue(training.getMessage().contains("unmerge it before training"), training.getMessage());
         }
 
@@ -209,7 +223,9 @@ class LoraTest {
         float[] adapted = logits(model);
         Path file = adapters.save(dir.resolve("tiny.lora"));
         long matrices = 4L * adapters.parameterCount();
-        assertTrue(Files.size(file) > matrices && Files.size(file) < matrices + 2048, "the file holds the adapters alone: " + Files.size(file));
+        assertTrue(
+                Files.size(file) > matrices && Files.size(file) < matrices + 2048,
+                "the file holds the adapters alone: " + Files.size(file));
 
         Gpt fresh = base();
         LoraAdapters loaded = LoraAdapters.load(file, fresh);
@@ -220,39 +236,52 @@ class LoraTest {
 
         Setup.seed(12);
         Gpt otherBase = new Gpt(TINY).initialize(nd);
-        IllegalArgumentException wrongBase = assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(file, otherBase));
+        IllegalArgumentException wrongBase =
+                assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(file, otherBase));
         assertTrue(wrongBase.getMessage().contains("other base weights"), wrongBase.getMessage());
         assertFalse(LoraAdapters.present(otherBase), "a refused load leaves the model as it was");
 
         Gpt otherShape = new Gpt(new GptConfig(12, 16, 1, 2, 16, 0f, false)).initialize(nd);
-        IllegalArgumentException wrongConfig = assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(file, otherShape));
+        IllegalArgumentException wrongConfig =
+                assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(file, otherShape));
         assertTrue(wrongConfig.getMessage().contains("base model they were trained on"), wrongConfig.getMessage());
 
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 1;
         Path corrupt = Files.write(dir.resolve("corrupt.lora"), bytes);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(corrupt, base())).getMessage().contains("corrupt"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(dir.resolve("missing.lora"), base()))
-                .getMessage().contains("no LoRA adapter file"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(corrupt, base()))
+                .getMessage()
+                .contains("corrupt"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> LoraAdapters.load(dir.resolve("missing.lora"), base()))
+                .getMessage()
+                .contains("no LoRA adapter file"));
     }
 
     @Test
     void aCheckpointFileIsNotMistakenForAdaptersNorAdaptersForACheckpoint() throws Exception {
         Gpt model = base();
         LoraAdapters.attach(model, LoraConfig.attention(2, 4));
-        try (GptTrainer trainer = new GptTrainer(model, new int[200], new int[200], GptTrainer.Config.defaults(10), nd)) {
-            IllegalArgumentException save = assertThrows(IllegalArgumentException.class, () -> trainer.save(dir.resolve("x.ckpt")));
+        try (GptTrainer trainer =
+                new GptTrainer(model, new int[200], new int[200], GptTrainer.Config.defaults(10), nd)) {
+            IllegalArgumentException save =
+                    assertThrows(IllegalArgumentException.class, () -> trainer.save(dir.resolve("x.ckpt")));
             assertTrue(save.getMessage().contains("adapters.save"), save.getMessage());
         }
         Gpt plain = base();
         Path checkpoint;
-        try (GptTrainer trainer = new GptTrainer(plain, new int[200], new int[200], GptTrainer.Config.defaults(10), nd)) {
+        try (GptTrainer trainer =
+                new GptTrainer(plain, new int[200], new int[200], GptTrainer.Config.defaults(10), nd)) {
             checkpoint = trainer.save(dir.resolve("plain.ckpt"));
         }
-        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(checkpoint, base()));
-        assertTrue(foreign.getMessage().contains("not a FastTrack LoRA adapter file") && foreign.getMessage().contains("FASTTRACK-CHECKPOINT"),
+        IllegalArgumentException foreign =
+                assertThrows(IllegalArgumentException.class, () -> LoraAdapters.load(checkpoint, base()));
+        assertTrue(
+                foreign.getMessage().contains("not a FastTrack LoRA adapter file")
+                        && foreign.getMessage().contains("FASTTRACK-CHECKPOINT"),
                 foreign.getMessage());
-        IllegalArgumentException intoAdapted = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException intoAdapted = assertThrows(
+                IllegalArgumentException.class,
                 () -> fasttrack.train.Checkpoint.read(checkpoint).loadWeights(model));
         assertTrue(intoAdapted.getMessage().contains("fresh model"), intoAdapted.getMessage());
     }
@@ -262,31 +291,45 @@ class LoraTest {
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> LoraConfig.attention(0, 8));
         assertTrue(zero.getMessage().contains("rank must be >= 1"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LoraConfig.attention(-2, 8));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraConfig.attention(4, 0)).getMessage().contains("alpha"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraConfig.attention(4, 8).withDropout(1f)).getMessage().contains("dropout"));
-        assertThrows(IllegalArgumentException.class, () -> new LoraConfig(4, 8, 0, EnumSet.noneOf(LoraConfig.Target.class)));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraConfig.attention(4, 0))
+                .getMessage()
+                .contains("alpha"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> LoraConfig.attention(4, 8).withDropout(1f))
+                .getMessage()
+                .contains("dropout"));
+        assertThrows(
+                IllegalArgumentException.class, () -> new LoraConfig(4, 8, 0, EnumSet.noneOf(LoraConfig.Target.class)));
 
         Gpt model = base();
-        IllegalArgumentException tooHigh = assertThrows(IllegalArgumentException.class, () -> LoraAdapters.attach(model, LoraConfig.attention(17, 8)));
+        IllegalArgumentException tooHigh = assertThrows(
+                IllegalArgumentException.class, () -> LoraAdapters.attach(model, LoraConfig.attention(17, 8)));
         assertTrue(tooHigh.getMessage().contains("min(d_in, d_out) = 16"), tooHigh.getMessage());
         assertFalse(LoraAdapters.present(model), "a refused attach leaves the model untouched");
         assertEquals(model.parameterCount(), model.trainableParameterCount(), "and unfrozen");
 
         LoraAdapters.attach(model, LoraConfig.attention(2, 4));
-        assertTrue(assertThrows(IllegalStateException.class, () -> LoraAdapters.attach(model, LoraConfig.attention(2, 4)))
-                .getMessage().contains("already has LoRA adapters"));
+        assertTrue(assertThrows(
+                        IllegalStateException.class, () -> LoraAdapters.attach(model, LoraConfig.attention(2, 4)))
+                .getMessage()
+                .contains("already has LoRA adapters"));
 
         Gpt frozen = base();
         frozen.freezeParameters(true);
-        IllegalArgumentException nothing = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException nothing = assertThrows(
+                IllegalArgumentException.class,
                 () -> new GptTrainer(frozen, new int[200], new int[200], GptTrainer.Config.defaults(10), nd));
         assertTrue(nothing.getMessage().contains("nothing to train"), nothing.getMessage());
 
         Linear untrained = Linear.builder().setUnits(4).build();
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new LoraLinear(untrained, 2, 4, 0)).getMessage().contains("no weights yet"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new LoraLinear(untrained, 2, 4, 0))
+                .getMessage()
+                .contains("no weights yet"));
         Linear trained = Linear.builder().setUnits(4).build();
         trained.initialize(nd, DataType.FLOAT32, new Shape(1, 8));
-        IllegalArgumentException rank = assertThrows(IllegalArgumentException.class, () -> new LoraLinear(trained, 5, 4, 0));
+        IllegalArgumentException rank =
+                assertThrows(IllegalArgumentException.class, () -> new LoraLinear(trained, 5, 4, 0));
         assertTrue(rank.getMessage().contains("between 1 and min(d_in, d_out) = 4"), rank.getMessage());
     }
 }

@@ -33,13 +33,15 @@ class AttentionTest {
     @Test
     void matchesANaiveLoopImplementation() {
         int t = 5, d = 4;
-        NDArray q = nd.randomNormal(new Shape(t, d), DataType.FLOAT64), k = nd.randomNormal(new Shape(t, d), DataType.FLOAT64),
+        NDArray q = nd.randomNormal(new Shape(t, d), DataType.FLOAT64),
+                k = nd.randomNormal(new Shape(t, d), DataType.FLOAT64),
                 v = nd.randomNormal(new Shape(t, 3), DataType.FLOAT64);
         for (boolean causal : new boolean[] {false, true}) {
             NDList out = Attention.scaledDotProduct(q, k, v, causal);
             double[][] expected = naive(q.toDoubleArray(), k.toDoubleArray(), v.toDoubleArray(), t, d, 3, causal);
             double[] actual = out.get(0).toDoubleArray();
-            for (int i = 0; i < t; i++) for (int j = 0; j < 3; j++) assertEquals(expected[i][j], actual[i * 3 + j], 1e-12);
+            for (int i = 0; i < t; i++)
+                for (int j = 0; j < 3; j++) assertEquals(expected[i][j], actual[i * 3 + j], 1e-12);
         }
     }
 
@@ -60,12 +62,19 @@ class AttentionTest {
     @Test
     void badShapesAreExplained() {
         NDArray a = nd.zeros(new Shape(4, 8)), b = nd.zeros(new Shape(4, 6));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Attention.scaledDotProduct(a, b, b, false)).getMessage().contains("same size d"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Attention.scaledDotProduct(a, a, nd.zeros(new Shape(3, 8)), false))
-                .getMessage().contains("every key needs a value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Attention.scaledDotProduct(a, b, b, false))
+                .getMessage()
+                .contains("same size d"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Attention.scaledDotProduct(a, a, nd.zeros(new Shape(3, 8)), false))
+                .getMessage()
+                .contains("every key needs a value"));
         NDArray fewerKeys = nd.zeros(new Shape(3, 8));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Attention.scaledDotProduct(a, fewerKeys, fewerKeys, true))
-                .getMessage().contains("at least as many keys as queries"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> Attention.scaledDotProduct(a, fewerKeys, fewerKeys, true))
+                .getMessage()
+                .contains("at least as many keys as queries"));
     }
 
     @Test
@@ -77,10 +86,13 @@ class AttentionTest {
         NDArray batched = mha.forward(ps, new NDList(x), false).singletonOrThrow();
         assertEquals(new Shape(2, 7, 16), batched.getShape());
         assertTrue(batched.sub(mha.forwardHeadByHead(ps, x)).abs().max().getFloat() < 1e-5);
-        long counted = mha.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+        long counted = mha.getParameters().stream()
+                .mapToLong(p -> p.getValue().getArray().size())
+                .sum();
         assertEquals(4 * 16 * 16 + 4 * 16, counted);
         assertEquals(counted, MultiHeadAttention.parameterCount(16));
-        assertEquals(new Shape(2, 4, 7, 7), mha.forward(ps, x, false, null).get(1).getShape());
+        assertEquals(
+                new Shape(2, 4, 7, 7), mha.forward(ps, x, false, null).get(1).getShape());
     }
 
     /** Changing a later token must not change any earlier output: the mask really hides the future. */
@@ -103,8 +115,10 @@ class AttentionTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(10, 3, false, 0f));
         assertTrue(e.getMessage().contains("not divisible"), e.getMessage());
         MultiHeadAttention ok = new MultiHeadAttention(8, 2, false, 0f);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.initialize(nd, DataType.FLOAT32, new Shape(2, 4, 6)))
-                .getMessage().contains("(batch, time, 8)"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> ok.initialize(nd, DataType.FLOAT32, new Shape(2, 4, 6)))
+                .getMessage()
+                .contains("(batch, time, 8)"));
         assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(8, 2, false, 1f));
     }
 
@@ -121,8 +135,7 @@ class AttentionTest {
             }
             double sum = 0;
             for (int j = 0; j <= last; j++) sum += scores[j] = Math.exp(scores[j] - max);
-            for (int j = 0; j <= last; j++)
-                for (int c = 0; c < dv; c++) out[i][c] += scores[j] / sum * v[j * dv + c];
+            for (int j = 0; j <= last; j++) for (int c = 0; c < dv; c++) out[i][c] += scores[j] / sum * v[j * dv + c];
         }
         return out;
     }

@@ -62,7 +62,7 @@ class CachedDecoderBlockTest {
         decoder.next(new int[] {0, 0, 0});
         decoder.rewind(6);
         float[][] restored = decoder.next(java.util.Arrays.copyOfRange(TOKENS, 6, 10));
-        for (int t = 6; t < 10; t++) assertArrayEquals(before[t], restored[t - 6], "position " + t);   // bit for bit
+        for (int t = 6; t < 10; t++) assertArrayEquals(before[t], restored[t - 6], "position " + t); // bit for bit
         decoder.rewind(0);
         assertArrayEquals(before[0], decoder.next(TOKENS[0]), 0f, "rewind(0) is clear()");
         decoder.rewind(1);

@@ -32,7 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CachedDecoderEquivalenceTest {
 
-    enum Adapter { NONE, UNMERGED, MERGED }
+    enum Adapter {
+        NONE,
+        UNMERGED,
+        MERGED
+    }
 
     record Case(String name, GptConfig config, Adapter adapter) {
         @Override
@@ -45,12 +49,24 @@ class CachedDecoderEquivalenceTest {
         return Stream.of(
                 new Case("1 layer, 1 head, context 5, tied", new GptConfig(7, 5, 1, 1, 8, 0f, true), Adapter.NONE),
                 new Case("2 layers, 2 heads of 8", new GptConfig(11, 16, 2, 2, 16, 0f, false), Adapter.NONE),
-                new Case("3 layers, 4 heads of 8, tied, dropout 0.1", new GptConfig(30, 16, 3, 4, 32, 0.1f, true), Adapter.NONE),
-                new Case("3 heads of 6: C = 18 is no multiple of four inputs", new GptConfig(50, 24, 2, 3, 18, 0f, false), Adapter.NONE),
+                new Case(
+                        "3 layers, 4 heads of 8, tied, dropout 0.1",
+                        new GptConfig(30, 16, 3, 4, 32, 0.1f, true),
+                        Adapter.NONE),
+                new Case(
+                        "3 heads of 6: C = 18 is no multiple of four inputs",
+                        new GptConfig(50, 24, 2, 3, 18, 0f, false),
+                        Adapter.NONE),
                 new Case("4 layers, 4 heads of 16, vocab 65", new GptConfig(65, 32, 4, 4, 64, 0f, false), Adapter.NONE),
-                new Case("unmerged LoRA on every linear layer", new GptConfig(30, 16, 2, 2, 16, 0f, false), Adapter.UNMERGED),
+                new Case(
+                        "unmerged LoRA on every linear layer",
+                        new GptConfig(30, 16, 2, 2, 16, 0f, false),
+                        Adapter.UNMERGED),
                 new Case("merged LoRA", new GptConfig(30, 16, 2, 2, 16, 0f, false), Adapter.MERGED),
-                new Case("GPT-2's tanh GELU, tied", new GptConfig(40, 16, 2, 2, 16, 0f, true, FeedForward.Activation.GELU_TANH), Adapter.NONE));
+                new Case(
+                        "GPT-2's tanh GELU, tied",
+                        new GptConfig(40, 16, 2, 2, 16, 0f, true, FeedForward.Activation.GELU_TANH),
+                        Adapter.NONE));
     }
 
     private NDManager nd;
@@ -82,7 +98,8 @@ class CachedDecoderEquivalenceTest {
             LoraAdapters adapters = LoraAdapters.attach(model, LoraConfig.allLinear(2, 4));
             for (LoraLinear layer : adapters.layers().values()) {
                 try (NDArray b = layer.b().stopGradient()) {
-                    b.addi(nd.randomNormal(0, 0.5f, b.getShape(), b.getDataType()));   // B = 0 would make the adapters invisible
+                    b.addi(nd.randomNormal(
+                            0, 0.5f, b.getShape(), b.getDataType())); // B = 0 would make the adapters invisible
                 }
             }
             if (c.adapter() == Adapter.MERGED) adapters.merge();
@@ -94,7 +111,8 @@ class CachedDecoderEquivalenceTest {
     private float[] engine(Gpt model, int[] tokens, int length) {
         try (NDManager scope = nd.newSubManager()) {
             long[] ids = Arrays.stream(tokens, 0, length).asLongStream().toArray();
-            float[] all = model.logits(ps, scope.create(ids, new Shape(1, length)), false).toFloatArray();
+            float[] all = model.logits(ps, scope.create(ids, new Shape(1, length)), false)
+                    .toFloatArray();
             int vocab = model.config().vocabSize();
             return Arrays.copyOfRange(all, (length - 1) * vocab, length * vocab);
         }
@@ -128,14 +146,16 @@ class CachedDecoderEquivalenceTest {
             }
         }
         assertTrue(worst < 1e-4, "worst difference from the engine " + worst);
-        assertTrue(spread > 0.1, "the logits change along the context (by " + spread + "), so every position is a test");
+        assertTrue(
+                spread > 0.1, "the logits change along the context (by " + spread + "), so every position is a test");
 
         // Blocks of 1, 2, 3, ... tokens, each starting where the last ended.
         CachedDecoder blocks = CachedDecoder.of(model);
         long passes = blocks.forwardPasses(), calls = 0;
         for (int from = 0, size = 1; from < block; from += size, size++, calls++) {
             float[][] rows = blocks.next(Arrays.copyOfRange(streams[0], from, Math.min(block, from + size)));
-            for (int k = 0; k < rows.length; k++) assertArrayEquals(expected[from + k], rows[k], "block from " + from + ", position " + (from + k));
+            for (int k = 0; k < rows.length; k++)
+                assertArrayEquals(expected[from + k], rows[k], "block from " + from + ", position " + (from + k));
         }
         assertEquals(passes + calls, blocks.forwardPasses(), "one pass per block");
 
@@ -148,13 +168,18 @@ class CachedDecoderEquivalenceTest {
             List<CachedDecoder> batch = new ArrayList<>();
             List<Integer> members = new ArrayList<>();
             for (int k = 0; k < 3; k++) {
-                if (step - k >= 0 && step - k < block) { batch.add(sequences.get(k)); members.add(k); }
+                if (step - k >= 0 && step - k < block) {
+                    batch.add(sequences.get(k));
+                    members.add(k);
+                }
             }
             int at = step;
-            float[][] rows = CachedDecoder.step(batch, members.stream().mapToInt(k -> streams[k][at - k]).toArray());
+            float[][] rows = CachedDecoder.step(
+                    batch, members.stream().mapToInt(k -> streams[k][at - k]).toArray());
             for (int i = 0; i < rows.length; i++) {
                 int k = members.get(i);
-                assertArrayEquals(alone[k][step - k], rows[i], "step " + step + ", sequence " + k + " at position " + (step - k));
+                assertArrayEquals(
+                        alone[k][step - k], rows[i], "step " + step + ", sequence " + k + " at position " + (step - k));
             }
         }
         assertEquals(passes + block + 2, root.forwardPasses(), "one pass per step");

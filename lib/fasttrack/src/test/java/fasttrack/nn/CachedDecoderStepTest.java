@@ -80,9 +80,11 @@ class CachedDecoderStepTest {
                 refs.add(r[i]);
                 tokens.add(t[i]);
             }
-            float[][] logits = CachedDecoder.step(seqs, tokens.stream().mapToInt(Integer::intValue).toArray());
+            float[][] logits = CachedDecoder.step(
+                    seqs, tokens.stream().mapToInt(Integer::intValue).toArray());
             for (int i = 0; i < seqs.size(); i++) {
-                assertArrayEquals(refs.get(i).next(tokens.get(i)), logits[i], "row " + Arrays.toString(row) + ", entry " + i);
+                assertArrayEquals(
+                        refs.get(i).next(tokens.get(i)), logits[i], "row " + Arrays.toString(row) + ", entry " + i);
                 assertEquals(refs.get(i).length(), seqs.get(i).length());
             }
         }
@@ -106,16 +108,24 @@ class CachedDecoderStepTest {
         CachedDecoder otherCopy = CachedDecoder.of(model);
         Gpt different = model(new GptConfig(VOCAB, BLOCK, 1, 2, 16, 0f, false), 42);
         for (CachedDecoder stranger : List.of(otherCopy, CachedDecoder.of(different))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, stranger), new int[] {0, 0}));
-            assertTrue(e.getMessage().contains("sequence 1") && e.getMessage().contains("newSequence()"), e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, stranger), new int[] {0, 0}));
+            assertTrue(
+                    e.getMessage().contains("sequence 1") && e.getMessage().contains("newSequence()"), e.getMessage());
         }
-        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b, a), new int[] {0, 1, 2}));
-        assertTrue(twice.getMessage().contains("sequence 2") && twice.getMessage().contains("twice"), twice.getMessage());
+        IllegalArgumentException twice = assertThrows(
+                IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b, a), new int[] {0, 1, 2}));
+        assertTrue(
+                twice.getMessage().contains("sequence 2") && twice.getMessage().contains("twice"), twice.getMessage());
         for (int bad : new int[] {-1, VOCAB}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0, bad}));
-            assertTrue(e.getMessage().contains("token " + bad) && e.getMessage().contains("0.." + (VOCAB - 1)), e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0, bad}));
+            assertTrue(
+                    e.getMessage().contains("token " + bad) && e.getMessage().contains("0.." + (VOCAB - 1)),
+                    e.getMessage());
         }
-        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0}));
+        IllegalArgumentException count =
+                assertThrows(IllegalArgumentException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0}));
         assertTrue(count.getMessage().contains("2 sequences need 2 tokens, got 1"), count.getMessage());
 
         // Nothing was decoded by any refused call.
@@ -126,11 +136,17 @@ class CachedDecoderStepTest {
         CachedDecoder refB = CachedDecoder.of(model);
         refB.next(4);
         for (int i = 1; i < BLOCK; i++) {
-            assertArrayEquals(refB.next(i % VOCAB).clone(), CachedDecoder.step(List.of(b), new int[] {i % VOCAB})[0], "position " + i);
+            assertArrayEquals(
+                    refB.next(i % VOCAB).clone(),
+                    CachedDecoder.step(List.of(b), new int[] {i % VOCAB})[0],
+                    "position " + i);
         }
         assertEquals(BLOCK, b.length());
-        IllegalStateException full = assertThrows(IllegalStateException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0, 0}));
-        assertTrue(full.getMessage().contains("sequence 1") && full.getMessage().contains("whole context of " + BLOCK), full.getMessage());
+        IllegalStateException full =
+                assertThrows(IllegalStateException.class, () -> CachedDecoder.step(List.of(a, b), new int[] {0, 0}));
+        assertTrue(
+                full.getMessage().contains("sequence 1") && full.getMessage().contains("whole context of " + BLOCK),
+                full.getMessage());
         assertEquals(3, a.length());
         // a still decodes correctly after the refusals: its cache was not written.
         CachedDecoder refA = CachedDecoder.of(model);

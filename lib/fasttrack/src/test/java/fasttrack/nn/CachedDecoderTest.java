@@ -44,8 +44,9 @@ class CachedDecoderTest {
             }
         }
         Generator generator = new Generator(model, nd);
-        int[] plain = generator.generate(new int[] {1, 2, 3}, 30, Sampling.greedy(), false);   // through the engine, past the window of 12
-        int[] cached = generator.generate(new int[] {1, 2, 3}, 30, Sampling.greedy(), true);   // through the decoder
+        int[] plain = generator.generate(
+                new int[] {1, 2, 3}, 30, Sampling.greedy(), false); // through the engine, past the window of 12
+        int[] cached = generator.generate(new int[] {1, 2, 3}, 30, Sampling.greedy(), true); // through the decoder
         assertArrayEquals(plain, cached);
     }
 
@@ -67,12 +68,14 @@ class CachedDecoderTest {
     @Test
     void decodingATokenAllocatesNothing() {
         CachedDecoder decoder = CachedDecoder.of(new Gpt(new GptConfig(20, 64, 2, 2, 16, 0f, false)).initialize(nd));
-        for (int i = 0; i < 32; i++) decoder.next(i % 20);   // first calls load classes, which allocates
+        for (int i = 0; i < 32; i++) decoder.next(i % 20); // first calls load classes, which allocates
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 32; i++) decoder.next(i % 20);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < 256, allocated + " bytes allocated for 32 tokens (a fresh logits array each would be 3 KB)");
+        assertTrue(
+                allocated < 256,
+                allocated + " bytes allocated for 32 tokens (a fresh logits array each would be 3 KB)");
     }
 
     @Test

@@ -40,7 +40,8 @@ class GeluTanhTest {
     @Test
     void theTanhFormIsGpt2sFormulaAndCloseToButNotTheExactGelu() {
         NDArray xs = nd.linspace(-6f, 6f, 1201);
-        float[] tanh = FeedForward.Activation.GELU_TANH.apply(xs).toFloatArray(), exact = FeedForward.Activation.GELU.apply(xs).toFloatArray();
+        float[] tanh = FeedForward.Activation.GELU_TANH.apply(xs).toFloatArray(),
+                exact = FeedForward.Activation.GELU.apply(xs).toFloatArray();
         float[] x = xs.toFloatArray();
         double gap = 0;
         for (int i = 0; i < x.length; i++) {
@@ -67,18 +68,26 @@ class GeluTanhTest {
     @Test
     void aModelUsesTheActivationItsConfigNames() {
         GptConfig exact = new GptConfig(20, 8, 1, 2, 16, 0f, true);
-        assertEquals(FeedForward.Activation.GELU, exact.activation(), "the 7-argument constructor keeps the course's exact GELU");
+        assertEquals(
+                FeedForward.Activation.GELU,
+                exact.activation(),
+                "the 7-argument constructor keeps the course's exact GELU");
         assertEquals(FeedForward.Activation.GELU, new TransformerBlock.Config(16, 2, 64, 0f, true, true).activation());
         GptConfig tanh = exact.withActivation(FeedForward.Activation.GELU_TANH);
         assertEquals(FeedForward.Activation.GELU_TANH, tanh.withDropout(0.2f).activation(), "withDropout keeps it");
         Gpt a = new Gpt(exact).initialize(nd), b = new Gpt(tanh).initialize(nd);
-        assertEquals(FeedForward.Activation.GELU_TANH, b.blocks().get(0).feedForward().activation());
-        for (int i = 0; i < a.getParameters().size(); i++) {   // the same weights (copyWeightsFrom wants equal configs)
-            Tensors.overwrite(b.getParameters().get(i).getValue().getArray(), Tensors.floats(a.getParameters().get(i).getValue().getArray()));
+        assertEquals(
+                FeedForward.Activation.GELU_TANH,
+                b.blocks().get(0).feedForward().activation());
+        for (int i = 0; i < a.getParameters().size(); i++) { // the same weights (copyWeightsFrom wants equal configs)
+            Tensors.overwrite(
+                    b.getParameters().get(i).getValue().getArray(),
+                    Tensors.floats(a.getParameters().get(i).getValue().getArray()));
         }
         NDArray ids = nd.create(new int[] {1, 4, 9, 2}, new Shape(1, 4));
         ParameterStore ps = new ParameterStore(nd, false);
-        float[] la = a.logits(ps, ids, false).toFloatArray(), lb = b.logits(ps, ids, false).toFloatArray();
+        float[] la = a.logits(ps, ids, false).toFloatArray(),
+                lb = b.logits(ps, ids, false).toFloatArray();
         double gap = 0;
         for (int i = 0; i < la.length; i++) gap = Math.max(gap, Math.abs(la[i] - lb[i]));
         assertTrue(gap > 0 && gap < 1e-2, "same weights, the other GELU: close but different logits (" + gap + ")");
@@ -86,9 +95,13 @@ class GeluTanhTest {
 
     @Test
     void configurationsSavedBeforeTheOptionReadAsTheExactGelu() {
-        String old = "{\"vocabSize\":65,\"blockSize\":128,\"layers\":4,\"heads\":4,\"embedDim\":128,\"dropout\":0.0,\"tieWeights\":false}";
+        String old =
+                "{\"vocabSize\":65,\"blockSize\":128,\"layers\":4,\"heads\":4,\"embedDim\":128,\"dropout\":0.0,\"tieWeights\":false}";
         GptConfig read = new Gson().fromJson(old, GptConfig.class);
-        assertEquals(new GptConfig(65, 128, 4, 4, 128, 0f, false), read, "a checkpoint's header from before keeps meaning the same model");
+        assertEquals(
+                new GptConfig(65, 128, 4, 4, 128, 0f, false),
+                read,
+                "a checkpoint's header from before keeps meaning the same model");
         GptConfig gpt2 = GptConfig.gpt2Small();
         assertEquals(gpt2, new Gson().fromJson(new Gson().toJson(gpt2), GptConfig.class));
         assertNotEquals(gpt2, gpt2.withActivation(FeedForward.Activation.GELU));

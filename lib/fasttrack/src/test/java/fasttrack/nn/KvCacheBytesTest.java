@@ -32,7 +32,8 @@ class KvCacheBytesTest {
         ParameterStore ps = new ParameterStore(nd, false);
         try (KvCache cache = new KvCache(nd, layers)) {
             assertEquals(0, cache.bytes(), "empty");
-            model.logitsCached(ps, nd.create(new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new Shape(batch, tokens)), cache);
+            model.logitsCached(
+                    ps, nd.create(new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new Shape(batch, tokens)), cache);
             assertEquals(tokens, cache.length());
             // Per layer: keys and values, each (batch, heads, tokens, d) float32 = batch · tokens · C · 4 bytes.
             assertEquals(2L * layers * embed * tokens * batch * 4, cache.bytes());

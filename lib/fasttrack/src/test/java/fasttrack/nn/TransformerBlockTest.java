@@ -40,10 +40,14 @@ class TransformerBlockTest {
         for (boolean preNorm : new boolean[] {true, false}) {
             TransformerBlock block = new TransformerBlock(new TransformerBlock.Config(32, 4, 128, 0.1f, true, preNorm));
             block.initialize(nd, DataType.FLOAT32, new Shape(2, 10, 32));
-            long counted = block.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+            long counted = block.getParameters().stream()
+                    .mapToLong(p -> p.getValue().getArray().size())
+                    .sum();
             assertEquals(4 * 32 * 32 + 4 * 32 + 2 * 32 * 128 + 128 + 32 + 4 * 32, counted);
             assertEquals(counted, TransformerBlock.parameterCount(32, 128));
-            NDArray out = block.forward(new ParameterStore(nd, false), new NDList(nd.randomNormal(new Shape(2, 10, 32))), true).singletonOrThrow();
+            NDArray out = block.forward(
+                            new ParameterStore(nd, false), new NDList(nd.randomNormal(new Shape(2, 10, 32))), true)
+                    .singletonOrThrow();
             assertEquals(new Shape(2, 10, 32), out.getShape());
         }
     }
@@ -55,7 +59,7 @@ class TransformerBlockTest {
         block.initialize(nd, DataType.FLOAT64, new Shape(1, 4, 8));
         ParameterStore ps = new ParameterStore(nd, false);
         NDArray x = nd.randomNormal(new Shape(1, 4, 8), DataType.FLOAT64);
-        NDArray probe = nd.randomNormal(new Shape(1, 4, 8), DataType.FLOAT64);   // loss = Σ out · probe
+        NDArray probe = nd.randomNormal(new Shape(1, 4, 8), DataType.FLOAT64); // loss = Σ out · probe
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             collector.backward(loss(block, ps, x, probe));
         }
@@ -71,7 +75,8 @@ class TransformerBlockTest {
                 double down = loss(block, ps, x, probe).getDouble();
                 nudge(weight, index, h);
                 double numeric = (up - down) / (2 * h);
-                assertEquals(numeric, grad[index], 1e-6 * Math.max(1, Math.abs(numeric)), p.getKey() + "[" + index + "]");
+                assertEquals(
+                        numeric, grad[index], 1e-6 * Math.max(1, Math.abs(numeric)), p.getKey() + "[" + index + "]");
                 checked++;
             }
         }
@@ -86,24 +91,32 @@ class TransformerBlockTest {
         assertEquals((float) Math.sin(3 / Math.pow(10000, 2.0 / 8)), table[3][2], 1e-6);
         SinusoidalPositionalEncoding sinusoidal = new SinusoidalPositionalEncoding(50, 8);
         sinusoidal.initialize(nd, DataType.FLOAT32, new Shape(1, 5, 8));
-        NDArray added = sinusoidal.forward(new ParameterStore(nd, false), new NDList(nd.zeros(new Shape(1, 5, 8))), false).singletonOrThrow();
+        NDArray added = sinusoidal
+                .forward(new ParameterStore(nd, false), new NDList(nd.zeros(new Shape(1, 5, 8))), false)
+                .singletonOrThrow();
         assertEquals(table[4][6], added.getFloat(0, 4, 6), 1e-6);
         LearnedPositionalEmbedding learned = new LearnedPositionalEmbedding(50, 8);
         learned.initialize(nd, DataType.FLOAT32, new Shape(1, 5, 8));
-        assertEquals(50 * 8, learned.getParameters().get(0).getValue().getArray().size());
-        var tooLong = assertThrows(IllegalArgumentException.class,
+        assertEquals(
+                50 * 8, learned.getParameters().get(0).getValue().getArray().size());
+        var tooLong = assertThrows(
+                IllegalArgumentException.class,
                 () -> learned.forward(new ParameterStore(nd, false), new NDList(nd.zeros(new Shape(1, 51, 8))), false));
         assertTrue(tooLong.getMessage().contains("longer than the 50"), tooLong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SinusoidalPositionalEncoding(10, 7));
     }
 
     private static NDArray loss(TransformerBlock block, ParameterStore ps, NDArray x, NDArray probe) {
-        return block.forward(ps, new NDList(x), true).singletonOrThrow().mul(probe).sum();
+        return block.forward(ps, new NDList(x), true)
+                .singletonOrThrow()
+                .mul(probe)
+                .sum();
     }
 
     /** Adds delta to one entry of a weight that requires gradients, through its detached view. */
     private static void nudge(NDArray weight, int flatIndex, double delta) {
-        try (NDArray view = weight.stopGradient(); NDArray flat = view.reshape(-1)) {
+        try (NDArray view = weight.stopGradient();
+                NDArray flat = view.reshape(-1)) {
             flat.set(new NDIndex(flatIndex), flat.getDouble(flatIndex) + delta);
         }
     }

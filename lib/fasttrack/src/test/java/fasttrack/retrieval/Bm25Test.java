@@ -31,7 +31,10 @@ class Bm25Test {
         assertEquals(Math.log(1.6) * 2 / 3.3125, bm25.score(List.of("a"), 1), 1e-12);
         assertEquals(0, bm25.score(List.of("a"), 2));
         List<Hit> hits = bm25.search(List.of("a"), 10);
-        assertEquals(List.of(1, 0), hits.stream().map(Hit::document).toList(), "two occurrences beat one; a document without 'a' is not a hit");
+        assertEquals(
+                List.of(1, 0),
+                hits.stream().map(Hit::document).toList(),
+                "two occurrences beat one; a document without 'a' is not a hit");
         // Saturation: with k1 = 0 term frequency stops mattering, only presence and idf do.
         Bm25 flat = Bm25.index(List.of(words("a b c"), words("a a d"), words("b e")), 0, 0.75);
         assertEquals(flat.score(List.of("a"), 0), flat.score(List.of("a"), 1), 1e-12);
@@ -60,16 +63,23 @@ class Bm25Test {
     void itRanksLikeLucene() {
         List<String> verses = Verses.kjv().lines().subList(0, 2_000);
         Analyzer analyzer = new StandardAnalyzer();
-        Bm25 mine = Bm25.index(verses.stream().map(v -> LuceneBm25.terms(analyzer, v)).toList());
+        Bm25 mine = Bm25.index(
+                verses.stream().map(v -> LuceneBm25.terms(analyzer, v)).toList());
         try (LuceneBm25 lucene = new LuceneBm25(verses, analyzer, Bm25.K1, Bm25.B)) {
             int sameTop = 0;
-            List<String> queries = List.of("the generations of the heavens and of the earth", "Abraham and Isaac", "waters of the flood",
-                    "the LORD said unto Moses", "seven years of famine in the land of Egypt", "coat of many colours");
+            List<String> queries = List.of(
+                    "the generations of the heavens and of the earth",
+                    "Abraham and Isaac",
+                    "waters of the flood",
+                    "the LORD said unto Moses",
+                    "seven years of famine in the land of Egypt",
+                    "coat of many colours");
             for (String query : queries) {
                 List<Hit> theirs = lucene.search(query, 10), ours = mine.search(LuceneBm25.terms(analyzer, query), 10);
                 if (theirs.get(0).document() == ours.get(0).document()) sameTop++;
                 for (int i = 0; i < theirs.size(); i++) {
-                    double score = mine.score(LuceneBm25.terms(analyzer, query), theirs.get(i).document());
+                    double score = mine.score(
+                            LuceneBm25.terms(analyzer, query), theirs.get(i).document());
                     assertEquals(theirs.get(i).score(), score, 0.02 * score, query + ": Lucene's hit " + i);
                 }
             }

@@ -47,7 +47,8 @@ class ExactVectorSearchTest {
         assertTrue(e.getMessage().contains("length 3") && e.getMessage().contains("vectors 2"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> search.search(new float[] {1, 0}, 0));
         assertThrows(IllegalArgumentException.class, () -> new ExactVectorSearch(new float[0][]));
-        var ragged = assertThrows(IllegalArgumentException.class, () -> new ExactVectorSearch(new float[][] {{1, 0}, {1, 0, 0}}));
+        var ragged = assertThrows(
+                IllegalArgumentException.class, () -> new ExactVectorSearch(new float[][] {{1, 0}, {1, 0, 0}}));
         assertTrue(ragged.getMessage().contains("vector 1 has length 3"), ragged.getMessage());
     }
 }

@@ -94,7 +94,9 @@ class HnswVectorSearchTest {
         assertTrue(many.getMessage().contains("k 20, candidates 10"), many.getMessage());
         assertThrows(IllegalArgumentException.class, () -> hnsw.search(vectors[0], 0));
         var wrong = assertThrows(IllegalArgumentException.class, () -> hnsw.search(new float[8], 5));
-        assertTrue(wrong.getMessage().contains("length 8") && wrong.getMessage().contains("vectors 16"), wrong.getMessage());
+        assertTrue(
+                wrong.getMessage().contains("length 8") && wrong.getMessage().contains("vectors 16"),
+                wrong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new HnswVectorSearch(new float[0][]));
         assertThrows(IllegalArgumentException.class, () -> new HnswVectorSearch(vectors, 0, 100));
     }

@@ -32,12 +32,16 @@ class PassageCopyTest {
         assertArrayEquals(distribution(5), copy.next(new int[] {7, 3, 4, 1, 2}).orElseThrow(), 0f);
         assertArrayEquals(distribution(1), copy.next(new int[] {2, 3, 4}).orElseThrow(), 0f);
         // With minMatch 1 a single token is enough.
-        assertArrayEquals(distribution(3, 5), new PassageCopy(PASSAGE, VOCAB, 1).next(new int[] {6, 2}).orElseThrow(), 0f);
+        assertArrayEquals(
+                distribution(3, 5),
+                new PassageCopy(PASSAGE, VOCAB, 1).next(new int[] {6, 2}).orElseThrow(),
+                0f);
     }
 
     @Test
     void nothingWhenNoSuffixOfMinMatchTokensOccurs() {
-        assertTrue(copy.next(new int[] {6, 2}).isEmpty(), "[6 2] is not in the passage and [2] is shorter than minMatch");
+        assertTrue(
+                copy.next(new int[] {6, 2}).isEmpty(), "[6 2] is not in the passage and [2] is shorter than minMatch");
         assertTrue(copy.next(new int[] {2}).isEmpty(), "history shorter than minMatch");
         assertTrue(copy.next(new int[0]).isEmpty());
         assertTrue(copy.next(new int[] {4, 1, 2, 5}).isEmpty(), "[2 5] ends the passage: nothing follows it to copy");
@@ -96,7 +100,10 @@ class PassageCopyTest {
             assertTrue(e.getMessage().contains("[0, 1)"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> copy.loss(new int[] {1, 2, 3, 4}, 1, modelNext, w));
         }
-        assertThrows(IllegalArgumentException.class, () -> new PassageCopy(new int[] {1, 8}, VOCAB, 1), "token outside the vocabulary");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PassageCopy(new int[] {1, 8}, VOCAB, 1),
+                "token outside the vocabulary");
         assertThrows(IllegalArgumentException.class, () -> new PassageCopy(PASSAGE, VOCAB, 0));
     }
 }

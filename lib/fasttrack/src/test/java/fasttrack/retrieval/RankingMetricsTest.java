@@ -45,16 +45,23 @@ class RankingMetricsTest {
 
     @Test
     void aRepeatBelowKOrOfAnIrrelevantDocumentIsRefusedToo() {
-        List<Integer> ranked = List.of(7, 9, 3, 9);          // 9 at ranks 2 and 4, irrelevant, below k = 1
+        List<Integer> ranked = List.of(7, 9, 3, 9); // 9 at ranks 2 and 4, irrelevant, below k = 1
         assertRefused("document 9 at ranks 2 and 4", () -> RankingMetrics.recallAt(1, ranked, Set.of(3)), "recall@1");
         assertRefused("document 9 at ranks 2 and 4", () -> RankingMetrics.ndcgAt(1, ranked, Set.of(3)), "nDCG@1");
-        assertRefused("document 9 at ranks 2 and 4", () -> RankingMetrics.reciprocalRank(ranked, Set.of(7)), "reciprocal rank");
-        assertRefused("null at rank 2", () -> RankingMetrics.recallAt(1, Arrays.asList(7, null), Set.of(7)), "recall@1");
+        assertRefused(
+                "document 9 at ranks 2 and 4",
+                () -> RankingMetrics.reciprocalRank(ranked, Set.of(7)),
+                "reciprocal rank");
+        assertRefused(
+                "null at rank 2", () -> RankingMetrics.recallAt(1, Arrays.asList(7, null), Set.of(7)), "recall@1");
     }
 
     private static void assertRefused(String part, Executable metric, String name) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, metric, name + " must refuse a repeated document");
-        assertTrue(e.getMessage().contains(part), name + ": message '" + e.getMessage() + "' should contain '" + part + "'");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, metric, name + " must refuse a repeated document");
+        assertTrue(
+                e.getMessage().contains(part),
+                name + ": message '" + e.getMessage() + "' should contain '" + part + "'");
     }
 
     private static double log2(double x) {

@@ -30,8 +30,10 @@ class ReciprocalRankFusionTest {
         List<Hit> fused = ReciprocalRankFusion.fuse(List.of(List.of(5, 3, 8), List.of(1, 3, 6)), 10);
         assertEquals(List.of(3, 1, 5, 6, 8), Hit.documents(fused));
         assertEquals(2.0 / 62, fused.get(0).score(), 1e-15);
-        assertEquals(1.0 / 61, fused.get(1).score(), 1e-15, "a document in only one ranking gets only that ranking's term");
-        for (int i = 1; i < fused.size(); i++) assertTrue(fused.get(i - 1).score() >= fused.get(i).score(), "best first");
+        assertEquals(
+                1.0 / 61, fused.get(1).score(), 1e-15, "a document in only one ranking gets only that ranking's term");
+        for (int i = 1; i < fused.size(); i++)
+            assertTrue(fused.get(i - 1).score() >= fused.get(i).score(), "best first");
     }
 
     @Test
@@ -45,7 +47,10 @@ class ReciprocalRankFusionTest {
         assertEquals(1.0, sharp.get(0).score(), 1e-15);
         assertEquals(1.0, sharp.get(1).score(), 1e-15);
         assertEquals(1.0, sharp.get(2).score(), 1e-15);
-        assertEquals(List.of(7), Hit.documents(ReciprocalRankFusion.fuse(List.of(List.of(7)), 5)), "fewer documents than n: all of them");
+        assertEquals(
+                List.of(7),
+                Hit.documents(ReciprocalRankFusion.fuse(List.of(List.of(7)), 5)),
+                "fewer documents than n: all of them");
     }
 
     /**
@@ -54,11 +59,13 @@ class ReciprocalRankFusionTest {
      */
     @Test
     void equalSumsOfDifferentRanksTieExactly() {
-        assertTrue(1.0 / 66 + 1.0 / 99 > 1.0 / 72 + 1.0 / 88, "plain double sums break this tie in favour of ranks 6 and 39");
+        assertTrue(
+                1.0 / 66 + 1.0 / 99 > 1.0 / 72 + 1.0 / 88,
+                "plain double sums break this tie in favour of ranks 6 and 39");
         List<Integer> first = ranking(39, 100), second = ranking(39, 200);
-        first.set(6 - 1, 2);                                  // document 2 at ranks 6 and 39
+        first.set(6 - 1, 2); // document 2 at ranks 6 and 39
         second.set(39 - 1, 2);
-        first.set(12 - 1, 1);                                 // document 1 at ranks 12 and 28
+        first.set(12 - 1, 1); // document 1 at ranks 12 and 28
         second.set(28 - 1, 1);
         assertTiedLowerIndexFirst(ReciprocalRankFusion.fuse(List.of(first, second), 100), 1, 2, 5.0 / 198);
     }
@@ -69,19 +76,33 @@ class ReciprocalRankFusionTest {
      */
     @Test
     void theSameRanksInAnotherOrderTieExactly() {
-        assertTrue(1.0 / 61 + 1.0 / 62 + 1.0 / 67 > 1.0 / 67 + 1.0 / 61 + 1.0 / 62, "plain double sums in ranking order break this tie");
+        assertTrue(
+                1.0 / 61 + 1.0 / 62 + 1.0 / 67 > 1.0 / 67 + 1.0 / 61 + 1.0 / 62,
+                "plain double sums in ranking order break this tie");
         List<Integer> a = ranking(7, 100), b = ranking(7, 200), c = ranking(7, 300);
-        a.set(0, 2); b.set(1, 2); c.set(6, 2);                // document 2 at ranks 1, 2, 7
-        a.set(6, 1); b.set(0, 1); c.set(1, 1);                // document 1 at ranks 7, 1, 2
-        assertTiedLowerIndexFirst(ReciprocalRankFusion.fuse(List.of(a, b, c), 100), 1, 2, 1.0 / 61 + 1.0 / 62 + 1.0 / 67);
+        a.set(0, 2);
+        b.set(1, 2);
+        c.set(6, 2); // document 2 at ranks 1, 2, 7
+        a.set(6, 1);
+        b.set(0, 1);
+        c.set(1, 1); // document 1 at ranks 7, 1, 2
+        assertTiedLowerIndexFirst(
+                ReciprocalRankFusion.fuse(List.of(a, b, c), 100), 1, 2, 1.0 / 61 + 1.0 / 62 + 1.0 / 67);
     }
 
     @Test
     void aDocumentRepeatedWithinOneRankingIsRefused() {
         // Counted twice, 5 would score 1/62 + 1/64 from the second ranking alone.
-        var e = assertThrows(IllegalArgumentException.class, () -> ReciprocalRankFusion.fuse(List.of(List.of(1, 2), List.of(3, 5, 4, 5)), 10));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ReciprocalRankFusion.fuse(List.of(List.of(1, 2), List.of(3, 5, 4, 5)), 10));
         assertTrue(e.getMessage().contains("ranking 1 has document 5 at ranks 2 and 4"), e.getMessage());
-        assertEquals(2.0 / 61, ReciprocalRankFusion.fuse(List.of(List.of(5), List.of(5)), 1).get(0).score(), 1e-15,
+        assertEquals(
+                2.0 / 61,
+                ReciprocalRankFusion.fuse(List.of(List.of(5), List.of(5)), 1)
+                        .get(0)
+                        .score(),
+                1e-15,
                 "the same document in two rankings is what fusion adds up");
     }
 

@@ -46,7 +46,11 @@ class VectorCacheTest {
         @Override
         public float[] encode(String text) {
             calls++;
-            return new float[] {text.length(), text.hashCode() % 97 / 7f, (float) Math.sqrt(text.chars().sum())};
+            return new float[] {
+                text.length(),
+                text.hashCode() % 97 / 7f,
+                (float) Math.sqrt(text.chars().sum())
+            };
         }
     }
 
@@ -64,7 +68,7 @@ class VectorCacheTest {
     void saveThenLoadRoundTripsExactly() {
         FakeEncoder encoder = new FakeEncoder("fake-3d");
         float[][] vectors = encodeAll(encoder, DOCS);
-        vectors[1][2] = Float.MIN_VALUE;   // bit-exact, not just close
+        vectors[1][2] = Float.MIN_VALUE; // bit-exact, not just close
         Path file = dir.resolve("v.bin");
         VectorCache.save(file, encoder, DOCS, vectors);
         float[][] loaded = VectorCache.load(file, encoder, DOCS);
@@ -77,7 +81,11 @@ class VectorCacheTest {
         FakeEncoder encoder = new FakeEncoder("fake-3d");
         Path file = dir.resolve("v.bin");
         VectorCache.save(file, encoder, DOCS, encodeAll(encoder, DOCS));
-        refused(file, encoder, List.of("in the beginning", "let there be light", "and there was darkness"), "was built from other documents");
+        refused(
+                file,
+                encoder,
+                List.of("in the beginning", "let there be light", "and there was darkness"),
+                "was built from other documents");
         refused(file, encoder, List.of(DOCS.get(2), DOCS.get(0), DOCS.get(1)), "was built from other documents");
         refused(file, encoder, DOCS.subList(0, 2), "was built from other documents (3 of them");
     }
@@ -124,8 +132,13 @@ class VectorCacheTest {
         assertEquals(DOCS.size(), encoder.calls, "one encode per document");
         assertTrue(Files.exists(file));
         String first = log.toString(StandardCharsets.UTF_8);
-        assertTrue(first.startsWith("No cached vectors at " + file + ": encoding 3 documents with fake-3d, saved there for next time.\n"), first);
-        assertTrue(first.contains("\nEncoding with fake-3d  [####################] 3 / 3 (100%)"), "progress, as lines outside a kernel: " + first);
+        assertTrue(
+                first.startsWith("No cached vectors at " + file
+                        + ": encoding 3 documents with fake-3d, saved there for next time.\n"),
+                first);
+        assertTrue(
+                first.contains("\nEncoding with fake-3d  [####################] 3 / 3 (100%)"),
+                "progress, as lines outside a kernel: " + first);
         assertTrue(first.strip().endsWith(" done in 0m00s"), "the last line says how long it took: " + first);
         for (int i = 0; i < DOCS.size(); i++) assertArrayEquals(new FakeEncoder("x").encode(DOCS.get(i)), built[i], 0f);
 
@@ -149,7 +162,8 @@ class VectorCacheTest {
     void saveRefusesOneVectorPerDocumentMismatch() {
         FakeEncoder encoder = new FakeEncoder("fake-3d");
         Path file = dir.resolve("v.bin");
-        var e = assertThrows(IllegalArgumentException.class, () -> VectorCache.save(file, encoder, DOCS, new float[2][3]));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> VectorCache.save(file, encoder, DOCS, new float[2][3]));
         assertTrue(e.getMessage().contains("2 vectors for 3 documents"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> VectorCache.save(file, encoder, DOCS, new float[3][4]));
         assertFalse(Files.exists(file), "nothing written");
@@ -157,8 +171,10 @@ class VectorCacheTest {
 
     @Test
     void fingerprintSeparatesDocumentBoundaries() {
-        assertFalse(Arrays.equals(VectorCache.fingerprint(List.of("ab", "c")), VectorCache.fingerprint(List.of("a", "bc"))));
-        assertFalse(Arrays.equals(VectorCache.fingerprint(List.of("a", "b")), VectorCache.fingerprint(List.of("b", "a"))));
+        assertFalse(Arrays.equals(
+                VectorCache.fingerprint(List.of("ab", "c")), VectorCache.fingerprint(List.of("a", "bc"))));
+        assertFalse(
+                Arrays.equals(VectorCache.fingerprint(List.of("a", "b")), VectorCache.fingerprint(List.of("b", "a"))));
         assertArrayEquals(VectorCache.fingerprint(List.of("ab", "c")), VectorCache.fingerprint(List.of("ab", "c")));
         assertEquals(32, VectorCache.fingerprint(List.of()).length);
     }

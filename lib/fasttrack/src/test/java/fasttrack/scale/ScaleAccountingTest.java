@@ -49,11 +49,14 @@ class ScaleAccountingTest {
                     collector.backward(GptTrainer.crossEntropy(model.logits(ps, ids, true), ids));
                 }
             };
-            step.run();   // warm-up outside the profile
+            step.run(); // warm-up outside the profile
             MatmulCount count = MatmulCount.of(step);
             assertEquals(TransformerFlops.trainingStep(config, 3), count.flops(), 1e-9);
-            // 4 products per layer and the head forward, two of each backward; 2 batched products per layer, three times
-            assertEquals(27, count.calls().getOrDefault("aten::mm", 0) + count.calls().getOrDefault("aten::addmm", 0));
+            // 4 products per layer and the head forward, two of each backward; 2 batched products per layer, three
+            // times
+            assertEquals(
+                    27,
+                    count.calls().getOrDefault("aten::mm", 0) + count.calls().getOrDefault("aten::addmm", 0));
             assertEquals(12, count.calls().get("aten::bmm"));
         }
     }
@@ -86,8 +89,10 @@ class ScaleAccountingTest {
         GptConfig small = new GptConfig(10, 8, 1, 1, 4, 0f, false), large = new GptConfig(10, 8, 2, 2, 16, 0f, false);
         double enough = 20 * TransformerFlops.trainingStep(large, 4);
         IsoFlopSweep.validate(List.of(new IsoFlopSweep.Budget(enough, List.of(small, large))), settings);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IsoFlopSweep.validate(List.of(new IsoFlopSweep.Budget(enough / 2, List.of(small, large))), settings));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> IsoFlopSweep.validate(
+                        List.of(new IsoFlopSweep.Budget(enough / 2, List.of(small, large))), settings));
         assertTrue(e.getMessage().contains("raise the budget to at least"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new IsoFlopSweep.Budget(-1, List.of(small)));
         assertThrows(IllegalArgumentException.class, () -> new IsoFlopSweep.Budget(enough, List.of()));

@@ -15,8 +15,11 @@ class ScalingFitsTest {
         ScalingFits.Parabola p = ScalingFits.parabola(x, y);
         assertEquals(3.3, p.argmin(), 1e-9);
         assertEquals(2, p.at(3.3), 1e-9);
-        assertThrows(IllegalStateException.class, () -> ScalingFits.parabola(x, new double[] {0, 1, 1.5, 1, 0}).argmin());
-        assertThrows(IllegalArgumentException.class, () -> ScalingFits.parabola(new double[] {1, 2}, new double[] {1, 2}));
+        assertThrows(
+                IllegalStateException.class,
+                () -> ScalingFits.parabola(x, new double[] {0, 1, 1.5, 1, 0}).argmin());
+        assertThrows(
+                IllegalArgumentException.class, () -> ScalingFits.parabola(new double[] {1, 2}, new double[] {1, 2}));
     }
 
     @Test
@@ -27,12 +30,14 @@ class ScalingFitsTest {
         ScalingFits.PowerLaw law = ScalingFits.powerLaw(c, n);
         assertEquals(0.46, law.exponent(), 1e-9);
         assertEquals(0.09, law.k(), 1e-9);
-        assertThrows(IllegalArgumentException.class, () -> ScalingFits.powerLaw(new double[] {1, -2}, new double[] {1, 2}));
+        assertThrows(
+                IllegalArgumentException.class, () -> ScalingFits.powerLaw(new double[] {1, -2}, new double[] {1, 2}));
     }
 
     @Test
     void theLossSurfaceRecoversChinchillaLikeParameters() {
-        // E = 1.69, A = 406.4, α = 0.34, B = 410.7, β = 0.28 (Hoffmann et al. 2022), at sizes and token counts of an IsoFLOP grid
+        // E = 1.69, A = 406.4, α = 0.34, B = 410.7, β = 0.28 (Hoffmann et al. 2022), at sizes and token counts of an
+        // IsoFLOP grid
         double e = 1.69, a = 406.4, alpha = 0.34, b = 410.7, beta = 0.28;
         double[] budgets = {1e18, 1e19, 1e20};
         double[] sizes = {1e7, 3e7, 1e8, 3e8, 1e9};
@@ -52,6 +57,8 @@ class ScalingFitsTest {
         assertEquals(e, fit.e(), 0.01);
         assertEquals(beta / (alpha + beta), fit.parameterExponent(), 0.005);
         assertEquals(1, fit.parameterExponent() + fit.dataExponent(), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> ScalingFits.lossSurface(new double[3], new double[3], new double[3]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ScalingFits.lossSurface(new double[3], new double[3], new double[3]));
     }
 }

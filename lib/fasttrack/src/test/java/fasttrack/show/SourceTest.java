@@ -23,7 +23,10 @@ class SourceTest {
         Source source = Source.of(Attention.class);
         assertEquals(file(Attention.class).stripTrailing(), source.code());
         assertEquals("lib/fasttrack/src/main/java/fasttrack/nn/Attention.java", source.path());
-        assertEquals("lib/support/src/main/java/fasttrack/check/Check.java", Source.of(Check.class).path(), "another tier's jar, its own path");
+        assertEquals(
+                "lib/support/src/main/java/fasttrack/check/Check.java",
+                Source.of(Check.class).path(),
+                "another tier's jar, its own path");
     }
 
     @Test
@@ -34,13 +37,20 @@ class SourceTest {
         assertTrue(source.code().strip().startsWith("/**"), source.code());
         assertTrue(source.code().contains("public static NDList scaledDotProduct("));
         assertTrue(source.code().stripTrailing().endsWith("}"));
-        int firstLine = 1 + (int) text.substring(0, text.indexOf(source.code())).chars().filter(c -> c == '\n').count();
-        assertTrue(source.toString().startsWith("// " + source.path() + ", lines " + firstLine + "\u2013"), source.toString());
+        int firstLine = 1
+                + (int) text.substring(0, text.indexOf(source.code()))
+                        .chars()
+                        .filter(c -> c == '\n')
+                        .count();
+        assertTrue(
+                source.toString().startsWith("// " + source.path() + ", lines " + firstLine + "\u2013"),
+                source.toString());
     }
 
     @Test
     void bracesInStringsAndCommentsDoNotEndTheBodyEarly() {
-        String code = "class A {\n  /** doc { */\n  int f(int x) {\n    String s = \"}\"; // }\n    char c = '}';\n    return x;\n  }\n  int g() { return 1; }\n}\n";
+        String code =
+                "class A {\n  /** doc { */\n  int f(int x) {\n    String s = \"}\"; // }\n    char c = '}';\n    return x;\n  }\n  int g() { return 1; }\n}\n";
         var spans = Source.JavaDeclarations.find(code, "f");
         assertEquals(1, spans.size());
         String f = code.substring(spans.get(0)[0], spans.get(0)[1]);
@@ -73,7 +83,10 @@ class SourceTest {
     @Test
     void anUnknownMemberSaysWhatToDo() {
         var e = assertThrows(IllegalArgumentException.class, () -> Source.of(Check.class, "nope"));
-        assertTrue(e.getMessage().contains("no declaration named 'nope'") && e.getMessage().contains("Source.of(Check.class)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("no declaration named 'nope'")
+                        && e.getMessage().contains("Source.of(Check.class)"),
+                e.getMessage());
         var missing = assertThrows(IllegalArgumentException.class, () -> Source.of(String.class));
         assertTrue(missing.getMessage().contains("only the course's own classes"), missing.getMessage());
     }

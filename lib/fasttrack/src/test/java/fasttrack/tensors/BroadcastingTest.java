@@ -21,7 +21,8 @@ class BroadcastingTest {
         assertEquals(new Shape(3, 4), Broadcasting.result(new Shape(3, 1), new Shape(1, 4)));
         assertEquals(new Shape(2, 3, 4), Broadcasting.result(new Shape(2, 1, 4), new Shape(3, 1)));
         assertEquals(new Shape(5), Broadcasting.result(new Shape(), new Shape(5)), "a scalar broadcasts to anything");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Broadcasting.result(new Shape(3, 4), new Shape(3)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Broadcasting.result(new Shape(3, 4), new Shape(3)));
         assertTrue(e.getMessage().contains("dimension 1 (the 1st from the right) has sizes 4 and 3"), e.getMessage());
     }
 
@@ -67,7 +68,8 @@ class BroadcastingTest {
             assertEquals(4 * 12, Tensors.bytes(scope.zeros(new Shape(3, 4), DataType.FLOAT32)));
             assertEquals(8 * 12, Tensors.bytes(scope.zeros(new Shape(3, 4), DataType.FLOAT64)));
             assertEquals(2 * 12, Tensors.bytes(scope.zeros(new Shape(3, 4), DataType.FLOAT16)));
-            assertTrue(Tensors.describe(scope.zeros(new Shape(2), DataType.INT64)).contains("2 elements x 8 bytes = 16 bytes"));
+            assertTrue(Tensors.describe(scope.zeros(new Shape(2), DataType.INT64))
+                    .contains("2 elements x 8 bytes = 16 bytes"));
         }
     }
 

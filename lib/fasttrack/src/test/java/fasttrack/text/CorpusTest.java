@@ -41,7 +41,7 @@ class CorpusTest {
         assertEquals("abcdefgh", s.train());
         assertEquals("ij", s.validation());
         assertEquals(s, c.split(0.8));
-        Corpus.Split emoji = new Corpus("e", "a\uD83D\uDE42b").split(0.5);   // the cut would fall inside the emoji
+        Corpus.Split emoji = new Corpus("e", "a\uD83D\uDE42b").split(0.5); // the cut would fall inside the emoji
         assertEquals("a\uD83D\uDE42b", emoji.train() + emoji.validation());
         assertTrue(!Character.isLowSurrogate(emoji.validation().charAt(0)));
         assertThrows(IllegalArgumentException.class, () -> c.split(1.0));
@@ -68,6 +68,9 @@ class CorpusTest {
         assertTrue(blank.getMessage().contains("is empty"), blank.getMessage());
         Path latin1 = Files.write(dir.resolve("latin1.txt"), "caf\u00e9 au lait".getBytes(StandardCharsets.ISO_8859_1));
         var notUtf8 = assertThrows(IllegalArgumentException.class, () -> Corpus.fromFile(latin1));
-        assertTrue(notUtf8.getMessage().contains("not valid UTF-8") && notUtf8.getMessage().contains("iconv"), notUtf8.getMessage());
+        assertTrue(
+                notUtf8.getMessage().contains("not valid UTF-8")
+                        && notUtf8.getMessage().contains("iconv"),
+                notUtf8.getMessage());
     }
 }

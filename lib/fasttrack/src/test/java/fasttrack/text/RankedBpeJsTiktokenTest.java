@@ -33,7 +33,8 @@ class RankedBpeJsTiktokenTest {
      * Everything a chunk pattern or a UTF-8 encoder can get wrong. All of it is in Unicode 13 (Java 17's tables) but the
      * emoji U+1FAE0 (Unicode 14): a symbol to node, unassigned to Java, and so neither letter, number nor space to either.
      */
-    static final String TORTURE = String.join("\n",
+    static final String TORTURE = String.join(
+            "\n",
             "Combining: e\u0301 a\u0300\u0301\u0302 Z\u0351\u0352a\u0354\u0355lgo\u0489 n\u0303o\u0308 \u0915\u094D\u0937 \u0301lead \u200D\u200C",
             "Emoji: \ud83d\udc4d \ud83d\udc4d\ud83c\udffd \ud83d\udc69\ud83c\udfff\u200d\ud83d\udcbb \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67\u200d\ud83d\udc66"
                     + " \ud83c\udff3\ufe0f\u200d\ud83c\udf08 \ud83c\uddec\ud83c\udde7\ud83c\uddef\ud83c\uddf5 \u2764\ufe0f 1\ufe0f\u20e3 \ud83e\udee0 \ud83d\ude00\ud83d\ude00\ud83d\ude00",
@@ -56,7 +57,8 @@ class RankedBpeJsTiktokenTest {
     static void requireJsTiktoken() {
         var why = JsTiktoken.unavailable();
         if (why.isPresent()) {
-            if ("1".equals(System.getenv(REQUIRE_ENV))) fail(REQUIRE_ENV + "=1 says js-tiktoken must be there, but " + why.get());
+            if ("1".equals(System.getenv(REQUIRE_ENV)))
+                fail(REQUIRE_ENV + "=1 says js-tiktoken must be there, but " + why.get());
             Assumptions.assumeTrue(false, "js-tiktoken comparison skipped: " + why.get());
         }
         kjv = Corpus.kjv().text();
@@ -101,29 +103,45 @@ class RankedBpeJsTiktokenTest {
             int[] ours = bpe.encode(text.getValue());
             assertSame(bpe, text.getKey(), theirs.get(i++), ours);
             compared += ours.length;
-            assertEquals(ByteLevel.wellFormed(text.getValue()), bpe.decode(ours), "decoding " + text.getKey() + " gives it back");
+            assertEquals(
+                    ByteLevel.wellFormed(text.getValue()),
+                    bpe.decode(ours),
+                    "decoding " + text.getKey() + " gives it back");
         }
-        int[] special = JsTiktoken.encodeAllowingSpecial(bpe.name(), List.of(TORTURE)).get(0);
+        int[] special =
+                JsTiktoken.encodeAllowingSpecial(bpe.name(), List.of(TORTURE)).get(0);
         int[] ours = bpe.encode(TORTURE, bpe.specialTokens().keySet());
         assertSame(bpe, "the torture text with special tokens allowed", special, ours);
-        assertTrue(Arrays.stream(ours).anyMatch(id -> id == bpe.specialTokens().get("<|endoftext|>")), "allowed, <|endoftext|> is one token");
+        assertTrue(
+                Arrays.stream(ours).anyMatch(id -> id == bpe.specialTokens().get("<|endoftext|>")),
+                "allowed, <|endoftext|> is one token");
         assertEquals(ByteLevel.wellFormed(TORTURE), bpe.decode(ours));
-        System.out.printf("%s: %,d tokens identical to js-tiktoken %s (KJV %,d, Devil's Dictionary %,d, torture text %,d + %,d with special tokens)%n",
-                bpe.name(), compared + ours.length, JsTiktoken.VERSION, theirs.get(0).length, theirs.get(1).length, theirs.get(2).length, ours.length);
+        System.out.printf(
+                "%s: %,d tokens identical to js-tiktoken %s (KJV %,d, Devil's Dictionary %,d, torture text %,d + %,d with special tokens)%n",
+                bpe.name(),
+                compared + ours.length,
+                JsTiktoken.VERSION,
+                theirs.get(0).length,
+                theirs.get(1).length,
+                theirs.get(2).length,
+                ours.length);
     }
 
     private static void assertSame(RankedBpe bpe, String what, int[] theirs, int[] ours) {
         if (Arrays.equals(theirs, ours)) return;
         int at = Arrays.mismatch(theirs, ours);
         int from = Math.max(0, at - 5);
-        fail(bpe.name() + " on " + what + ": ids differ from js-tiktoken's at token " + at + " of " + theirs.length + " (ours " + ours.length + ")\n"
-                + "  js-tiktoken: " + show(bpe, Arrays.copyOfRange(theirs, from, Math.min(theirs.length, at + 5))) + "\n"
+        fail(bpe.name() + " on " + what + ": ids differ from js-tiktoken's at token " + at + " of " + theirs.length
+                + " (ours " + ours.length + ")\n"
+                + "  js-tiktoken: " + show(bpe, Arrays.copyOfRange(theirs, from, Math.min(theirs.length, at + 5)))
+                + "\n"
                 + "  ours:        " + show(bpe, Arrays.copyOfRange(ours, from, Math.min(ours.length, at + 5))));
     }
 
     private static String show(RankedBpe bpe, int[] ids) {
         StringBuilder s = new StringBuilder();
-        for (int id : ids) s.append(id).append("='").append(bpe.token(id).replace("\n", "\\n")).append("' ");
+        for (int id : ids)
+            s.append(id).append("='").append(bpe.token(id).replace("\n", "\\n")).append("' ");
         return s.toString();
     }
 
@@ -139,24 +157,46 @@ class RankedBpeJsTiktokenTest {
 
     @Test
     void theJavaPatternsMatchJavaScriptsClassesWhereverBothRuntimesAgreeOnTheCategory() throws Exception {
-        // Every class the patterns use, on every code point: java.util.regex (translated) against node. Each runtime reads
-        // general categories from its own Unicode tables (Java 17: Unicode 13; node: its ICU's), so where the two give a
-        // code point different categories (assigned since, or recategorised, as U+0295 went from Ll to Lo in Unicode 16)
+        // Every class the patterns use, on every code point: java.util.regex (translated) against node. Each runtime
+        // reads
+        // general categories from its own Unicode tables (Java 17: Unicode 13; node: its ICU's), so where the two give
+        // a
+        // code point different categories (assigned since, or recategorised, as U+0295 went from Ll to Lo in Unicode
+        // 16)
         // they may disagree; everywhere else they must agree exactly.
-        String[] classes = {"\\s", "\\p{L}", "\\p{N}", "\\p{Lu}", "\\p{Ll}", "\\p{Lt}", "\\p{Lm}", "\\p{Lo}", "\\p{M}", "[^\\s\\p{L}\\p{N}]"};
-        String[] categories = {"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po",
-                               "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn"};
+        String[] classes = {
+            "\\s",
+            "\\p{L}",
+            "\\p{N}",
+            "\\p{Lu}",
+            "\\p{Ll}",
+            "\\p{Lt}",
+            "\\p{Lm}",
+            "\\p{Lo}",
+            "\\p{M}",
+            "[^\\s\\p{L}\\p{N}]"
+        };
+        String[] categories = {
+            "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po",
+            "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn"
+        };
         // Ranges [first, last] per class, and per code point the index of its category, run-length encoded.
-        String script = "const [classes, cats] = JSON.parse(process.argv[1]); const ranges = (test) => { const out = []; let start = -1;"
-                + "  for (let cp = 0; cp <= 0x110000; cp++) { const hit = cp <= 0x10FFFF && test(String.fromCodePoint(cp));"
-                + "    if (hit && start < 0) start = cp; if (!hit && start >= 0) { out.push([start, cp - 1]); start = -1; } } return out; };"
-                + "const classRanges = classes.map((c) => { const re = new RegExp('^' + c + '$', 'u'); return ranges((s) => re.test(s)); });"
-                + "const any = new RegExp('^(?:' + cats.map((c) => '(\\\\p{gc=' + c + '})').join('|') + ')$', 'u'); const runs = []; let last = -1;"
-                + "for (let cp = 0; cp <= 0x10FFFF; cp++) { const m = any.exec(String.fromCodePoint(cp)); const cat = m.findIndex((g, i) => i > 0 && g !== undefined) - 1;"
-                + "  if (cat !== last) { runs.push([cp, cat]); last = cat; } }"
-                + "process.stdout.write(JSON.stringify({unicode: process.versions.unicode, classes: classRanges, categories: runs}));";
-        Process node = new ProcessBuilder(JsTiktoken.node().orElseThrow().toString(), "-e", script,
-                new com.google.gson.Gson().toJson(List.of(classes, categories))).redirectErrorStream(true).start();
+        String script =
+                "const [classes, cats] = JSON.parse(process.argv[1]); const ranges = (test) => { const out = []; let start = -1;"
+                        + "  for (let cp = 0; cp <= 0x110000; cp++) { const hit = cp <= 0x10FFFF && test(String.fromCodePoint(cp));"
+                        + "    if (hit && start < 0) start = cp; if (!hit && start >= 0) { out.push([start, cp - 1]); start = -1; } } return out; };"
+                        + "const classRanges = classes.map((c) => { const re = new RegExp('^' + c + '$', 'u'); return ranges((s) => re.test(s)); });"
+                        + "const any = new RegExp('^(?:' + cats.map((c) => '(\\\\p{gc=' + c + '})').join('|') + ')$', 'u'); const runs = []; let last = -1;"
+                        + "for (let cp = 0; cp <= 0x10FFFF; cp++) { const m = any.exec(String.fromCodePoint(cp)); const cat = m.findIndex((g, i) => i > 0 && g !== undefined) - 1;"
+                        + "  if (cat !== last) { runs.push([cp, cat]); last = cat; } }"
+                        + "process.stdout.write(JSON.stringify({unicode: process.versions.unicode, classes: classRanges, categories: runs}));";
+        Process node = new ProcessBuilder(
+                        JsTiktoken.node().orElseThrow().toString(),
+                        "-e",
+                        script,
+                        new com.google.gson.Gson().toJson(List.of(classes, categories)))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, node.waitFor(), output);
         var root = JsonParser.parseString(output).getAsJsonObject();
@@ -164,8 +204,13 @@ class RankedBpeJsTiktokenTest {
         byte[] nodeCategory = new byte[0x110000];
         var runs = root.getAsJsonArray("categories");
         for (int r = 0; r < runs.size(); r++) {
-            int from = runs.get(r).getAsJsonArray().get(0).getAsInt(), to = r + 1 < runs.size() ? runs.get(r + 1).getAsJsonArray().get(0).getAsInt() : 0x110000;
-            Arrays.fill(nodeCategory, from, to, (byte) runs.get(r).getAsJsonArray().get(1).getAsInt());
+            int from = runs.get(r).getAsJsonArray().get(0).getAsInt(),
+                    to =
+                            r + 1 < runs.size()
+                                    ? runs.get(r + 1).getAsJsonArray().get(0).getAsInt()
+                                    : 0x110000;
+            Arrays.fill(nodeCategory, from, to, (byte)
+                    runs.get(r).getAsJsonArray().get(1).getAsInt());
         }
         java.util.BitSet recategorised = new java.util.BitSet();
         List<String> examples = new ArrayList<>();
@@ -173,25 +218,35 @@ class RankedBpeJsTiktokenTest {
             String ours = javaCategory(cp), theirs = categories[nodeCategory[cp]];
             if (ours.equals(theirs)) continue;
             recategorised.set(cp);
-            if (examples.size() < 3 && !ours.equals("Cn")) examples.add(String.format("U+%04X %s->%s", cp, ours, theirs));
+            if (examples.size() < 3 && !ours.equals("Cn"))
+                examples.add(String.format("U+%04X %s->%s", cp, ours, theirs));
         }
         for (int c = 0; c < classes.length; c++) {
             java.util.BitSet js = new java.util.BitSet();
             for (var range : root.getAsJsonArray("classes").get(c).getAsJsonArray()) {
-                js.set(range.getAsJsonArray().get(0).getAsInt(), range.getAsJsonArray().get(1).getAsInt() + 1);
+                js.set(
+                        range.getAsJsonArray().get(0).getAsInt(),
+                        range.getAsJsonArray().get(1).getAsInt() + 1);
             }
             var matcher = RankedBpe.javaPattern(classes[c]).matcher("");
             List<String> unexpected = new ArrayList<>();
             for (int cp = 0; cp <= 0x10FFFF; cp++) {
                 boolean ours = matcher.reset(new String(Character.toChars(cp))).matches();
-                if (ours != js.get(cp) && !recategorised.get(cp)) unexpected.add(String.format("U+%04X (ours %s)", cp, ours));
+                if (ours != js.get(cp) && !recategorised.get(cp))
+                    unexpected.add(String.format("U+%04X (ours %s)", cp, ours));
             }
-            assertTrue(unexpected.isEmpty(), classes[c] + " differs from node's on code points both runtimes put in the same category: "
-                    + unexpected.subList(0, Math.min(20, unexpected.size())));
+            assertTrue(
+                    unexpected.isEmpty(),
+                    classes[c] + " differs from node's on code points both runtimes put in the same category: "
+                            + unexpected.subList(0, Math.min(20, unexpected.size())));
         }
-        System.out.printf("Java %s (its Unicode) vs node's Unicode %s: %,d code points in different general categories (assigned since Java's"
-                + " Unicode, or recategorised: %s); on all others the pattern classes agree%n",
-                Runtime.version().feature(), root.get("unicode").getAsString(), recategorised.cardinality(), String.join(", ", examples));
+        System.out.printf(
+                "Java %s (its Unicode) vs node's Unicode %s: %,d code points in different general categories (assigned since Java's"
+                        + " Unicode, or recategorised: %s); on all others the pattern classes agree%n",
+                Runtime.version().feature(),
+                root.get("unicode").getAsString(),
+                recategorised.cardinality(),
+                String.join(", ", examples));
     }
 
     private static String javaCategory(int cp) {
@@ -231,22 +286,32 @@ class RankedBpeJsTiktokenTest {
 
     @Test
     void aLetterNewerThanJavasUnicodeIsChunkedAsPunctuation() {
-        // U+31350, a CJK ideograph of Extension H (Unicode 15.0, 2022), is a letter to a node with newer tables; Java 17
-        // (Unicode 13) does not know it, so in "U+31350's" it is punctuation and takes the apostrophe ("U+31350'" + "s")
+        // U+31350, a CJK ideograph of Extension H (Unicode 15.0, 2022), is a letter to a node with newer tables; Java
+        // 17
+        // (Unicode 13) does not know it, so in "U+31350's" it is punctuation and takes the apostrophe ("U+31350'" +
+        // "s")
         // where js-tiktoken sees a word and the contraction "'s".
         String text = Character.toString(0x31350) + "'s";
         RankedBpe gpt2 = RankedBpe.openAi("gpt2");
         boolean javaKnowsIt = Character.isLetter(0x31350);
         boolean nodeKnowsIt = nodeUnicodeMajor() >= 15;
         boolean same = Arrays.equals(JsTiktoken.encode("gpt2", List.of(text)).get(0), gpt2.encode(text));
-        assertEquals(javaKnowsIt == nodeKnowsIt, same,
-                "identical exactly when both runtimes' Unicode tables agree on U+31350 (Java: " + javaKnowsIt + ", node: " + nodeKnowsIt + ")");
-        assertEquals(javaKnowsIt ? List.of(Character.toString(0x31350), "'s") : List.of(Character.toString(0x31350) + "'", "s"), gpt2.chunks(text));
+        assertEquals(
+                javaKnowsIt == nodeKnowsIt,
+                same,
+                "identical exactly when both runtimes' Unicode tables agree on U+31350 (Java: " + javaKnowsIt
+                        + ", node: " + nodeKnowsIt + ")");
+        assertEquals(
+                javaKnowsIt
+                        ? List.of(Character.toString(0x31350), "'s")
+                        : List.of(Character.toString(0x31350) + "'", "s"),
+                gpt2.chunks(text));
     }
 
     private static int nodeUnicodeMajor() {
         try {
-            Process p = new ProcessBuilder(JsTiktoken.node().orElseThrow().toString(), "-p", "process.versions.unicode").start();
+            Process p = new ProcessBuilder(JsTiktoken.node().orElseThrow().toString(), "-p", "process.versions.unicode")
+                    .start();
             String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             p.waitFor();
             return Integer.parseInt(version.split("\\.")[0]);
@@ -259,27 +324,62 @@ class RankedBpeJsTiktokenTest {
     void bytesPerTokenComparesTheCoursesBpeWithOpenAisEncodings() {
         BpeTokenizer course = BpeTokenizer.train(kjv.substring(0, 1_000_000), 512);
         List<BytesPerToken> rows = BytesPerToken.courseVsOpenAi("course BPE 512", course);
-        assertEquals(List.of("course BPE 512", "gpt2", "cl100k_base", "o200k_base", "course BPE 512", "gpt2", "cl100k_base", "o200k_base"),
+        assertEquals(
+                List.of(
+                        "course BPE 512",
+                        "gpt2",
+                        "cl100k_base",
+                        "o200k_base",
+                        "course BPE 512",
+                        "gpt2",
+                        "cl100k_base",
+                        "o200k_base"),
                 rows.stream().map(BytesPerToken::tokenizer).toList());
-        assertEquals(List.of("kjv.txt.gz", "kjv.txt.gz", "kjv.txt.gz", "kjv.txt.gz", "devils-dictionary.txt.gz", "devils-dictionary.txt.gz",
-                "devils-dictionary.txt.gz", "devils-dictionary.txt.gz"), rows.stream().map(BytesPerToken::corpus).toList());
+        assertEquals(
+                List.of(
+                        "kjv.txt.gz",
+                        "kjv.txt.gz",
+                        "kjv.txt.gz",
+                        "kjv.txt.gz",
+                        "devils-dictionary.txt.gz",
+                        "devils-dictionary.txt.gz",
+                        "devils-dictionary.txt.gz",
+                        "devils-dictionary.txt.gz"),
+                rows.stream().map(BytesPerToken::corpus).toList());
         assertEquals(kjv.getBytes(StandardCharsets.UTF_8).length, rows.get(1).bytes());
         assertEquals(1_024_544, rows.get(1).tokens(), "GPT-2 on the KJV: js-tiktoken's count");
         assertEquals(course.encode(kjv).length, rows.get(0).tokens());
         for (int corpus : new int[] {0, 4}) {
-            double ours = rows.get(corpus).value(), gpt2 = rows.get(corpus + 1).value(), cl100k = rows.get(corpus + 2).value(), o200k = rows.get(corpus + 3).value();
-            assertTrue(ours < gpt2 && gpt2 < cl100k && cl100k < o200k, "512 tokens < 50k < 100k < 200k in bytes per token: " + rows);
+            double ours = rows.get(corpus).value(),
+                    gpt2 = rows.get(corpus + 1).value(),
+                    cl100k = rows.get(corpus + 2).value(),
+                    o200k = rows.get(corpus + 3).value();
+            assertTrue(
+                    ours < gpt2 && gpt2 < cl100k && cl100k < o200k,
+                    "512 tokens < 50k < 100k < 200k in bytes per token: " + rows);
         }
         rows.forEach(System.out::println);
     }
 
     @Test
     void thePinnedVersionIsTheOneInstalled() throws Exception {
-        var pkg = JsonParser.parseString(Files.readString(JsTiktoken.folder().resolve("package.json"))).getAsJsonObject();
-        assertEquals(JsTiktoken.VERSION, pkg.getAsJsonObject("dependencies").get("js-tiktoken").getAsString(), "package.json pins the exact version");
-        var lock = JsonParser.parseString(Files.readString(JsTiktoken.folder().resolve("package-lock.json"))).getAsJsonObject();
-        assertEquals(JsTiktoken.VERSION, lock.getAsJsonObject("packages").getAsJsonObject("node_modules/js-tiktoken").get("version").getAsString());
-        var installed = JsonParser.parseString(Files.readString(JsTiktoken.folder().resolve("node_modules/js-tiktoken/package.json"))).getAsJsonObject();
+        var pkg = JsonParser.parseString(Files.readString(JsTiktoken.folder().resolve("package.json")))
+                .getAsJsonObject();
+        assertEquals(
+                JsTiktoken.VERSION,
+                pkg.getAsJsonObject("dependencies").get("js-tiktoken").getAsString(),
+                "package.json pins the exact version");
+        var lock = JsonParser.parseString(Files.readString(JsTiktoken.folder().resolve("package-lock.json")))
+                .getAsJsonObject();
+        assertEquals(
+                JsTiktoken.VERSION,
+                lock.getAsJsonObject("packages")
+                        .getAsJsonObject("node_modules/js-tiktoken")
+                        .get("version")
+                        .getAsString());
+        var installed = JsonParser.parseString(
+                        Files.readString(JsTiktoken.folder().resolve("node_modules/js-tiktoken/package.json")))
+                .getAsJsonObject();
         assertEquals(JsTiktoken.VERSION, installed.get("version").getAsString(), "setup installed the pinned version");
     }
 }

@@ -37,15 +37,26 @@ class TokenizerTest {
 
     @Test
     void bpeRoundTripsArbitraryUnicode() {
-        String[] samples = {"", "héllo wörld", "你好，世界", "🙂👍🏽 family: 👨‍👩‍👧", "tabs\tand\r\nnewlines  ", "e\u0301 combining",
-                            "\u0000\u0001 control", "It's they'll I'd", "12345 678"};
+        String[] samples = {
+            "",
+            "héllo wörld",
+            "你好，世界",
+            "🙂👍🏽 family: 👨‍👩‍👧",
+            "tabs\tand\r\nnewlines  ",
+            "e\u0301 combining",
+            "\u0000\u0001 control",
+            "It's they'll I'd",
+            "12345 678"
+        };
         for (String s : samples) assertEquals(s, bpe.decode(bpe.encode(s)), s);
         Random random = new Random(3);
         for (int trial = 0; trial < 200; trial++) {
             StringBuilder s = new StringBuilder();
             for (int i = 0; i < 30; i++) {
                 int cp;
-                do { cp = random.nextInt(0x2FFFF); } while (cp >= 0xD800 && cp <= 0xDFFF);
+                do {
+                    cp = random.nextInt(0x2FFFF);
+                } while (cp >= 0xD800 && cp <= 0xDFFF);
                 s.appendCodePoint(cp);
             }
             assertEquals(s.toString(), bpe.decode(bpe.encode(s.toString())));
@@ -76,7 +87,9 @@ class TokenizerTest {
     void tokenizerJsonRoundTripsAndHuggingFaceEncodesIdentically(@TempDir Path dir) throws Exception {
         Path json = bpe.saveTokenizerJson(dir.resolve("tokenizer.json"));
         BpeTokenizer loaded = BpeTokenizer.load(json);
-        assertEquals(bpe.merges().stream().map(m -> m.id()).toList(), loaded.merges().stream().map(m -> m.id()).toList());
+        assertEquals(
+                bpe.merges().stream().map(m -> m.id()).toList(),
+                loaded.merges().stream().map(m -> m.id()).toList());
         String text = split.validation().substring(0, 20_000) + " héllo 你好 🙂 it's 2024\t\n  end ";
         assertArrayEquals(bpe.encode(text), loaded.encode(text));
         try (var hf = HuggingFaceTokenizers.load(json)) {
@@ -90,7 +103,8 @@ class TokenizerTest {
         assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.train("", 300));
         var exhausted = assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.train("ab ab", 300));
         assertTrue(exhausted.getMessage().contains("no pairs left"), exhausted.getMessage());
-        Path corrupt = Files.writeString(dir.resolve("bad.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": [\"a b\"]}}");
+        Path corrupt = Files.writeString(
+                dir.resolve("bad.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": [\"a b\"]}}");
         var bad = assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.load(corrupt));
         assertTrue(bad.getMessage().contains("not a byte-level BPE tokenizer.json"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.load(dir.resolve("missing.json")));
@@ -100,7 +114,7 @@ class TokenizerTest {
 
     @Test
     void partialCharactersDecodeToReplacementAndShowAsBytes() {
-        int[] euro = bpe.encode("€");   // 3 bytes, unlikely to be merged in English text
+        int[] euro = bpe.encode("€"); // 3 bytes, unlikely to be merged in English text
         assertEquals(3, euro.length);
         assertEquals("\uFFFD", bpe.decode(new int[] {euro[0]}));
         assertEquals("<0xE2>", bpe.token(euro[0]));

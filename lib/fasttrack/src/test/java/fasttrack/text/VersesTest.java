@@ -13,7 +13,9 @@ class VersesTest {
     void theKjvHas31102VersesAndTheNewTestamentStartsAtMatthew() {
         Verses verses = Verses.kjv();
         assertEquals(31_102, verses.lines().size());
-        assertEquals("In the beginning God created the heaven and the earth.", verses.lines().get(0));
+        assertEquals(
+                "In the beginning God created the heaven and the earth.",
+                verses.lines().get(0));
         assertTrue(verses.lines().get(23_145).startsWith("The book of the generation of Jesus Christ"));
         int[] testament = verses.testament();
         assertEquals(0, testament[23_144], "Malachi 4:6 is the last Old Testament verse");
@@ -25,7 +27,11 @@ class VersesTest {
 
     @Test
     void anotherTextIsRejectedWithWhatWasFound() {
-        var e = assertThrows(IllegalStateException.class, () -> Verses.of(new Corpus("short.txt", "one verse\nanother\n")));
-        assertTrue(e.getMessage().contains("is not the course's KJV") && e.getMessage().contains("found 2 lines"), e.getMessage());
+        var e = assertThrows(
+                IllegalStateException.class, () -> Verses.of(new Corpus("short.txt", "one verse\nanother\n")));
+        assertTrue(
+                e.getMessage().contains("is not the course's KJV")
+                        && e.getMessage().contains("found 2 lines"),
+                e.getMessage());
     }
 }

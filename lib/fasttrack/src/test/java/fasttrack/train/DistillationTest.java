@@ -76,25 +76,39 @@ class DistillationTest {
                 double[] p = softmax(teacher[i], t), q = softmax(student[i], t);
                 for (int v = 0; v < 4; v++) kl += p[v] * (Math.log(p[v]) - Math.log(q[v]));
             }
-            double expected = t * t * kl / 2;   // averaged over the 2 positions
-            float actual = GptTrainer.distillationLoss(softened(teacher, t), floats(student), t).getFloat();
+            double expected = t * t * kl / 2; // averaged over the 2 positions
+            float actual = GptTrainer.distillationLoss(softened(teacher, t), floats(student), t)
+                    .getFloat();
             assertEquals(expected, actual, 1e-5, "T = " + t);
             // The same numbers as a (batch 1, time 2, vocabulary 4) array: positions average over batch and time.
-            float batched = GptTrainer.distillationLoss(softened(teacher, t).reshape(1, 2, 4), floats(student).reshape(1, 2, 4), t).getFloat();
+            float batched = GptTrainer.distillationLoss(
+                            softened(teacher, t).reshape(1, 2, 4),
+                            floats(student).reshape(1, 2, 4),
+                            t)
+                    .getFloat();
             assertEquals(expected, batched, 1e-5, "T = " + t);
             assertTrue(expected > 0);
         }
         // A one-hot teacher (p = 0 elsewhere: 0·log 0 counts as 0) is the cross-entropy −log q(target) times T².
         NDArray oneHot = nd.create(new float[][] {{0, 1, 0, 0}});
         double[] q = softmax(student[0], 1);
-        assertEquals(-Math.log(q[1]), GptTrainer.distillationLoss(oneHot, floats(new double[][] {student[0]}), 1f).getFloat(), 1e-5);
+        assertEquals(
+                -Math.log(q[1]),
+                GptTrainer.distillationLoss(oneHot, floats(new double[][] {student[0]}), 1f)
+                        .getFloat(),
+                1e-5);
     }
 
     @Test
     void theLossIsZeroWhenTheStudentMatchesTheTeacher() {
         double[][] logits = {{2, 0.5, -1, 0}, {0.1, 0.2, 3, -2}, {0, 0, 0, 0}};
         for (float t : new float[] {0.5f, 1f, 2f, 4f}) {
-            assertEquals(0, GptTrainer.distillationLoss(softened(logits, t), floats(logits), t).getFloat(), 1e-6, "T = " + t);
+            assertEquals(
+                    0,
+                    GptTrainer.distillationLoss(softened(logits, t), floats(logits), t)
+                            .getFloat(),
+                    1e-6,
+                    "T = " + t);
         }
     }
 
@@ -118,21 +132,28 @@ class DistillationTest {
             ParameterStore ps = new ParameterStore(scope, false);
             NDArray inputs = scope.create(batch.inputs(), new Shape(batch.batchSize(), batch.blockSize()));
             NDArray p = teacher.logits(ps, inputs, false).div(temperature).softmax(-1);
-            return GptTrainer.distillationLoss(p, student.logits(ps, inputs, false), temperature).getFloat();
+            return GptTrainer.distillationLoss(p, student.logits(ps, inputs, false), temperature)
+                    .getFloat();
         }
     }
 
     private GptTrainer trainer(int steps) {
         Setup.seed(42);
         Gpt student = new Gpt(STUDENT).initialize(nd);
-        return new GptTrainer(student, Arrays.copyOf(tokens, 1000), Arrays.copyOfRange(tokens, 1000, 1200),
-                new GptTrainer.Config(4, steps, 1e-2f, 1e-3f, 2, 0f, 1f, steps, 1, 5), nd);
+        return new GptTrainer(
+                student,
+                Arrays.copyOf(tokens, 1000),
+                Arrays.copyOfRange(tokens, 1000, 1200),
+                new GptTrainer.Config(4, steps, 1e-2f, 1e-3f, 2, 0f, 1f, steps, 1, 5),
+                nd);
     }
 
     @Test
     void distillingMovesTheStudentTowardsTheTeacher() {
         Gpt teacher = teacher(TEACHER);
-        float[][] teacherBefore = teacher.getParameters().stream().map(p -> p.getValue().getArray().toFloatArray()).toArray(float[][]::new);
+        float[][] teacherBefore = teacher.getParameters().stream()
+                .map(p -> p.getValue().getArray().toFloatArray())
+                .toArray(float[][]::new);
         float temperature = 2f;
         try (GptTrainer trainer = trainer(16)) {
             assertTrue(trainer.distillFrom(teacher, temperature) == trainer, "returns the trainer, for chaining");
@@ -140,19 +161,26 @@ class DistillationTest {
             TokenBatches.Batch batch = new TokenBatches(Arrays.copyOf(tokens, 1000), 16, 4).batch(5, 0);
             double before = distillationLoss(teacher, trainer.model(), batch, temperature);
             trainer.train(null);
-            double[] losses = trainer.history().steps().stream().mapToDouble(TrainingHistory.Step::loss).toArray();
+            double[] losses = trainer.history().steps().stream()
+                    .mapToDouble(TrainingHistory.Step::loss)
+                    .toArray();
             assertEquals(16, losses.length);
             assertEquals(before, losses[0], 1e-4, "step 0 minimises T²·KL against the teacher");
             double after = distillationLoss(teacher, trainer.model(), batch, temperature);
-            assertTrue(after < 0.8 * before, "distillation loss on the first batch fell from " + before + " to " + after);
-            double first = Arrays.stream(losses, 0, 3).average().orElseThrow(), last = Arrays.stream(losses, 13, 16).average().orElseThrow();
+            assertTrue(
+                    after < 0.8 * before, "distillation loss on the first batch fell from " + before + " to " + after);
+            double first = Arrays.stream(losses, 0, 3).average().orElseThrow(),
+                    last = Arrays.stream(losses, 13, 16).average().orElseThrow();
             assertTrue(last < first, "training losses fell from " + first + " to " + last);
             // Validation stays the cross-entropy on the data.
             assertEquals(1, trainer.history().evaluations().size());
             assertTrue(trainer.history().lastEvaluation().validationLoss() > 0);
         }
-        float[][] teacherAfter = teacher.getParameters().stream().map(p -> p.getValue().getArray().toFloatArray()).toArray(float[][]::new);
-        for (int i = 0; i < teacherBefore.length; i++) assertArrayEquals(teacherBefore[i], teacherAfter[i], 0f, "the teacher only runs forward");
+        float[][] teacherAfter = teacher.getParameters().stream()
+                .map(p -> p.getValue().getArray().toFloatArray())
+                .toArray(float[][]::new);
+        for (int i = 0; i < teacherBefore.length; i++)
+            assertArrayEquals(teacherBefore[i], teacherAfter[i], 0f, "the teacher only runs forward");
     }
 
     @Test

@@ -25,7 +25,8 @@ class KjvGptTest {
     /** KjvGpt's training run cut to 3 steps, everything else as notebook 10 runs it. */
     private static GptTrainer.Config shortRun() {
         GptTrainer.Config c = KjvGpt.training();
-        return new GptTrainer.Config(c.batchSize(), 3, c.maxLr(), c.minLr(), 1, c.weightDecay(), c.gradClip(), 3, 1, c.seed());
+        return new GptTrainer.Config(
+                c.batchSize(), 3, c.maxLr(), c.minLr(), 1, c.weightDecay(), c.gradClip(), 3, 1, c.seed());
     }
 
     @Test
@@ -36,7 +37,8 @@ class KjvGptTest {
         long written = Files.getLastModifiedTime(alone).toMillis();
         assertEquals(3, trainedAlone.step());
         KjvGpt.checkpoint(alone, shortRun());
-        assertEquals(written, Files.getLastModifiedTime(alone).toMillis(), "an existing checkpoint is read, not retrained");
+        assertEquals(
+                written, Files.getLastModifiedTime(alone).toMillis(), "an existing checkpoint is read, not retrained");
 
         // Notebook 10's cells, in order: data, untrained model, trainer, an evaluation before training, train, save.
         try (NDManager nd = Setup.manager().newSubManager()) {
@@ -54,7 +56,10 @@ class KjvGptTest {
             assertFalse(ours.isEmpty());
             assertEquals(ours.keys(), theirs.keys());
             for (int i = 0; i < ours.size(); i++) {
-                assertArrayEquals(ours.valueAt(i).getArray().toFloatArray(), theirs.valueAt(i).getArray().toFloatArray(), ours.keyAt(i));
+                assertArrayEquals(
+                        ours.valueAt(i).getArray().toFloatArray(),
+                        theirs.valueAt(i).getArray().toFloatArray(),
+                        ours.keyAt(i));
             }
         }
     }

@@ -63,12 +63,15 @@ class TrainingStepTest {
         // √u at u = 0: a finite loss with an infinite gradient
         NDArray u = nd.create(new float[] {0f, 4f});
         u.setRequiresGradient(true);
-        TrainingHistory.Step infiniteGradient = steps.run(nd, 1, 1, 0.1f, Map.of("u", u), scope -> () -> u.sqrt().sum());
+        TrainingHistory.Step infiniteGradient = steps.run(
+                nd, 1, 1, 0.1f, Map.of("u", u), scope -> () -> u.sqrt().sum());
         assertEquals(2, infiniteGradient.loss(), "the loss is finite");
-        assertTrue(Double.isInfinite(infiniteGradient.gradNorm()), "the gradient is not: " + infiniteGradient.gradNorm());
+        assertTrue(
+                Double.isInfinite(infiniteGradient.gradNorm()), "the gradient is not: " + infiniteGradient.gradNorm());
         assertArrayEquals(new float[] {0f, 4f}, u.toFloatArray(), "a skipped step leaves the weights alone");
         try (NDArray g = u.getGradient()) {
-            assertArrayEquals(new float[] {0f, 0f}, g.toFloatArray(), "and clears the gradients (a fill: ∞ − ∞ would be NaN)");
+            assertArrayEquals(
+                    new float[] {0f, 0f}, g.toFloatArray(), "and clears the gradients (a fill: ∞ − ∞ would be NaN)");
         }
         assertEquals(2, steps.skipped());
         assertEquals(0, adam.steps(), "the optimizer never ran");
@@ -79,13 +82,15 @@ class TrainingStepTest {
     void aSkippedStepIsCountedPlottedAndCheckpointed(@TempDir Path dir) throws Exception {
         TrainingStep steps = new TrainingStep(adam, 1f);
         TrainingHistory history = new TrainingHistory();
-        for (int step = 0; step < 4; step++) history.add(steps.run(nd, 1, step, 0.1f, Map.of("w", w), linear(w, step == 2 ? Float.NaN : 1f, 1f)));
+        for (int step = 0; step < 4; step++)
+            history.add(steps.run(nd, 1, step, 0.1f, Map.of("w", w), linear(w, step == 2 ? Float.NaN : 1f, 1f)));
         assertEquals(1, history.skippedSteps());
         assertTrue(history.plot("with a skip").png().length > 1000);
 
         Gpt model = new Gpt(new GptConfig(11, 8, 1, 2, 8, 0f, false)).initialize(nd);
         int[] tokens = new Random(4).ints(300, 0, 11).toArray();
-        try (GptTrainer trainer = new GptTrainer(model, tokens, tokens, GptTrainer.Config.defaults(10), nd, 4, history)) {
+        try (GptTrainer trainer =
+                new GptTrainer(model, tokens, tokens, GptTrainer.Config.defaults(10), nd, 4, history)) {
             Path file = trainer.save(dir.resolve("skipped.ckpt"));
             List<TrainingHistory.Step> read = Checkpoint.read(file).history().steps();
             assertEquals(history.steps().toString(), read.toString(), "NaN loss and norm survive the round trip");
@@ -113,7 +118,9 @@ class TrainingStepTest {
         v.setRequiresGradient(true);
         try (AdamW plain = new AdamW(nd, 0.9f, 0.95f, 1e-8f, 0f)) {
             TrainingStep clipped = new TrainingStep(adam, 1f), unclipped = new TrainingStep(plain, 0f);
-            for (int step = 0; step < 3; step++) {   // from the second step on, Adam's update depends on the gradient's size
+            for (int step = 0;
+                    step < 3;
+                    step++) { // from the second step on, Adam's update depends on the gradient's size
                 TrainingHistory.Step record = clipped.run(nd, 1, step, 0.1f, Map.of("w", w), linear(w, 3f, 4f));
                 assertEquals(5, record.gradNorm(), 1e-6);
                 unclipped.run(nd, 1, step, 0.1f, Map.of("v", v), linear(v, 0.6f, 0.8f));
@@ -165,8 +172,10 @@ class TrainingStepTest {
         TokenBatches.Batch first = new TokenBatches(tokens, 8, 2).batch(99, 0);
         Engine.getInstance().setRandomSeed(TrainingStep.engineSeed(99, 0));
         Shape shape = new Shape(2, 8);
-        double expected = GptTrainer.crossEntropy(model.logits(new ParameterStore(nd, false), nd.create(first.inputs(), shape), true),
-                nd.create(first.targets(), shape)).getFloat();
+        double expected = GptTrainer.crossEntropy(
+                        model.logits(new ParameterStore(nd, false), nd.create(first.inputs(), shape), true),
+                        nd.create(first.targets(), shape))
+                .getFloat();
         try (GptTrainer trainer = new GptTrainer(model, tokens, tokens, run, nd)) {
             trainer.train(1, null);
             assertEquals(expected, trainer.history().steps().get(0).loss(), "dropout masks and batch of step 0");

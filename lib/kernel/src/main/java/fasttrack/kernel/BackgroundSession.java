@@ -17,13 +17,15 @@ final class BackgroundSession {
 
     /** Builds the session on a thread of its own. */
     void start(Callable<JShellSession> build) {
-        Thread thread = new Thread(() -> {
-            try {
-                ready.complete(build.call());
-            } catch (Throwable t) {
-                ready.completeExceptionally(t);
-            }
-        }, "jshell-start");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        ready.complete(build.call());
+                    } catch (Throwable t) {
+                        ready.completeExceptionally(t);
+                    }
+                },
+                "jshell-start");
         thread.setDaemon(true);
         thread.start();
     }
@@ -33,8 +35,10 @@ final class BackgroundSession {
         try {
             return ready.join();
         } catch (CompletionException e) {
-            throw new IllegalStateException("the kernel could not start JShell: " + e.getCause()
-                    + ". Restart the kernel; if this repeats, rerun lib/bin/notebook to rebuild it.", e.getCause());
+            throw new IllegalStateException(
+                    "the kernel could not start JShell: " + e.getCause()
+                            + ". Restart the kernel; if this repeats, rerun lib/bin/notebook to rebuild it.",
+                    e.getCause());
         }
     }
 

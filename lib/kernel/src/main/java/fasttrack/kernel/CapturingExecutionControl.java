@@ -31,7 +31,7 @@ final class CapturingExecutionControl extends DirectExecutionControl {
 
     private final ExecutorService cellThread = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "notebook-cell");
-        thread.setDaemon(true);   // never keeps the kernel alive on its own
+        thread.setDaemon(true); // never keeps the kernel alive on its own
         return thread;
     });
     private volatile Thread running;
@@ -39,17 +39,20 @@ final class CapturingExecutionControl extends DirectExecutionControl {
     private Object lastValue;
 
     @Override
-    public void load(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+    public void load(ClassBytecodes[] classes)
+            throws ClassInstallException, NotImplementedException, EngineTerminationException {
         super.load(ExitCallRewriter.rewriteAll(classes));
     }
 
     @Override
-    public void redefine(ClassBytecodes[] classes) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+    public void redefine(ClassBytecodes[] classes)
+            throws ClassInstallException, NotImplementedException, EngineTerminationException {
         super.redefine(ExitCallRewriter.rewriteAll(classes));
     }
 
     @Override
-    public String invoke(String className, String methodName) throws RunException, InternalException, EngineTerminationException {
+    public String invoke(String className, String methodName)
+            throws RunException, InternalException, EngineTerminationException {
         Method doit;
         try {
             doit = findClass(className).getDeclaredMethod(methodName);
@@ -63,14 +66,14 @@ final class CapturingExecutionControl extends DirectExecutionControl {
         stopRequested = false;
         Future<?> done = cellThread.submit(() -> {
             Thread self = Thread.currentThread();
-            Thread.interrupted();                     // a stopped cell's interrupt must not reach this one
+            Thread.interrupted(); // a stopped cell's interrupt must not reach this one
             self.setContextClassLoader(loader);
             running = self;
             try {
                 value.set(doit.invoke(null));
             } catch (InvocationTargetException e) {
                 failure.set(e.getCause());
-            } catch (Throwable t) {                   // ThreadDeath from stop() included: the thread lives on
+            } catch (Throwable t) { // ThreadDeath from stop() included: the thread lives on
                 failure.set(t);
             } finally {
                 running = null;
@@ -85,7 +88,8 @@ final class CapturingExecutionControl extends DirectExecutionControl {
             throw new InternalException("the cell thread failed: " + e.getCause());
         }
         if (failure.get() != null) {
-            return throwConvertedInvocationException(stopRequested ? new InterruptedException("the cell was interrupted") : failure.get());
+            return throwConvertedInvocationException(
+                    stopRequested ? new InterruptedException("the cell was interrupted") : failure.get());
         }
         lastValue = value.get();
         return valueString(lastValue);

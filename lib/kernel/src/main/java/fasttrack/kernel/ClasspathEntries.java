@@ -21,7 +21,8 @@ final class ClasspathEntries {
     static List<Path> resolve(Path base, String entry) {
         String trimmed = entry.strip();
         if (trimmed.isEmpty()) throw new IllegalArgumentException("empty classpath entry");
-        Path path = base.resolve(trimmed.startsWith("~/") ? System.getProperty("user.home") + trimmed.substring(1) : trimmed);
+        Path path = base.resolve(
+                trimmed.startsWith("~/") ? System.getProperty("user.home") + trimmed.substring(1) : trimmed);
         String name = path.getFileName() == null ? "" : path.getFileName().toString();
         if (!name.contains("*") && !name.contains("?")) {
             if (!Files.exists(path)) {

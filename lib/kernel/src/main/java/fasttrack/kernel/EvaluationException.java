@@ -10,7 +10,8 @@ final class EvaluationException extends Exception {
 
     /** The usual headline, as Java prints it: "java.lang.IllegalStateException: boom". */
     static EvaluationException thrown(String exceptionClass, String message, List<String> trace) {
-        return new EvaluationException(exceptionClass, message == null ? exceptionClass : exceptionClass + ": " + message, trace);
+        return new EvaluationException(
+                exceptionClass, message == null ? exceptionClass : exceptionClass + ": " + message, trace);
     }
 
     EvaluationException(String exceptionClass, String headline, List<String> trace) {

@@ -34,12 +34,15 @@ final class ExitCallRewriter {
     static byte[] rewrite(byte[] classFile) {
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                return new Redirect(super.visitMethod(access, name, descriptor, signature, exceptions));
-            }
-        }, 0);
+        reader.accept(
+                new ClassVisitor(Opcodes.ASM9, writer) {
+                    @Override
+                    public MethodVisitor visitMethod(
+                            int access, String name, String descriptor, String signature, String[] exceptions) {
+                        return new Redirect(super.visitMethod(access, name, descriptor, signature, exceptions));
+                    }
+                },
+                0);
         return writer.toByteArray();
     }
 
@@ -50,10 +53,15 @@ final class ExitCallRewriter {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-            if (opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/System") && name.equals("exit") && descriptor.equals("(I)V")) {
+            if (opcode == Opcodes.INVOKESTATIC
+                    && owner.equals("java/lang/System")
+                    && name.equals("exit")
+                    && descriptor.equals("(I)V")) {
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "exit", "(I)V", false);
-            } else if (opcode == Opcodes.INVOKEVIRTUAL && owner.equals("java/lang/Runtime")
-                    && (name.equals("exit") || name.equals("halt")) && descriptor.equals("(I)V")) {
+            } else if (opcode == Opcodes.INVOKEVIRTUAL
+                    && owner.equals("java/lang/Runtime")
+                    && (name.equals("exit") || name.equals("halt"))
+                    && descriptor.equals("(I)V")) {
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, name, "(Ljava/lang/Runtime;I)V", false);
             } else {
                 super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);

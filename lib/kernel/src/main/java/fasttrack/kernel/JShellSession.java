@@ -61,7 +61,8 @@ final class JShellSession implements AutoCloseable {
         return result;
     }
 
-    private CellResult evalSnippet(String cell, int start, String source) throws CompilationException, EvaluationException {
+    private CellResult evalSnippet(String cell, int start, String source)
+            throws CompilationException, EvaluationException {
         control.takeLastValue();
         int firstLine = lineOf(cell, start);
         CellResult result = CellResult.NONE;
@@ -84,7 +85,11 @@ final class JShellSession implements AutoCloseable {
 
     /** The line (from 1) of the cell that {@code position} is on. */
     private static int lineOf(String cell, int position) {
-        return 1 + (int) cell.substring(0, position).chars().filter(c -> c == '\n').count();
+        return 1
+                + (int) cell.substring(0, position)
+                        .chars()
+                        .filter(c -> c == '\n')
+                        .count();
     }
 
     private static boolean isExpression(Snippet snippet) {
@@ -97,7 +102,8 @@ final class JShellSession implements AutoCloseable {
         for (Diag diag : (Iterable<Diag>) shell.diagnostics(snippet)::iterator) {
             if (!diag.isError()) continue;
             int position = start + (int) Math.max(0, diag.getPosition()); // where javac puts its caret
-            lines.addAll(locate(cell, Math.min(position, cell.length()), withoutWrapperClass(diag.getMessage(Locale.ROOT))));
+            lines.addAll(
+                    locate(cell, Math.min(position, cell.length()), withoutWrapperClass(diag.getMessage(Locale.ROOT))));
         }
         if (lines.isEmpty()) {
             // JShell rejects some snippets without a diagnostic, e.g. a reference to a missing class in a declaration.
@@ -127,13 +133,17 @@ final class JShellSession implements AutoCloseable {
     private EvaluationException toEvaluationException(JShellException e) {
         if (e instanceof UnresolvedReferenceException unresolved) {
             String name = unresolved.getSnippet().source().strip();
-            return EvaluationException.thrown("UnresolvedReferenceException",
-                    "this uses a declaration that does not compile yet: " + name, List.of());
+            return EvaluationException.thrown(
+                    "UnresolvedReferenceException",
+                    "this uses a declaration that does not compile yet: " + name,
+                    List.of());
         }
         EvalException eval = (EvalException) e;
         List<String> trace = new ArrayList<>();
         for (Throwable t = eval; t != null; t = t.getCause()) {
-            String name = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
+            String name = t instanceof EvalException ee
+                    ? ee.getExceptionClassName()
+                    : t.getClass().getName();
             if (t != eval) trace.add("Caused by: " + name + (t.getMessage() == null ? "" : ": " + t.getMessage()));
             for (StackTraceElement frame : t.getStackTrace()) {
                 if (frame.getClassName().equals(ExitGuard.class.getName())) continue; // the rewritten exit call itself
@@ -143,14 +153,16 @@ final class JShellSession implements AutoCloseable {
             }
         }
         if (eval.getExceptionClassName().equals(ExitGuard.ExitCalled.class.getName())) {
-            return new EvaluationException(eval.getExceptionClassName(), eval.getMessage(), trace); // the message says it all
+            return new EvaluationException(
+                    eval.getExceptionClassName(), eval.getMessage(), trace); // the message says it all
         }
         return EvaluationException.thrown(eval.getExceptionClassName(), eval.getMessage(), trace);
     }
 
     private static boolean isKernelFrame(StackTraceElement frame) {
         String cls = frame.getClassName();
-        return cls.startsWith("jdk.internal.reflect.") || cls.startsWith("java.lang.reflect.Method")
+        return cls.startsWith("jdk.internal.reflect.")
+                || cls.startsWith("java.lang.reflect.Method")
                 || cls.startsWith("jdk.jshell.")
                 || (cls.startsWith("fasttrack.kernel.") && !cls.startsWith("fasttrack.kernel.api."));
     }
@@ -172,9 +184,7 @@ final class JShellSession implements AutoCloseable {
     Completions complete(String cell, int cursor) {
         Located located = locate(cell, cursor);
         int[] anchor = new int[1];
-        List<String> candidates = analysis
-                .completionSuggestions(located.source(), located.cursor(), anchor)
-                .stream()
+        List<String> candidates = analysis.completionSuggestions(located.source(), located.cursor(), anchor).stream()
                 .map(SourceCodeAnalysis.Suggestion::continuation)
                 .distinct()
                 .toList();

@@ -24,14 +24,22 @@ import jdk.jshell.SourceCodeAnalysis.Documentation;
 public final class JavaKernel extends BaseKernel {
 
     /** Imports every cell starts with: JShell's usual ones plus the kernel's {@code display(...)}. */
-    static final String DEFAULT_IMPORTS = String.join("\n",
-            "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
-            "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
-            "import java.util.regex.*;", "import java.util.stream.*;",
+    static final String DEFAULT_IMPORTS = String.join(
+            "\n",
+            "import java.io.*;",
+            "import java.math.*;",
+            "import java.net.*;",
+            "import java.nio.file.*;",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.*;",
+            "import java.util.regex.*;",
+            "import java.util.stream.*;",
             "import static fasttrack.kernel.api.Jupyter.*;");
 
     /** How long a line without its newline (a progress bar) waits before it is shown anyway. */
     static final long PARTIAL_LINE_DELAY_MILLIS = 150;
+
     private static final ScheduledExecutorService FLUSH_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "output-flush");
         thread.setDaemon(true);
@@ -76,7 +84,11 @@ public final class JavaKernel extends BaseKernel {
     }
 
     private static Path ownJar() throws URISyntaxException {
-        return Path.of(JavaKernel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of(JavaKernel.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 
     /** A cell's output stream: whole lines, and a partial line after {@link #PARTIAL_LINE_DELAY_MILLIS}. */
@@ -166,8 +178,10 @@ public final class JavaKernel extends BaseKernel {
         LineMagics.Parsed parsed = LineMagics.parse(code);
         if (at < parsed.codeOffset()) return null;
         JShellSession.Completions completions = session.get().complete(parsed.code(), at - parsed.codeOffset());
-        return new ReplacementOptions(completions.candidates(),
-                completions.start() + parsed.codeOffset(), completions.end() + parsed.codeOffset());
+        return new ReplacementOptions(
+                completions.candidates(),
+                completions.start() + parsed.codeOffset(),
+                completions.end() + parsed.codeOffset());
     }
 
     @Override
@@ -183,7 +197,9 @@ public final class JavaKernel extends BaseKernel {
         }
         if (docs.isEmpty()) return null;
         String text = docs.stream()
-                .map(d -> d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n\n" + d.javadoc())
+                .map(d -> d.javadoc() == null || d.javadoc().isBlank()
+                        ? d.signature()
+                        : d.signature() + "\n\n" + d.javadoc())
                 .collect(Collectors.joining("\n\n"));
         return new DisplayData(text);
     }

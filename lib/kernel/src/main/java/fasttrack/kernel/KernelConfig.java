@@ -13,6 +13,7 @@ public record KernelConfig(List<String> classpath, String startup) {
 
     /** Path-separator separated entries, as in {@code java -cp}. */
     public static final String CLASSPATH_ENV = "FASTTRACK_KERNEL_CLASSPATH";
+
     public static final String STARTUP_ENV = "FASTTRACK_KERNEL_STARTUP";
 
     public KernelConfig {
@@ -28,7 +29,9 @@ public record KernelConfig(List<String> classpath, String startup) {
         String cp = env.getOrDefault(CLASSPATH_ENV, "");
         List<String> entries = cp.isBlank()
                 ? List.of()
-                : List.of(cp.split(java.io.File.pathSeparator)).stream().filter(s -> !s.isBlank()).toList();
+                : List.of(cp.split(java.io.File.pathSeparator)).stream()
+                        .filter(s -> !s.isBlank())
+                        .toList();
         return new KernelConfig(entries, env.getOrDefault(STARTUP_ENV, ""));
     }
 }

@@ -34,8 +34,9 @@ public final class KernelMain {
             kernel = new JavaKernel(KernelConfig.fromEnvironment());
         } catch (IllegalArgumentException badClasspath) {
             // The kernelspec names jars that are gone (a moved checkout, a clean build): say how to fix it.
-            System.err.println("fasttrack kernel: " + KernelConfig.CLASSPATH_ENV + " is wrong: " + badClasspath.getMessage()
-                    + ". Rerun lib/bin/notebook to rebuild the jars and reinstall the kernel.");
+            System.err.println(
+                    "fasttrack kernel: " + KernelConfig.CLASSPATH_ENV + " is wrong: " + badClasspath.getMessage()
+                            + ". Rerun lib/bin/notebook to rebuild the jars and reinstall the kernel.");
             System.exit(1);
             return;
         }

@@ -32,7 +32,10 @@ final class LineMagics {
         this.magics = Map.of(
                 "jars", args -> ClasspathEntries.resolveAll(workingDirectory, args),
                 "classpath", args -> ClasspathEntries.resolveAll(workingDirectory, args),
-                "maven", args -> args.stream().flatMap(coords -> maven().resolve(coords).stream()).toList());
+                "maven",
+                        args -> args.stream()
+                                .flatMap(coords -> maven().resolve(coords).stream())
+                                .toList());
     }
 
     private MavenDependencies maven() {
@@ -69,7 +72,9 @@ final class LineMagics {
         List<String> args = List.of(words).subList(1, words.length);
         if (args.isEmpty()) {
             throw new IllegalArgumentException("%" + words[0] + " needs at least one argument, e.g. "
-                    + ("maven".equals(words[0]) ? "%maven org.apache.commons:commons-math3:3.6.1" : "%" + words[0] + " lib/*.jar"));
+                    + ("maven".equals(words[0])
+                            ? "%maven org.apache.commons:commons-math3:3.6.1"
+                            : "%" + words[0] + " lib/*.jar"));
         }
         return magic.apply(args);
     }

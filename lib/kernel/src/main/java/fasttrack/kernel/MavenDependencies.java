@@ -32,7 +32,8 @@ final class MavenDependencies {
 
     MavenDependencies(Path localRepository) {
         var session = org.apache.maven.repository.internal.MavenRepositorySystemUtils.newSession();
-        session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(localRepository.toFile())));
+        session.setLocalRepositoryManager(
+                system.newLocalRepositoryManager(session, new LocalRepository(localRepository.toFile())));
         session.setArtifactDescriptorPolicy(new SimpleArtifactDescriptorPolicy(true, true));
         this.session = session;
     }
@@ -47,20 +48,25 @@ final class MavenDependencies {
         try {
             artifact = new DefaultArtifact(coordinates.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + coordinates + "' is not group:artifact:version "
-                    + "(or group:artifact:extension:classifier:version)", e);
+            throw new IllegalArgumentException(
+                    "'" + coordinates + "' is not group:artifact:version "
+                            + "(or group:artifact:extension:classifier:version)",
+                    e);
         }
         CollectRequest collect = new CollectRequest(new Dependency(artifact, JavaScopes.RUNTIME), List.of(CENTRAL));
-        DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
+        DependencyRequest request =
+                new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
         try {
             return system.resolveDependencies(session, request).getArtifactResults().stream()
                     .map(ArtifactResult::getArtifact)
                     .map(a -> a.getFile().toPath())
                     .toList();
         } catch (DependencyResolutionException e) {
-            throw new IllegalArgumentException("could not resolve " + coordinates + ": " + rootMessage(e)
-                    + ". Check the coordinates on Maven Central, and that this machine can reach it"
-                    + " (or that the artifact is already in ~/.m2/repository).", e);
+            throw new IllegalArgumentException(
+                    "could not resolve " + coordinates + ": " + rootMessage(e)
+                            + ". Check the coordinates on Maven Central, and that this machine can reach it"
+                            + " (or that the artifact is already in ~/.m2/repository).",
+                    e);
         }
     }
 

@@ -35,16 +35,19 @@ final class PromptShellChannel extends ShellChannel {
 
     @Override
     public void bind(KernelConnectionProperties props) {
-        bind(formatAddress(props.getTransport(), props.getIp(), isControl ? props.getControlPort() : props.getShellPort()));
+        bind(formatAddress(
+                props.getTransport(), props.getIp(), isControl ? props.getControlPort() : props.getShellPort()));
         ZMQ.Poller poller = ctx.poller(1);
         poller.register(this, ZMQ.Poller.POLLIN);
         running = true;
-        loop = new Thread(() -> {
-            while (running) {
-                if (poller.poll(POLL_MILLIS) > 0 && running) handle(readMessage());
-            }
-            super.close(); // the loop's own socket, closed by the thread that uses it
-        }, isControl ? "control" : "shell");
+        loop = new Thread(
+                () -> {
+                    while (running) {
+                        if (poller.poll(POLL_MILLIS) > 0 && running) handle(readMessage());
+                    }
+                    super.close(); // the loop's own socket, closed by the thread that uses it
+                },
+                isControl ? "control" : "shell");
         loop.start();
     }
 
@@ -52,14 +55,20 @@ final class PromptShellChannel extends ShellChannel {
     private void handle(Message message) {
         ShellHandler handler = connection.getHandler(message.getHeader().getType());
         if (handler == null) {
-            logger.log(Level.SEVERE, "Unhandled message: " + message.getHeader().getType().getName());
+            logger.log(
+                    Level.SEVERE,
+                    "Unhandled message: " + message.getHeader().getType().getName());
             return;
         }
         ShellReplyEnvironment env = connection.prepareReplyEnv(this, message);
         try {
             handler.handle(env, message);
         } catch (Exception e) {
-            logger.log(Level.SEVERE, "Unhandled exception handling " + message.getHeader().getType().getName(), e);
+            logger.log(
+                    Level.SEVERE,
+                    "Unhandled exception handling "
+                            + message.getHeader().getType().getName(),
+                    e);
         } finally {
             env.resolveDeferrals();
         }

@@ -20,9 +20,14 @@ final class SessionHistory implements HistoryManager {
     }
 
     @Override
-    public synchronized List<HistoryEntry> lookupRange(int sessionOffset, int startCell, int endCell, Set<ResultFlag> flags) {
+    public synchronized List<HistoryEntry> lookupRange(
+            int sessionOffset, int startCell, int endCell, Set<ResultFlag> flags) {
         if (sessionOffset != 0) return List.of(); // earlier sessions are not kept
-        return entries(cells.stream().filter(c -> c.number() >= startCell && c.number() < endCell).toList(), flags);
+        return entries(
+                cells.stream()
+                        .filter(c -> c.number() >= startCell && c.number() < endCell)
+                        .toList(),
+                flags);
     }
 
     @Override
@@ -59,8 +64,9 @@ final class SessionHistory implements HistoryManager {
     private static List<HistoryEntry> entries(List<Cell> cells, Set<ResultFlag> flags) {
         boolean withOutput = flags.contains(ResultFlag.INCLUDE_OUTPUT);
         return cells.stream()
-                .map(c -> withOutput ? new HistoryEntry(0, c.number(), c.input(), c.output())
-                                     : new HistoryEntry(0, c.number(), c.input()))
+                .map(c -> withOutput
+                        ? new HistoryEntry(0, c.number(), c.input(), c.output())
+                        : new HistoryEntry(0, c.number(), c.input()))
                 .toList();
     }
 }

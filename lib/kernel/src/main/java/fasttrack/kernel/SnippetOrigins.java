@@ -36,7 +36,8 @@ final class SnippetOrigins {
     String describe(StackTraceElement frame) {
         String file = frame.getFileName();
         if (file == null || !file.startsWith("#")) return null;
-        String method = frame.getMethodName().isEmpty() ? ""
+        String method = frame.getMethodName().isEmpty()
+                ? ""
                 : ", in " + (frame.getClassName().isEmpty() ? "" : frame.getClassName() + ".") + frame.getMethodName();
         Origin origin = byId.get(file.substring(1));
         int line = frame.getLineNumber();
@@ -44,6 +45,7 @@ final class SnippetOrigins {
             return "at line " + line + " of snippet " + file + method; // not from a cell (cannot happen in practice)
         }
         String where = origin.cell() == cell ? "this cell" : "an earlier cell";
-        return "at line " + (origin.firstLine() + line - 1) + " of " + where + method + ": " + origin.lines().get(line - 1).strip();
+        return "at line " + (origin.firstLine() + line - 1) + " of " + where + method + ": "
+                + origin.lines().get(line - 1).strip();
     }
 }

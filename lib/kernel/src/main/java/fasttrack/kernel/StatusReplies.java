@@ -1,5 +1,10 @@
 package fasttrack.kernel;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonSerializationContext;
+import com.google.gson.JsonSerializer;
+import com.google.gson.annotations.JsonAdapter;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.history.HistoryEntry;
@@ -10,11 +15,6 @@ import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
 import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonSerializationContext;
-import com.google.gson.JsonSerializer;
-import com.google.gson.annotations.JsonAdapter;
 import java.lang.reflect.Type;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,7 +36,13 @@ final class StatusReplies {
         private final String status = "ok";
 
         KernelInfoOk(BaseKernel kernel, String implementation, String version) {
-            super(Header.PROTOCOL_VERISON, implementation, version, kernel.getLanguageInfo(), kernel.getBanner(), kernel.getHelpLinks());
+            super(
+                    Header.PROTOCOL_VERISON,
+                    implementation,
+                    version,
+                    kernel.getLanguageInfo(),
+                    kernel.getBanner(),
+                    kernel.getHelpLinks());
         }
     }
 

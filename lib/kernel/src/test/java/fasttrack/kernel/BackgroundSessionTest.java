@@ -37,7 +37,11 @@ class BackgroundSessionTest {
             throw new IllegalArgumentException("no such file or folder: /gone.jar");
         });
         var e = assertThrows(IllegalStateException.class, background::get);
-        assertTrue(e.getMessage().startsWith("the kernel could not start JShell: java.lang.IllegalArgumentException: no such file"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "the kernel could not start JShell: java.lang.IllegalArgumentException: no such file"),
+                e.getMessage());
         assertNull(background.ifStarted());
     }
 }

@@ -48,17 +48,23 @@ class JShellSessionTest {
 
     @Test
     void compileErrorsNameTheLineOfTheCell() {
-        var e = assertThrows(CompilationException.class, () -> session.eval("int ok = 1;\nint twice = 2 * undefinedName;"));
-        assertEquals("error (line 2): cannot find symbol\n  symbol:   variable undefinedName", e.lines().get(0));
+        var e = assertThrows(
+                CompilationException.class, () -> session.eval("int ok = 1;\nint twice = 2 * undefinedName;"));
+        assertEquals(
+                "error (line 2): cannot find symbol\n  symbol:   variable undefinedName",
+                e.lines().get(0));
         assertEquals("    int twice = 2 * undefinedName;", e.lines().get(1));
         assertEquals("    " + " ".repeat(16) + "^", e.lines().get(2));
-        assertTrue(e.lines().stream().noneMatch(l -> l.contains("location: class")), e.lines().toString());
+        assertTrue(
+                e.lines().stream().noneMatch(l -> l.contains("location: class")),
+                e.lines().toString());
     }
 
     @Test
     void aFailingSnippetStopsTheCell() throws Exception {
         session.eval("int counter = 0;");
-        var e = assertThrows(EvaluationException.class,
+        var e = assertThrows(
+                EvaluationException.class,
                 () -> session.eval("counter++;\nif (true) throw new IllegalStateException(\"boom\");\ncounter++;"));
         assertEquals("java.lang.IllegalStateException", e.exceptionClass());
         assertEquals("java.lang.IllegalStateException: boom", e.getMessage());
@@ -67,7 +73,8 @@ class JShellSessionTest {
 
     @Test
     void userFramesAreKeptAndJShellMachineryDropped() {
-        var e = assertThrows(EvaluationException.class,
+        var e = assertThrows(
+                EvaluationException.class,
                 () -> session.eval("void fail() { throw new RuntimeException(\"deep\"); }\nfail();"));
         List<String> trace = e.trace();
         assertTrue(trace.get(0).contains(", in fail: "), trace.toString());
@@ -76,14 +83,15 @@ class JShellSessionTest {
 
     @Test
     void runtimeErrorsNameTheLineOfTheCell() {
-        var e = assertThrows(EvaluationException.class,
-                () -> session.eval("int[] xs = new int[2];\nint i = 1;\n\nxs[i + 5] = 1;"));
+        var e = assertThrows(
+                EvaluationException.class, () -> session.eval("int[] xs = new int[2];\nint i = 1;\n\nxs[i + 5] = 1;"));
         assertEquals(List.of("    at line 4 of this cell: xs[i + 5] = 1;"), e.trace());
     }
 
     @Test
     void framesInAMultiSnippetCellNameTheirOwnLines() {
-        String cell = String.join("\n",
+        String cell = String.join(
+                "\n",
                 "int half(int n) {",
                 "    if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
                 "    return n / 2;",
@@ -91,31 +99,39 @@ class JShellSessionTest {
                 "int ok = half(4);",
                 "int bad = half(3);");
         var e = assertThrows(EvaluationException.class, () -> session.eval(cell));
-        assertEquals(List.of(
-                "    at line 2 of this cell, in half: if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
-                "    at line 6 of this cell: int bad = half(3);"), e.trace());
+        assertEquals(
+                List.of(
+                        "    at line 2 of this cell, in half: if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
+                        "    at line 6 of this cell: int bad = half(3);"),
+                e.trace());
         var later = assertThrows(EvaluationException.class, () -> session.eval("int x = 1;\nhalf(x)"));
-        assertEquals(List.of(
-                "    at line 2 of an earlier cell, in half: if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
-                "    at line 2 of this cell: half(x)"), later.trace());
+        assertEquals(
+                List.of(
+                        "    at line 2 of an earlier cell, in half: if (n % 2 != 0) throw new IllegalArgumentException(\"odd: \" + n);",
+                        "    at line 2 of this cell: half(x)"),
+                later.trace());
     }
 
     @Test
     void systemExitEndsTheCellAndKeepsTheVariables() throws Exception {
         session.eval("int survivor = 7;");
         var e = assertThrows(EvaluationException.class, () -> session.eval("int before = 1;\nSystem.exit(3);"));
-        assertEquals("System.exit(3) was called: the kernel stays up and keeps your variables"
-                + " (to reset them, restart the kernel from the Kernel menu)", e.getMessage());
+        assertEquals(
+                "System.exit(3) was called: the kernel stays up and keeps your variables"
+                        + " (to reset them, restart the kernel from the Kernel menu)",
+                e.getMessage());
         assertEquals(List.of("    at line 2 of this cell: System.exit(3);"), e.trace());
         assertEquals(7, session.eval("survivor").value());
     }
 
     @Test
     void runtimeExitAndHaltAreCaughtTooEvenInsideCatchException() throws Exception {
-        var exit = assertThrows(EvaluationException.class,
+        var exit = assertThrows(
+                EvaluationException.class,
                 () -> session.eval("try { Runtime.getRuntime().exit(4); } catch (Exception ignored) {}"));
         assertTrue(exit.getMessage().startsWith("Runtime.exit(4) was called"), exit.getMessage());
-        var halt = assertThrows(EvaluationException.class,
+        var halt = assertThrows(
+                EvaluationException.class,
                 () -> session.eval("void stopAll() { Runtime.getRuntime().halt(5); }\nstopAll();"));
         assertTrue(halt.getMessage().startsWith("Runtime.halt(5) was called"), halt.getMessage());
         assertEquals(2, session.eval("1 + 1").value(), "the session still works");
@@ -124,7 +140,10 @@ class JShellSessionTest {
     @Test
     void snippetsRunWithTheSnippetLoaderAsContextClassLoader() throws Exception {
         assertNull(session.eval("class Probe {}").value());
-        assertEquals(Boolean.TRUE, session.eval("Thread.currentThread().getContextClassLoader() == Probe.class.getClassLoader()").value());
+        assertEquals(
+                Boolean.TRUE,
+                session.eval("Thread.currentThread().getContextClassLoader() == Probe.class.getClassLoader()")
+                        .value());
     }
 
     @Test

@@ -16,6 +16,7 @@ class LineBufferedOutputTest {
 
     /** Each write that reaches the target: one Jupyter stream message in the kernel. */
     private final List<String> messages = new CopyOnWriteArrayList<>();
+
     private final OutputStream target = new OutputStream() {
         @Override
         public void write(int b) {

@@ -27,6 +27,10 @@ class SessionHistoryTest {
         assertEquals(List.of(), history.lookupRange(-1, 1, 3, none), "earlier sessions are not kept");
         assertEquals(List.of("a + 1", "a + 1"), inputs(history.search("a +*", 10, none)));
         assertEquals(List.of("a + 1"), inputs(history.search("a +*", 10, EnumSet.of(ResultFlag.UNIQUE))));
-        assertEquals("2", history.lookupTail(1, EnumSet.of(ResultFlag.INCLUDE_OUTPUT)).get(0).getOutput());
+        assertEquals(
+                "2",
+                history.lookupTail(1, EnumSet.of(ResultFlag.INCLUDE_OUTPUT))
+                        .get(0)
+                        .getOutput());
     }
 }

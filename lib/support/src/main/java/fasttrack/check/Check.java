@@ -31,7 +31,8 @@ public final class Check {
         requireClaim(claim);
         if (!(tolerance >= 0)) throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
         if (!(Math.abs(actual - expected) <= tolerance)) {
-            throw new CheckFailed("\u2717 " + claim + ": expected " + expected + " \u00b1 " + tolerance + ", got " + actual);
+            throw new CheckFailed(
+                    "\u2717 " + claim + ": expected " + expected + " \u00b1 " + tolerance + ", got " + actual);
         }
         passed(claim);
     }
@@ -59,12 +60,14 @@ public final class Check {
      */
     public static void skipped(int count, String why) {
         if (count < 1) throw new IllegalArgumentException("skipped checks are counted from 1, got " + count);
-        if (why == null || why.isBlank()) throw new IllegalArgumentException("say why the checks are skipped, and what would run them");
+        if (why == null || why.isBlank())
+            throw new IllegalArgumentException("say why the checks are skipped, and what would run them");
         System.out.println(SKIPPED + count + (count == 1 ? " check" : " checks") + " skipped: " + why);
     }
 
     private static void requireClaim(String claim) {
-        if (claim == null || claim.isBlank()) throw new IllegalArgumentException("a check needs a claim: say what it proves");
+        if (claim == null || claim.isBlank())
+            throw new IllegalArgumentException("a check needs a claim: say what it proves");
     }
 
     private static void passed(String claim) {

@@ -34,13 +34,15 @@ public final class Exercise {
      */
     public static void check(String id, String task, Runnable check) {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("an exercise needs its id, e.g. \"09.1\"");
-        if (task == null || task.isBlank()) throw new IllegalArgumentException("exercise " + id + " needs a task: say what solving it proves");
+        if (task == null || task.isBlank())
+            throw new IllegalArgumentException("exercise " + id + " needs a task: say what solving it proves");
         Objects.requireNonNull(check, "check");
         try {
             check.run();
         } catch (Throwable failure) {
             if (notAnswered(failure)) {
-                System.out.println(OPEN + "Exercise " + id + " not answered yet (" + task + "): write your answer in the cell above, run it, then run this cell");
+                System.out.println(OPEN + "Exercise " + id + " not answered yet (" + task
+                        + "): write your answer in the cell above, run it, then run this cell");
                 return;
             }
             String why = failure.getMessage() == null ? failure.toString() : failure.getMessage();

@@ -49,10 +49,13 @@ public final class AtomicFiles {
 
     /** {@code beforeRename} runs between the forced temp file and the rename (tests simulate a crash there). */
     static Path write(Path target, byte[] bytes, Runnable beforeRename) throws IOException {
-        return write(target, out -> {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) out.write(buffer);
-        }, beforeRename);
+        return write(
+                target,
+                out -> {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining()) out.write(buffer);
+                },
+                beforeRename);
     }
 
     static Path write(Path target, Content content, Runnable beforeRename) throws IOException {
@@ -61,7 +64,8 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(parent, TEMP_PREFIX + target.getFileName() + "-", "");
         try {
             keepPermissions(target, tmp);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 content.writeTo(channel);
                 channel.force(true);
             }

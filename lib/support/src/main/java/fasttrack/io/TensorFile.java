@@ -32,7 +32,8 @@ public record TensorFile(String magic, String kind, String hint) {
 
     private static final int CHECKSUM = 32;
     /** JSON has no NaN, but a header may hold one (a skipped training step's loss): written as Gson reads it back. */
-    private static final Gson JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    private static final Gson JSON =
+            new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     /** A file's verified header and its tensors, read in order with {@link #next}. */
     public static final class Contents<H> {
@@ -86,12 +87,14 @@ public record TensorFile(String magic, String kind, String hint) {
         }
         byte[] magic = magicBytes();
         if (bytes.length < magic.length + 4 + CHECKSUM || !Arrays.equals(Arrays.copyOf(bytes, magic.length), magic)) {
-            throw new IllegalArgumentException(file + " is not a FastTrack " + kind + " (wrong header" + foreignKind(bytes) + ")");
+            throw new IllegalArgumentException(
+                    file + " is not a FastTrack " + kind + " (wrong header" + foreignKind(bytes) + ")");
         }
         byte[] expected = Arrays.copyOfRange(bytes, bytes.length - CHECKSUM, bytes.length);
         if (!MessageDigest.isEqual(expected, sha256(bytes, bytes.length - CHECKSUM))) {
-            throw new IllegalArgumentException(file + " is corrupt: its SHA-256 does not match its contents (truncated or modified)."
-                    + " Nothing was loaded; use an earlier copy");
+            throw new IllegalArgumentException(
+                    file + " is corrupt: its SHA-256 does not match its contents (truncated or modified)."
+                            + " Nothing was loaded; use an earlier copy");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes, magic.length, bytes.length - magic.length - CHECKSUM);
         int headerLength = in.getInt();

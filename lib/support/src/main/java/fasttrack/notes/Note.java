@@ -10,17 +10,29 @@ import java.util.List;
  * trailing spaces, surrounding blank lines or common indentation) so that what is stored reads
  * back identically.
  */
-public record Note(String notebook, String section, String question, String answer, List<String> tags,
-                   String check, CheckStatus status) {
+public record Note(
+        String notebook,
+        String section,
+        String question,
+        String answer,
+        List<String> tags,
+        String check,
+        CheckStatus status) {
 
-    public enum CheckStatus { NONE, PASSED, FAILED }
+    public enum CheckStatus {
+        NONE,
+        PASSED,
+        FAILED
+    }
 
     public Note {
         notebook = Notebooks.requireName(notebook);
         section = oneLine("section", section);
         question = oneLine("question", question);
         answer = answerText(answer);
-        tags = tags == null ? List.of() : tags.stream().map(Note::tag).distinct().toList();
+        tags = tags == null
+                ? List.of()
+                : tags.stream().map(Note::tag).distinct().toList();
         if (status == null || status == CheckStatus.NONE || check == null || check.isBlank()) {
             check = null;
             status = CheckStatus.NONE;
@@ -53,12 +65,21 @@ public record Note(String notebook, String section, String question, String answ
      */
     private static String answerText(String text) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("the answer must not be blank");
-        List<String> lines = text.lines().map(String::stripTrailing).dropWhile(String::isEmpty).toList();
+        List<String> lines = text.lines()
+                .map(String::stripTrailing)
+                .dropWhile(String::isEmpty)
+                .toList();
         int end = lines.size();
         while (lines.get(end - 1).isEmpty()) end--;
         lines = lines.subList(0, end);
-        int indent = lines.stream().filter(l -> !l.isEmpty()).mapToInt(Note::indentOf).min().orElse(0);
-        return String.join("\n", lines.stream().map(l -> l.isEmpty() ? l : l.substring(indent)).toList());
+        int indent = lines.stream()
+                .filter(l -> !l.isEmpty())
+                .mapToInt(Note::indentOf)
+                .min()
+                .orElse(0);
+        return String.join(
+                "\n",
+                lines.stream().map(l -> l.isEmpty() ? l : l.substring(indent)).toList());
     }
 
     private static int indentOf(String line) {

@@ -90,8 +90,9 @@ public final class NoteStore {
         synchronized (MONITORS.computeIfAbsent(lockFile, p -> new Object())) {
             try {
                 Files.createDirectories(dir);
-                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock lock = channel.lock()) {
+                try (FileChannel channel =
+                                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock lock = channel.lock()) {
                     deleteStaleTemps(file);
                     List<Note> before = read(notebook);
                     String old = NotesFormat.write(notebook, before);
@@ -109,7 +110,8 @@ public final class NoteStore {
      * writes them, so while we hold the lock any that exist are abandoned.
      */
     private void deleteStaleTemps(Path file) throws IOException {
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + file.getFileName() + "-*")) {
+        try (DirectoryStream<Path> stale =
+                Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + file.getFileName() + "-*")) {
             for (Path temp : stale) Files.deleteIfExists(temp);
         }
     }

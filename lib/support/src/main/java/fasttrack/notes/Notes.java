@@ -1,9 +1,9 @@
 package fasttrack.notes;
 
 import fasttrack.check.Check;
-import fasttrack.runtime.Course;
 import fasttrack.io.AtomicFiles;
 import fasttrack.notes.Note.CheckStatus;
+import fasttrack.runtime.Course;
 import fasttrack.show.TableView;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,7 +65,8 @@ public final class Notes {
         try {
             return Course.data("notes");
         } catch (IllegalStateException unknown) {
-            throw new IllegalStateException(unknown.getMessage() + " (or FASTTRACK_NOTES_DIR to a notes folder)", unknown);
+            throw new IllegalStateException(
+                    unknown.getMessage() + " (or FASTTRACK_NOTES_DIR to a notes folder)", unknown);
         }
     }
 
@@ -94,7 +95,10 @@ public final class Notes {
                 Note old = notes.get(at);
                 Note updated = note.withCheck(old.check(), old.status());
                 if (old.section().equals(note.section())) notes.set(at, updated);
-                else { notes.remove(at); notes.add(updated); }      // moved: it joins its new section
+                else {
+                    notes.remove(at);
+                    notes.add(updated);
+                } // moved: it joins its new section
             }
             return notes;
         });
@@ -124,7 +128,10 @@ public final class Notes {
             Outcome outcome = Outcome.of(check);
             store.update(notebook, notes -> {
                 int at = indexOf(notes, question);
-                if (at >= 0) notes.set(at, notes.get(at).withCheck(what, outcome.passed() ? CheckStatus.PASSED : CheckStatus.FAILED));
+                if (at >= 0)
+                    notes.set(
+                            at,
+                            notes.get(at).withCheck(what, outcome.passed() ? CheckStatus.PASSED : CheckStatus.FAILED));
                 return notes;
             });
             Check.that(outcome.passed(), what + outcome.detail());
@@ -153,7 +160,9 @@ public final class Notes {
 
     /** The current section's notes, as a table. */
     public TableView table() {
-        return view(notebook + " \u00b7 " + section, notes().stream().filter(n -> n.section().equals(section)).toList());
+        return view(
+                notebook + " \u00b7 " + section,
+                notes().stream().filter(n -> n.section().equals(section)).toList());
     }
 
     /** Every note of this notebook, as a table. */
@@ -167,7 +176,8 @@ public final class Notes {
         for (Note note : notes()) {
             NamedCheck check = CHECKS.get(key(note.question()));
             Outcome outcome = check == null ? null : Outcome.of(check.check());
-            items.add(new Quiz.Item(note, check == null ? null : check.description(), outcome == null ? null : outcome.passed()));
+            items.add(new Quiz.Item(
+                    note, check == null ? null : check.description(), outcome == null ? null : outcome.passed()));
         }
         return new Quiz(notebook, items);
     }
@@ -175,15 +185,20 @@ public final class Notes {
     /** Notes of every notebook whose question, answer, section or tags contain {@code text} (any case). */
     public static TableView search(String text) {
         String needle = Note.oneLine("search text", text).toLowerCase(Locale.ROOT);
-        return view("notes matching '" + text.strip() + "'", everywhere(n ->
-                (n.question() + "\n" + n.answer() + "\n" + n.section() + "\n" + String.join("\n", n.tags()))
-                        .toLowerCase(Locale.ROOT).contains(needle)));
+        return view(
+                "notes matching '" + text.strip() + "'",
+                everywhere(n -> (n.question() + "\n" + n.answer() + "\n" + n.section() + "\n"
+                                + String.join("\n", n.tags()))
+                        .toLowerCase(Locale.ROOT)
+                        .contains(needle)));
     }
 
     /** Notes of every notebook carrying {@code tag} (any case). */
     public static TableView tagged(String tag) {
         String wanted = Note.oneLine("tag", tag);
-        return view("notes tagged '" + wanted + "'", everywhere(n -> n.tags().stream().anyMatch(t -> t.equalsIgnoreCase(wanted))));
+        return view(
+                "notes tagged '" + wanted + "'",
+                everywhere(n -> n.tags().stream().anyMatch(t -> t.equalsIgnoreCase(wanted))));
     }
 
     /** Every notebook's notes, in notebook order. */
@@ -193,7 +208,10 @@ public final class Notes {
 
     private static List<Note> everywhere(Predicate<Note> keep) {
         NoteStore store = new NoteStore(dir());
-        return store.notebooks().stream().flatMap(nb -> store.read(nb).stream()).filter(keep).toList();
+        return store.notebooks().stream()
+                .flatMap(nb -> store.read(nb).stream())
+                .filter(keep)
+                .toList();
     }
 
     /** All notes as one Markdown document, grouped by notebook then section. */
@@ -207,7 +225,8 @@ public final class Notes {
     }
 
     private static TableView view(String title, List<Note> notes) {
-        Table table = Table.create(title,
+        Table table = Table.create(
+                title,
                 StringColumn.create("notebook", notes.stream().map(Note::notebook)),
                 StringColumn.create("section", notes.stream().map(Note::section)),
                 StringColumn.create("question", notes.stream().map(Note::question)),

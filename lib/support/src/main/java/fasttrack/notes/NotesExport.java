@@ -22,9 +22,15 @@ final class NotesExport {
                 section = note.section();
                 out.append("\n### ").append(section).append("\n");
             }
-            out.append("\n**Q: ").append(note.question()).append("**\n\n").append(note.answer()).append("\n");
-            if (!note.tags().isEmpty()) out.append("\n_Tags: ").append(String.join(", ", note.tags())).append("_\n");
-            if (note.status() != Note.CheckStatus.NONE) out.append("\n_Check: ").append(Notes.checkText(note)).append("_\n");
+            out.append("\n**Q: ")
+                    .append(note.question())
+                    .append("**\n\n")
+                    .append(note.answer())
+                    .append("\n");
+            if (!note.tags().isEmpty())
+                out.append("\n_Tags: ").append(String.join(", ", note.tags())).append("_\n");
+            if (note.status() != Note.CheckStatus.NONE)
+                out.append("\n_Check: ").append(Notes.checkText(note)).append("_\n");
         }
         return out.toString();
     }
@@ -39,8 +45,14 @@ final class NotesExport {
             List<String> tags = new ArrayList<>();
             tags.add(note.notebook());
             tags.addAll(note.tags());
-            String tagField = String.join(" ", tags.stream().map(t -> t.replace(' ', '_')).toList());
-            out.append(field(note.question())).append(',').append(field(note.answer())).append(',').append(field(tagField)).append("\n");
+            String tagField =
+                    String.join(" ", tags.stream().map(t -> t.replace(' ', '_')).toList());
+            out.append(field(note.question()))
+                    .append(',')
+                    .append(field(note.answer()))
+                    .append(',')
+                    .append(field(tagField))
+                    .append("\n");
         }
         return out.toString();
     }

@@ -38,19 +38,26 @@ public final class NotesFormat {
     private NotesFormat() {}
 
     public static String write(String notebook, List<Note> notes) {
-        StringBuilder out = new StringBuilder(HEADER).append(Notebooks.requireName(notebook)).append("\n");
+        StringBuilder out = new StringBuilder(HEADER)
+                .append(Notebooks.requireName(notebook))
+                .append("\n");
         Map<String, List<Note>> bySection = new LinkedHashMap<>();
-        for (Note note : notes) bySection.computeIfAbsent(note.section(), s -> new ArrayList<>()).add(note);
+        for (Note note : notes)
+            bySection.computeIfAbsent(note.section(), s -> new ArrayList<>()).add(note);
         bySection.forEach((section, sectionNotes) -> {
             out.append("\n").append(SECTION).append(section).append("\n");
             for (Note note : sectionNotes) {
                 out.append("\n").append(QUESTION).append(note.question()).append("\n\n");
                 note.answer().lines().forEach(line -> out.append(escape(line)).append("\n"));
                 if (!note.tags().isEmpty() || note.status() != CheckStatus.NONE) out.append("\n");
-                if (!note.tags().isEmpty()) out.append(TAGS).append(String.join(", ", note.tags())).append("\n");
+                if (!note.tags().isEmpty())
+                    out.append(TAGS).append(String.join(", ", note.tags())).append("\n");
                 if (note.status() != CheckStatus.NONE) {
-                    out.append(CHECK).append(note.check()).append(RESULT_SEPARATOR)
-                       .append(note.status().name().toLowerCase(Locale.ROOT)).append("\n");
+                    out.append(CHECK)
+                            .append(note.check())
+                            .append(RESULT_SEPARATOR)
+                            .append(note.status().name().toLowerCase(Locale.ROOT))
+                            .append("\n");
                 }
             }
         });
@@ -58,7 +65,10 @@ public final class NotesFormat {
     }
 
     private static String escape(String line) {
-        boolean special = line.startsWith("#") || line.startsWith("\\") || line.startsWith(TAGS.strip()) || line.startsWith(CHECK.strip());
+        boolean special = line.startsWith("#")
+                || line.startsWith("\\")
+                || line.startsWith(TAGS.strip())
+                || line.startsWith(CHECK.strip());
         return special ? "\\" + line : line;
     }
 
@@ -112,14 +122,18 @@ public final class NotesFormat {
                 section = line.substring(SECTION.length()).strip();
                 if (section.isEmpty()) throw error(number, "a '## ' section heading without a name");
             } else if (line.startsWith("#")) {
-                throw error(number, "unexpected heading '" + line + "' (only '## section' and '### Q: question' are allowed;"
-                        + " an answer line starting with '#' is written '\\#')");
+                throw error(
+                        number,
+                        "unexpected heading '" + line + "' (only '## section' and '### Q: question' are allowed;"
+                                + " an answer line starting with '#' is written '\\#')");
             } else if (line.startsWith(TAGS.strip()) || line.startsWith(CHECK.strip())) {
                 if (question == null) throw error(number, "'" + line + "' outside a note");
                 inMetadata = true;
                 if (line.startsWith(TAGS.strip())) {
                     tags = Arrays.stream(line.substring(TAGS.strip().length()).split(","))
-                            .map(String::strip).filter(t -> !t.isEmpty()).toList();
+                            .map(String::strip)
+                            .filter(t -> !t.isEmpty())
+                            .toList();
                 } else {
                     parseCheck(number, line.substring(CHECK.strip().length()).strip());
                 }
@@ -136,7 +150,10 @@ public final class NotesFormat {
             int separator = value.lastIndexOf(RESULT_SEPARATOR.strip());
             String result = separator < 0 ? "" : value.substring(separator + 1).strip();
             if (separator < 0 || !(result.equals("passed") || result.equals("failed"))) {
-                throw error(number, "expected '- check: <what it proves> \u2014 passed' (or failed), found '- check: " + value + "'");
+                throw error(
+                        number,
+                        "expected '- check: <what it proves> \u2014 passed' (or failed), found '- check: " + value
+                                + "'");
             }
             check = value.substring(0, separator).strip();
             status = result.equals("passed") ? CheckStatus.PASSED : CheckStatus.FAILED;

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 public final class NotesFormatException extends RuntimeException {
 
     NotesFormatException(Path file, int line, String problem) {
-        super(file + ":" + line + ": " + problem
-                + ". Fix or move the file (the format is described in fasttrack.notes.NotesFormat); nothing was written.");
+        super(
+                file + ":" + line + ": " + problem
+                        + ". Fix or move the file (the format is described in fasttrack.notes.NotesFormat); nothing was written.");
     }
 }

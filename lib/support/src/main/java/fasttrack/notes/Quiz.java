@@ -18,17 +18,27 @@ public record Quiz(String notebook, List<Item> items) implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        StringBuilder html = new StringBuilder("<div class=\"fasttrack-quiz\"><h4>Quiz: ").append(Html.escape(notebook))
-                .append(" (").append(items.size()).append(" questions; click one to see its answer)</h4><ol>");
+        StringBuilder html = new StringBuilder("<div class=\"fasttrack-quiz\"><h4>Quiz: ")
+                .append(Html.escape(notebook))
+                .append(" (")
+                .append(items.size())
+                .append(" questions; click one to see its answer)</h4><ol>");
         for (Item item : items) {
-            html.append("<li><details><summary>").append(Html.escape(item.note().question())).append("</summary><p>")
-                .append(Html.escape(item.note().answer()).replace("\n", "<br>")).append("</p>");
+            html.append("<li><details><summary>")
+                    .append(Html.escape(item.note().question()))
+                    .append("</summary><p>")
+                    .append(Html.escape(item.note().answer()).replace("\n", "<br>"))
+                    .append("</p>");
             if (item.rerun() != null) {
-                html.append("<p>").append(item.rerun() ? "\u2713 " : "\u2717 ").append(Html.escape(item.check())).append("</p>");
+                html.append("<p>")
+                        .append(item.rerun() ? "\u2713 " : "\u2717 ")
+                        .append(Html.escape(item.check()))
+                        .append("</p>");
             } else if (item.note().status() != Note.CheckStatus.NONE) {
                 // The lambda lives only in the session that ran the cell; say what the file remembers.
-                html.append("<p>").append(Html.escape(Notes.checkText(item.note())))
-                    .append(" <i>(as last recorded; run its cell to check again)</i></p>");
+                html.append("<p>")
+                        .append(Html.escape(Notes.checkText(item.note())))
+                        .append(" <i>(as last recorded; run its cell to check again)</i></p>");
             }
             html.append("</details></li>");
         }
@@ -45,7 +55,10 @@ public record Quiz(String notebook, List<Item> items) implements Displayable {
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
             text.append(i + 1).append(". ").append(item.note().question());
-            if (item.rerun() != null) text.append("   [check ").append(item.rerun() ? "passed" : "FAILED").append("]");
+            if (item.rerun() != null)
+                text.append("   [check ")
+                        .append(item.rerun() ? "passed" : "FAILED")
+                        .append("]");
             text.append("\n");
         }
         return text.toString();

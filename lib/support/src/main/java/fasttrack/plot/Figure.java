@@ -1,7 +1,7 @@
 package fasttrack.plot;
 
-import fasttrack.show.Displayable;
 import fasttrack.io.AtomicFiles;
+import fasttrack.show.Displayable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,8 +38,9 @@ public final class Figure implements Displayable {
         }
         for (var series : xy.getSeriesMap().values()) {
             for (double y : series.getYData()) {
-                if (!(y > 0)) throw new IllegalArgumentException("series '" + series.getName() + "' has the value " + y
-                        + ": a logarithmic axis needs every value > 0");
+                if (!(y > 0))
+                    throw new IllegalArgumentException("series '" + series.getName() + "' has the value " + y
+                            + ": a logarithmic axis needs every value > 0");
             }
         }
         xy.getStyler().setYAxisLogarithmic(true);

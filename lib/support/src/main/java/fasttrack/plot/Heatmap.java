@@ -25,7 +25,9 @@ import javax.imageio.ImageIO;
  */
 public final class Heatmap implements Displayable {
 
-    private static final Color[] SCALE = {new Color(0x440154), new Color(0x3b528b), new Color(0x21918c), new Color(0x5ec962), new Color(0xfde725)};
+    private static final Color[] SCALE = {
+        new Color(0x440154), new Color(0x3b528b), new Color(0x21918c), new Color(0x5ec962), new Color(0xfde725)
+    };
 
     private final String title;
     private final List<String> rows;
@@ -46,17 +48,27 @@ public final class Heatmap implements Displayable {
     /** Colours scaled to the values' own range. */
     public static Heatmap of(String title, List<String> rows, List<String> columns, double[][] values) {
         double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
-        for (double[] row : values) for (double v : row) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        for (double[] row : values)
+            for (double v : row) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
         return of(title, rows, columns, values, lo, hi);
     }
 
     /** Colours scaled to [min, max]: use [0, 1] for probabilities so maps are comparable. */
-    public static Heatmap of(String title, List<String> rows, List<String> columns, double[][] values, double min, double max) {
-        if (values == null || values.length == 0 || values[0].length == 0) throw new IllegalArgumentException("nothing to draw: the matrix is empty");
-        if (rows.size() != values.length) throw new IllegalArgumentException(rows.size() + " row labels for " + values.length + " rows");
+    public static Heatmap of(
+            String title, List<String> rows, List<String> columns, double[][] values, double min, double max) {
+        if (values == null || values.length == 0 || values[0].length == 0)
+            throw new IllegalArgumentException("nothing to draw: the matrix is empty");
+        if (rows.size() != values.length)
+            throw new IllegalArgumentException(rows.size() + " row labels for " + values.length + " rows");
         for (double[] row : values) {
-            if (row.length != columns.size()) throw new IllegalArgumentException(columns.size() + " column labels for a row of " + row.length);
-            for (double v : row) if (!Double.isFinite(v)) throw new IllegalArgumentException("the matrix holds " + v + ": only finite values can be drawn");
+            if (row.length != columns.size())
+                throw new IllegalArgumentException(columns.size() + " column labels for a row of " + row.length);
+            for (double v : row)
+                if (!Double.isFinite(v))
+                    throw new IllegalArgumentException("the matrix holds " + v + ": only finite values can be drawn");
         }
         if (!(max >= min)) throw new IllegalArgumentException("max must be >= min, got [" + min + ", " + max + "]");
         return new Heatmap(title, List.copyOf(rows), List.copyOf(columns), values, min, max);
@@ -71,10 +83,13 @@ public final class Heatmap implements Displayable {
         int dims = w.getShape().dimension();
         if (dims == 4) w = w.get(batch).get(head);
         else if (dims == 3) w = w.get(head);
-        else if (dims != 2) throw new IllegalArgumentException("attention weights must be (T,T), (H,T,T) or (B,H,T,T), got " + weights.getShape());
+        else if (dims != 2)
+            throw new IllegalArgumentException(
+                    "attention weights must be (T,T), (H,T,T) or (B,H,T,T), got " + weights.getShape());
         int t = (int) w.getShape().get(0);
         if (w.getShape().get(1) != t || tokens.size() != t) {
-            throw new IllegalArgumentException("need a square T x T map and T tokens: map " + w.getShape() + ", " + tokens.size() + " tokens");
+            throw new IllegalArgumentException(
+                    "need a square T x T map and T tokens: map " + w.getShape() + ", " + tokens.size() + " tokens");
         }
         double[] flat = w.toType(DataType.FLOAT64, false).toDoubleArray();
         double[][] values = new double[t][t];
@@ -89,11 +104,13 @@ public final class Heatmap implements Displayable {
         Graphics2D measure = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
         FontMetrics metrics = measure.getFontMetrics(font);
         int rowLabelWidth = rows.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 10;
-        int columnLabelHeight = columns.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 10;
+        int columnLabelHeight =
+                columns.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 10;
         int titleHeight = 30, legend = 70;
         int titleWidth = measure.getFontMetrics(font.deriveFont(Font.BOLD, 14f)).stringWidth(title) + 16;
         measure.dispose();
-        int width = Math.max(titleWidth, rowLabelWidth + m * cell + legend), height = titleHeight + columnLabelHeight + n * cell + 10;
+        int width = Math.max(titleWidth, rowLabelWidth + m * cell + legend),
+                height = titleHeight + columnLabelHeight + n * cell + 10;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -106,7 +123,10 @@ public final class Heatmap implements Displayable {
         int top = titleHeight + columnLabelHeight;
         for (int i = 0; i < n; i++) {
             g.setColor(Color.BLACK);
-            g.drawString(rows.get(i), rowLabelWidth - 6 - metrics.stringWidth(rows.get(i)), top + i * cell + (cell + metrics.getAscent()) / 2 - 2);
+            g.drawString(
+                    rows.get(i),
+                    rowLabelWidth - 6 - metrics.stringWidth(rows.get(i)),
+                    top + i * cell + (cell + metrics.getAscent()) / 2 - 2);
             for (int j = 0; j < m; j++) {
                 g.setColor(colour(values[i][j]));
                 g.fillRect(rowLabelWidth + j * cell, top + i * cell, cell, cell);
@@ -114,7 +134,7 @@ public final class Heatmap implements Displayable {
         }
         AffineTransform saved = g.getTransform();
         g.setColor(Color.BLACK);
-        for (int j = 0; j < m; j++) {   // column labels, rotated to read upward
+        for (int j = 0; j < m; j++) { // column labels, rotated to read upward
             g.setTransform(saved);
             g.translate(rowLabelWidth + j * cell + (cell + metrics.getAscent()) / 2 - 2, top - 6);
             g.rotate(-Math.PI / 2);
@@ -153,7 +173,8 @@ public final class Heatmap implements Displayable {
         int k = Math.min(SCALE.length - 2, (int) scaled);
         double f = scaled - k;
         Color a = SCALE[k], b = SCALE[k + 1];
-        return new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
+        return new Color(
+                (int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
                 (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
                 (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
     }

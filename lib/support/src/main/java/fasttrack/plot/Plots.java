@@ -40,18 +40,25 @@ public final class Plots {
     /** Point groups, each with its own x and y values ({@code {xs, ys}}): classes, clusters. */
     public static Figure scatterGroups(String title, String xLabel, String yLabel, Map<String, double[][]> groups) {
         if (groups == null || groups.isEmpty()) throw new IllegalArgumentException("give at least one group of points");
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         for (Map.Entry<String, double[][]> group : new LinkedHashMap<>(groups).entrySet()) {
             double[][] xy = group.getValue();
-            if (xy == null || xy.length != 2) throw new IllegalArgumentException("group '" + group.getKey() + "' must be {xs, ys}");
+            if (xy == null || xy.length != 2)
+                throw new IllegalArgumentException("group '" + group.getKey() + "' must be {xs, ys}");
             requireValues(group.getKey() + " x", xy[0]);
             requireValues(group.getKey() + " y", xy[1]);
             if (xy[0].length != xy[1].length) {
-                throw new IllegalArgumentException("group '" + group.getKey() + "' has " + xy[0].length + " xs but " + xy[1].length + " ys");
+                throw new IllegalArgumentException(
+                        "group '" + group.getKey() + "' has " + xy[0].length + " xs but " + xy[1].length + " ys");
             }
             chart.addSeries(group.getKey(), xy[0], xy[1]);
         }
@@ -61,11 +68,16 @@ public final class Plots {
     public static Figure bar(String title, String xLabel, String yLabel, List<String> categories, double[] values) {
         requireValues("values", values);
         if (categories == null || categories.size() != values.length) {
-            throw new IllegalArgumentException("bar needs one category per value: " + (categories == null ? 0 : categories.size())
-                    + " categories, " + values.length + " values");
+            throw new IllegalArgumentException("bar needs one category per value: "
+                    + (categories == null ? 0 : categories.size()) + " categories, " + values.length + " values");
         }
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.addSeries(yLabel, categories, Arrays.stream(values).boxed().toList());
@@ -76,34 +88,52 @@ public final class Plots {
      * Grouped bars: one group per category, one bar in each group per series, the map's order the legend's
      * (bytes per token of several tokenizers on two texts, say).
      */
-    public static Figure bar(String title, String xLabel, String yLabel, List<String> categories, Map<String, double[]> series) {
+    public static Figure bar(
+            String title, String xLabel, String yLabel, List<String> categories, Map<String, double[]> series) {
         if (series == null || series.isEmpty()) throw new IllegalArgumentException("give at least one series of bars");
-        if (categories == null || categories.isEmpty()) throw new IllegalArgumentException("give at least one category");
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        if (categories == null || categories.isEmpty())
+            throw new IllegalArgumentException("give at least one category");
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (Map.Entry<String, double[]> s : new LinkedHashMap<>(series).entrySet()) {
             double[] values = s.getValue();
             requireValues(s.getKey(), values);
             if (values.length != categories.size()) {
-                throw new IllegalArgumentException("series '" + s.getKey() + "' has " + values.length + " values but there are "
-                        + categories.size() + " categories; give one value per category");
+                throw new IllegalArgumentException("series '" + s.getKey() + "' has " + values.length
+                        + " values but there are " + categories.size() + " categories; give one value per category");
             }
-            chart.addSeries(s.getKey(), categories, Arrays.stream(values).boxed().toList());
+            chart.addSeries(
+                    s.getKey(), categories, Arrays.stream(values).boxed().toList());
         }
         return Figure.of(chart);
     }
 
-    private static Figure xy(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> ys,
-                             XYSeriesRenderStyle style) {
+    private static Figure xy(
+            String title,
+            String xLabel,
+            String yLabel,
+            double[] x,
+            Map<String, double[]> ys,
+            XYSeriesRenderStyle style) {
         requireValues("x", x);
         if (ys == null || ys.isEmpty()) throw new IllegalArgumentException("give at least one y series");
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(style);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setXAxisTickMarkSpacingHint(90);   // long runs: fewer, readable step labels
+        chart.getStyler().setXAxisTickMarkSpacingHint(90); // long runs: fewer, readable step labels
         chart.getStyler().setLegendVisible(ys.size() > 1);
         chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         for (Map.Entry<String, double[]> series : new LinkedHashMap<>(ys).entrySet()) {
@@ -120,10 +150,12 @@ public final class Plots {
     }
 
     private static void requireValues(String name, double[] values) {
-        if (values == null || values.length == 0) throw new IllegalArgumentException(name + " is empty: nothing to plot");
+        if (values == null || values.length == 0)
+            throw new IllegalArgumentException(name + " is empty: nothing to plot");
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
-                throw new IllegalArgumentException(name + "[" + i + "] is " + values[i] + ": only finite numbers can be plotted");
+                throw new IllegalArgumentException(
+                        name + "[" + i + "] is " + values[i] + ": only finite numbers can be plotted");
             }
         }
     }

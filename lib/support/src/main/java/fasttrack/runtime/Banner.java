@@ -29,7 +29,11 @@ public record Banner(Map<String, String> facts) implements Displayable {
         facts.put("Seed", seed == null ? "not set" : seed.toString());
         facts.put("Offline", String.valueOf(Boolean.getBoolean("ai.djl.offline")));
         String cache = System.getenv("DJL_CACHE_DIR");
-        facts.put("Native cache", cache != null ? cache : Path.of(System.getProperty("user.home"), ".djl.ai").toString());
+        facts.put(
+                "Native cache",
+                cache != null
+                        ? cache
+                        : Path.of(System.getProperty("user.home"), ".djl.ai").toString());
         facts.put("Switch device", "FASTTRACK_DEVICE=gpu before starting Jupyter, or Setup.useDevice(\"gpu\")");
         return new Banner(facts);
     }
@@ -45,14 +49,16 @@ public record Banner(Map<String, String> facts) implements Displayable {
     @Override
     public Map<String, String> mimeBundle() {
         String rows = facts.entrySet().stream()
-                .map(e -> "<tr><th style=\"text-align:left\">" + Html.escape(e.getKey()) + "</th><td style=\"text-align:left\">"
-                        + Html.escape(e.getValue()) + "</td></tr>")
+                .map(e -> "<tr><th style=\"text-align:left\">" + Html.escape(e.getKey())
+                        + "</th><td style=\"text-align:left\">" + Html.escape(e.getValue()) + "</td></tr>")
                 .collect(Collectors.joining());
         return Html.of("<table>" + rows + "</table>", toString()).mimeBundle();
     }
 
     @Override
     public String toString() {
-        return facts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n"));
+        return facts.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining("\n"));
     }
 }

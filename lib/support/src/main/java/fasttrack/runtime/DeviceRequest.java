@@ -24,9 +24,10 @@ public record DeviceRequest(String spec) {
         if (spec.equals("auto")) return gpuCount > 0 ? Device.gpu(0) : Device.cpu();
         int index = spec.equals("gpu") ? 0 : Integer.parseInt(spec.substring(4));
         if (gpuCount == 0) {
-            throw new IllegalStateException("device '" + spec + "' was requested, but DJL's PyTorch engine sees no GPU. "
-                    + "This install ships PyTorch's CPU natives; on a CUDA machine add the CUDA natives. "
-                    + "To run on the CPU, set FASTTRACK_DEVICE=auto (or cpu) or call Setup.useDevice(\"cpu\").");
+            throw new IllegalStateException(
+                    "device '" + spec + "' was requested, but DJL's PyTorch engine sees no GPU. "
+                            + "This install ships PyTorch's CPU natives; on a CUDA machine add the CUDA natives. "
+                            + "To run on the CPU, set FASTTRACK_DEVICE=auto (or cpu) or call Setup.useDevice(\"cpu\").");
         }
         if (index >= gpuCount) {
             throw new IllegalStateException("device '" + spec + "' was requested, but DJL sees only " + gpuCount

@@ -22,8 +22,8 @@ public final class ProcessMemory {
             }
             throw new IllegalStateException(STATUS + " has no VmRSS line");
         } catch (IOException e) {
-            throw new UnsupportedOperationException("resident memory is read from " + STATUS
-                    + ", which this system does not have (Linux only)", e);
+            throw new UnsupportedOperationException(
+                    "resident memory is read from " + STATUS + ", which this system does not have (Linux only)", e);
         }
     }
 

@@ -98,9 +98,11 @@ public final class Setup {
         try {
             return action.get();
         } catch (ai.djl.engine.EngineException e) {
-            throw new IllegalStateException("DJL could not start its PyTorch engine: " + e.getMessage()
-                    + ". Run lib/bin/notebook again (its setup builds the jars with Maven, which fetches the natives), and check that DJL_CACHE_DIR"
-                    + " (default ~/.djl.ai) is writable with ~450 MB free: the natives unpack there on first use.", e);
+            throw new IllegalStateException(
+                    "DJL could not start its PyTorch engine: " + e.getMessage()
+                            + ". Run lib/bin/notebook again (its setup builds the jars with Maven, which fetches the natives), and check that DJL_CACHE_DIR"
+                            + " (default ~/.djl.ai) is writable with ~450 MB free: the natives unpack there on first use.",
+                    e);
         } finally {
             if (swap) thread.setContextClassLoader(previous);
         }

@@ -70,7 +70,9 @@ public final class Format {
 
     /** Exactly {@code n} decimals, trailing zeros kept so a column's digits line up. {@code decimals(2)}: 1234.5 → {@code 1,234.50}. */
     public static Format decimals(int n) {
-        if (n < 0 || n > 15) throw new IllegalArgumentException("decimals must be in 0..15 (a double holds about 16 significant digits), got " + n);
+        if (n < 0 || n > 15)
+            throw new IllegalArgumentException(
+                    "decimals must be in 0..15 (a double holds about 16 significant digits), got " + n);
         return new Format("decimals(" + n + ")", v -> write(v, grouped(n, '0')));
     }
 

@@ -37,8 +37,10 @@ final class KernelDisplay {
         } catch (ClassNotFoundException notInAKernel) {
             return Optional.empty();
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(api + " has no isAttached() and display(Object, String): the kernel and the"
-                    + " helper library come from different builds. Run lib/bin/notebook (it rebuilds both) and restart the kernel.", e);
+            throw new IllegalStateException(
+                    api + " has no isAttached() and display(Object, String): the kernel and the"
+                            + " helper library come from different builds. Run lib/bin/notebook (it rebuilds both) and restart the kernel.",
+                    e);
         }
         return Optional.of((value, displayId) -> {
             try {

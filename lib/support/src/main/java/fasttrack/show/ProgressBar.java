@@ -25,12 +25,13 @@ public final class ProgressBar {
 
     /** The shortest time between two in-place updates. */
     static final Duration IN_PLACE_EVERY = Duration.ofMillis(500);
-    private static final int WIDTH = 20;   // characters of the text bar
+
+    private static final int WIDTH = 20; // characters of the text bar
 
     private final String task;
     private final long total;
     private final LongSupplier nanoTime;
-    private final BiConsumer<Object, String> inPlace;   // null outside a kernel: print lines instead
+    private final BiConsumer<Object, String> inPlace; // null outside a kernel: print lines instead
     private final PrintStream lines;
     private final String displayId = "progress-" + UUID.randomUUID();
     private final long started;
@@ -39,19 +40,22 @@ public final class ProgressBar {
 
     /** Starts a bar for {@code total} items: live in a notebook, else lines on {@code lines}. */
     public static ProgressBar start(String task, long total, PrintStream lines) {
-        return new ProgressBar(task, total, System::nanoTime, KernelDisplay.inPlace().orElse(null), lines);
+        return new ProgressBar(
+                task, total, System::nanoTime, KernelDisplay.inPlace().orElse(null), lines);
     }
 
     /** {@code inPlace} null: print lines on {@code lines}; {@code nanoTime} is the clock (a fake one in tests). */
     ProgressBar(String task, long total, LongSupplier nanoTime, BiConsumer<Object, String> inPlace, PrintStream lines) {
-        if (total < 0) throw new IllegalArgumentException("total is " + total + ": give the number of items the job will do (0 or more)");
+        if (total < 0)
+            throw new IllegalArgumentException(
+                    "total is " + total + ": give the number of items the job will do (0 or more)");
         this.task = task;
         this.total = total;
         this.nanoTime = nanoTime;
         this.inPlace = inPlace;
         this.lines = lines;
         this.started = nanoTime.getAsLong();
-        if (inPlace != null || total == 0) show(started);   // in place: the bar is there from the start
+        if (inPlace != null || total == 0) show(started); // in place: the bar is there from the start
     }
 
     /** One more item done. */
@@ -80,8 +84,9 @@ public final class ProgressBar {
             lines.println(line(now, true));
             return;
         }
-        String html = "<div style=\"font-family:monospace;white-space:pre\"><progress value=\"" + done + "\" max=\"" + Math.max(total, 1)
-                + "\" style=\"width:12em;vertical-align:middle\"></progress> " + Html.escape(line(now, false)) + "</div>";
+        String html = "<div style=\"font-family:monospace;white-space:pre\"><progress value=\"" + done + "\" max=\""
+                + Math.max(total, 1) + "\" style=\"width:12em;vertical-align:middle\"></progress> "
+                + Html.escape(line(now, false)) + "</div>";
         inPlace.accept(Html.of(html, line(now, true)), displayId);
     }
 
@@ -94,19 +99,25 @@ public final class ProgressBar {
         StringBuilder line = new StringBuilder(task).append("  ");
         if (withBar) {
             int filled = (int) (total == 0 ? WIDTH : done * WIDTH / total);
-            line.append('[').append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ");
+            line.append('[')
+                    .append("#".repeat(filled))
+                    .append(".".repeat(WIDTH - filled))
+                    .append("] ");
         }
         line.append(String.format(Locale.ROOT, "%,d / %,d (%d%%)", done, total, total == 0 ? 100 : done * 100 / total));
         double seconds = (now - started) / 1e9;
         if (done > 0 && seconds > 0) {
             double rate = done / seconds;
-            line.append(rate < 1 ? "  " + duration(Duration.ofNanos((now - started) / done)) + " each"
-                    : String.format(Locale.ROOT, rate < 100 ? "  %.1f/s" : "  %,.0f/s", rate));
+            line.append(
+                    rate < 1
+                            ? "  " + duration(Duration.ofNanos((now - started) / done)) + " each"
+                            : String.format(Locale.ROOT, rate < 100 ? "  %.1f/s" : "  %,.0f/s", rate));
         }
         if (done == total) {
             line.append("  done in ").append(duration(Duration.ofNanos(now - started)));
         } else if (done > 0 && seconds > 0) {
-            line.append("  ETA ").append(duration(Duration.ofNanos(Math.round((now - started) * (double) (total - done) / done))));
+            line.append("  ETA ")
+                    .append(duration(Duration.ofNanos(Math.round((now - started) * (double) (total - done) / done))));
         }
         return line.toString();
     }
@@ -114,7 +125,8 @@ public final class ProgressBar {
     /** A duration to the second, as a progress line writes it: 5 s is "0m05s", 3,700 s is "1h01m" (hours drop the seconds). */
     public static String duration(Duration d) {
         long seconds = Math.round(d.toMillis() / 1000.0);
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60)
+        return seconds >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60)
                 : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
     }
 }

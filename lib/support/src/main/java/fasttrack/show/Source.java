@@ -25,11 +25,55 @@ public final class Source implements Displayable {
     static final String SOURCES_IN_JAR = "fasttrack-sources/";
 
     private static final Set<String> KEYWORDS = Set.of(
-            "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "continue", "default",
-            "do", "double", "else", "enum", "extends", "final", "finally", "float", "for", "if", "implements", "import",
-            "instanceof", "int", "interface", "long", "new", "package", "private", "protected", "public", "record",
-            "return", "short", "static", "super", "switch", "this", "throw", "throws", "try", "var", "void", "while",
-            "yield", "true", "false", "null");
+            "abstract",
+            "assert",
+            "boolean",
+            "break",
+            "byte",
+            "case",
+            "catch",
+            "char",
+            "class",
+            "continue",
+            "default",
+            "do",
+            "double",
+            "else",
+            "enum",
+            "extends",
+            "final",
+            "finally",
+            "float",
+            "for",
+            "if",
+            "implements",
+            "import",
+            "instanceof",
+            "int",
+            "interface",
+            "long",
+            "new",
+            "package",
+            "private",
+            "protected",
+            "public",
+            "record",
+            "return",
+            "short",
+            "static",
+            "super",
+            "switch",
+            "this",
+            "throw",
+            "throws",
+            "try",
+            "var",
+            "void",
+            "while",
+            "yield",
+            "true",
+            "false",
+            "null");
     private static final Pattern TOKEN = Pattern.compile(
             "(?<comment>/\\*.*?\\*/|//[^\\n]*)|(?<string>\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\\\n])+')"
                     + "|(?<annotation>@\\w+)|(?<word>\\b[A-Za-z_]\\w*\\b)|(?<number>\\b\\d[\\w.]*)",
@@ -56,26 +100,35 @@ public final class Source implements Displayable {
      * constructors (the class's simple name), nested classes or records, each with its javadoc.
      */
     public static Source of(Class<?> type, String member) {
-        if (member == null || member.isBlank()) throw new IllegalArgumentException("name the member to show, e.g. \"forward\"");
+        if (member == null || member.isBlank())
+            throw new IllegalArgumentException("name the member to show, e.g. \"forward\"");
         String text = read(type);
         List<int[]> spans = JavaDeclarations.find(text, member);
         if (spans.isEmpty()) {
             throw new IllegalArgumentException("no declaration named '" + member + "' in " + pathOf(type)
-                    + ": check the spelling, or show the whole class with Source.of(" + type.getSimpleName() + ".class)");
+                    + ": check the spelling, or show the whole class with Source.of(" + type.getSimpleName()
+                    + ".class)");
         }
         int start = spans.get(0)[0], end = spans.get(spans.size() - 1)[1];
         int lineStart = text.lastIndexOf('\n', start - 1) + 1;
-        int firstLine = 1 + (int) text.substring(0, lineStart).chars().filter(c -> c == '\n').count();
+        int firstLine = 1
+                + (int) text.substring(0, lineStart)
+                        .chars()
+                        .filter(c -> c == '\n')
+                        .count();
         StringBuilder code = new StringBuilder();
         int previousEnd = -1;
         for (int[] span : spans) {
             int from = text.lastIndexOf('\n', span[0] - 1) + 1;
-            if (previousEnd >= 0) code.append(from > previousEnd + 1 ? "\n" : "");  // keep overloads apart
+            if (previousEnd >= 0) code.append(from > previousEnd + 1 ? "\n" : ""); // keep overloads apart
             code.append(text, from, span[1]);
             previousEnd = span[1];
         }
         // One span reads as one excerpt; several overloads keep their file positions only when adjacent.
-        return new Source(pathOf(type), code.toString().stripTrailing(), spans.size() == 1 || isContiguous(text, spans) ? firstLine : 0);
+        return new Source(
+                pathOf(type),
+                code.toString().stripTrailing(),
+                spans.size() == 1 || isContiguous(text, spans) ? firstLine : 0);
     }
 
     private static boolean isContiguous(String text, List<int[]> spans) {
@@ -97,10 +150,12 @@ public final class Source implements Displayable {
     private static String pathOf(Class<?> type) {
         String file = "src/main/java/" + topLevel(type).getName().replace('.', '/') + ".java";
         for (String module : MODULES) {
-            if (topLevel(type).getResource("/" + SOURCES_IN_JAR + module + "/" + file) != null) return module + "/" + file;
+            if (topLevel(type).getResource("/" + SOURCES_IN_JAR + module + "/" + file) != null)
+                return module + "/" + file;
         }
-        throw new IllegalArgumentException("no source for " + topLevel(type).getName() + " on the classpath: only the course's own "
-                + "classes (fasttrack.*) carry their source; rebuild the jars with lib/bin/notebook if one is missing");
+        throw new IllegalArgumentException(
+                "no source for " + topLevel(type).getName() + " on the classpath: only the course's own "
+                        + "classes (fasttrack.*) carry their source; rebuild the jars with lib/bin/notebook if one is missing");
     }
 
     private static Class<?> topLevel(Class<?> type) {
@@ -126,20 +181,34 @@ public final class Source implements Displayable {
         while (m.find()) {
             body.append(Html.escape(code.substring(at, m.start())));
             String token = Html.escape(m.group());
-            if (m.group("comment") != null) body.append("<span style=\"color:#6a737d;font-style:italic\">").append(token).append("</span>");
-            else if (m.group("string") != null) body.append("<span style=\"color:#032f62\">").append(token).append("</span>");
-            else if (m.group("annotation") != null) body.append("<span style=\"color:#6f42c1\">").append(token).append("</span>");
-            else if (m.group("number") != null) body.append("<span style=\"color:#005cc5\">").append(token).append("</span>");
-            else if (KEYWORDS.contains(m.group())) body.append("<span style=\"color:#d73a49;font-weight:bold\">").append(token).append("</span>");
+            if (m.group("comment") != null)
+                body.append("<span style=\"color:#6a737d;font-style:italic\">")
+                        .append(token)
+                        .append("</span>");
+            else if (m.group("string") != null)
+                body.append("<span style=\"color:#032f62\">").append(token).append("</span>");
+            else if (m.group("annotation") != null)
+                body.append("<span style=\"color:#6f42c1\">").append(token).append("</span>");
+            else if (m.group("number") != null)
+                body.append("<span style=\"color:#005cc5\">").append(token).append("</span>");
+            else if (KEYWORDS.contains(m.group()))
+                body.append("<span style=\"color:#d73a49;font-weight:bold\">")
+                        .append(token)
+                        .append("</span>");
             else body.append(token);
             at = m.end();
         }
         body.append(Html.escape(code.substring(at)));
         String[] lines = body.toString().split("\n", -1);
-        StringBuilder html = new StringBuilder("<div class=\"fasttrack-source\"><div style=\"font-size:smaller;color:#555\">")
-                .append(Html.escape(caption())).append("</div><pre style=\"line-height:1.3\">");
+        StringBuilder html = new StringBuilder(
+                        "<div class=\"fasttrack-source\"><div style=\"font-size:smaller;color:#555\">")
+                .append(Html.escape(caption()))
+                .append("</div><pre style=\"line-height:1.3\">");
         for (int i = 0; i < lines.length; i++) {
-            if (firstLine > 0) html.append("<span style=\"color:#aaa;user-select:none\">").append(String.format("%4d  ", firstLine + i)).append("</span>");
+            if (firstLine > 0)
+                html.append("<span style=\"color:#aaa;user-select:none\">")
+                        .append(String.format("%4d  ", firstLine + i))
+                        .append("</span>");
             html.append(lines[i]).append('\n');
         }
         return html.append("</pre></div>").toString();
@@ -171,13 +240,17 @@ public final class Source implements Displayable {
             Pattern declaration = Pattern.compile(
                     "(?m)^[ \\t]*(?:(?:public|protected|private|static|final|abstract|synchronized|default|sealed|non-sealed|strictfp)\\s+)*"
                             + "(?:(?:class|record|interface|enum)\\s+" + Pattern.quote(name) + "\\b"
-                            + "|(?:<[^>{;]*>\\s*)?(?:[\\w.$]+(?:<[^{;()]*?>)?(?:\\[\\])*\\s+)?" + Pattern.quote(name) + "\\s*\\()");
+                            + "|(?:<[^>{;]*>\\s*)?(?:[\\w.$]+(?:<[^{;()]*?>)?(?:\\[\\])*\\s+)?" + Pattern.quote(name)
+                            + "\\s*\\()");
             List<int[]> spans = new ArrayList<>();
             Matcher m = declaration.matcher(masked);
             int searchFrom = 0;
             while (m.find(searchFrom)) {
                 int open = firstBodyBrace(masked, m.end());
-                if (open < 0) { searchFrom = m.end(); continue; }
+                if (open < 0) {
+                    searchFrom = m.end();
+                    continue;
+                }
                 int close = matching(masked, open);
                 int start = withLeadingDocs(text, masked, m.start());
                 int end = close + 1;
@@ -215,11 +288,14 @@ public final class Source implements Displayable {
         private static int withLeadingDocs(String text, String masked, int start) {
             int lineStart = start;
             while (lineStart > 0) {
-                int previousEnd = lineStart - 1;                         // the '\n' before this line
+                int previousEnd = lineStart - 1; // the '\n' before this line
                 int previousStart = text.lastIndexOf('\n', previousEnd - 1) + 1;
                 String line = text.substring(previousStart, previousEnd).strip();
-                boolean docOrAnnotation = line.startsWith("/**") || line.startsWith("*") || line.startsWith("//")
-                        || line.startsWith("/*") || line.startsWith("@");
+                boolean docOrAnnotation = line.startsWith("/**")
+                        || line.startsWith("*")
+                        || line.startsWith("//")
+                        || line.startsWith("/*")
+                        || line.startsWith("@");
                 if (!docOrAnnotation || line.isEmpty()) break;
                 lineStart = previousStart;
             }

@@ -137,10 +137,14 @@ public final class TableView implements Displayable {
      */
     public TableView column(String name, Collection<?> values) {
         List<?> list = List.copyOf(values);
-        if (!list.isEmpty() && list.stream().allMatch(v -> v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+        if (!list.isEmpty()
+                && list.stream().allMatch(v -> v instanceof Integer || v instanceof Short || v instanceof Byte)) {
             return column(name, list.stream().mapToInt(v -> ((Number) v).intValue()));
         }
-        if (!list.isEmpty() && list.stream().allMatch(v -> v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte)) {
+        if (!list.isEmpty()
+                && list.stream()
+                        .allMatch(v ->
+                                v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte)) {
             return column(name, list.stream().mapToLong(v -> ((Number) v).longValue()));
         }
         if (!list.isEmpty() && list.stream().allMatch(v -> v instanceof Number)) {
@@ -168,8 +172,8 @@ public final class TableView implements Displayable {
             throw new IllegalArgumentException("the table already has a column called '" + column.name() + "'");
         }
         if (table.columnCount() > 0 && column.size() != table.rowCount()) {
-            throw new IllegalArgumentException("column '" + column.name() + "' has " + column.size() + " values, the table has "
-                    + table.rowCount() + " rows");
+            throw new IllegalArgumentException("column '" + column.name() + "' has " + column.size()
+                    + " values, the table has " + table.rowCount() + " rows");
         }
         return new TableView(copy().addColumns(column), maxRows, formats);
     }
@@ -178,10 +182,12 @@ public final class TableView implements Displayable {
     public TableView format(String column, Format format) {
         if (format == null) throw new IllegalArgumentException("format must not be null");
         if (!table.columnNames().contains(column)) {
-            throw new IllegalArgumentException("the table has no column called '" + column + "'; it has " + table.columnNames());
+            throw new IllegalArgumentException(
+                    "the table has no column called '" + column + "'; it has " + table.columnNames());
         }
         if (!(table.column(column) instanceof NumericColumn)) {
-            throw new IllegalArgumentException("column '" + column + "' holds " + table.column(column).type().name().toLowerCase(Locale.ROOT)
+            throw new IllegalArgumentException("column '" + column + "' holds "
+                    + table.column(column).type().name().toLowerCase(Locale.ROOT)
                     + " values, not numbers: a Format is for numbers");
         }
         Map<String, Format> more = new HashMap<>(formats);
@@ -239,8 +245,11 @@ public final class TableView implements Displayable {
             html.append("<tr>");
             for (int col = 0; col < table.columnCount(); col++) {
                 Column<?> column = formatted.column(col);
-                html.append("<td style=\"text-align:").append(column instanceof NumericColumn ? "right" : "left").append("\">")
-                        .append(Html.escape(column.getString(row))).append("</td>");
+                html.append("<td style=\"text-align:")
+                        .append(column instanceof NumericColumn ? "right" : "left")
+                        .append("\">")
+                        .append(Html.escape(column.getString(row)))
+                        .append("</td>");
             }
             html.append("</tr>");
         }

@@ -3,8 +3,8 @@ package fasttrack.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import fasttrack.runtime.Setup;
 import ai.djl.ndarray.types.Shape;
+import fasttrack.runtime.Setup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,19 +38,31 @@ class CheckTest {
         Check.close(0.1 + 0.2, 0.3, 1e-12, "floats add up");
         Check.equal(java.util.List.of(1), java.util.List.of(1), "lists compare by value");
         Check.shape(Setup.manager().zeros(new Shape(2, 3)), new Shape(2, 3), "zeros has the asked shape");
-        assertEquals("\u2713 truth holds\n\u2713 floats add up\n\u2713 lists compare by value\n\u2713 zeros has the asked shape\n",
+        assertEquals(
+                "\u2713 truth holds\n\u2713 floats add up\n\u2713 lists compare by value\n\u2713 zeros has the asked shape\n",
                 printed().replace(System.lineSeparator(), "\n"));
     }
 
     @Test
     void failedClaimsSayWhatWasExpected() {
-        assertEquals("\u2717 one is two", assertThrows(CheckFailed.class, () -> Check.that(false, "one is two")).getMessage());
-        assertEquals("\u2717 pi: expected 3.0 \u00b1 0.1, got 3.5",
-                assertThrows(CheckFailed.class, () -> Check.close(3.5, 3.0, 0.1, "pi")).getMessage());
-        assertEquals("\u2717 NaN is never close: expected 1.0 \u00b1 0.1, got NaN",
-                assertThrows(CheckFailed.class, () -> Check.close(Double.NaN, 1.0, 0.1, "NaN is never close")).getMessage());
-        assertEquals("\u2717 shape: expected shape (3), got (2)",
-                assertThrows(CheckFailed.class, () -> Check.shape(Setup.manager().zeros(new Shape(2)), new Shape(3), "shape")).getMessage());
+        assertEquals(
+                "\u2717 one is two",
+                assertThrows(CheckFailed.class, () -> Check.that(false, "one is two"))
+                        .getMessage());
+        assertEquals(
+                "\u2717 pi: expected 3.0 \u00b1 0.1, got 3.5",
+                assertThrows(CheckFailed.class, () -> Check.close(3.5, 3.0, 0.1, "pi"))
+                        .getMessage());
+        assertEquals(
+                "\u2717 NaN is never close: expected 1.0 \u00b1 0.1, got NaN",
+                assertThrows(CheckFailed.class, () -> Check.close(Double.NaN, 1.0, 0.1, "NaN is never close"))
+                        .getMessage());
+        assertEquals(
+                "\u2717 shape: expected shape (3), got (2)",
+                assertThrows(
+                                CheckFailed.class,
+                                () -> Check.shape(Setup.manager().zeros(new Shape(2)), new Shape(3), "shape"))
+                        .getMessage());
         assertEquals("", printed());
     }
 
@@ -58,7 +70,8 @@ class CheckTest {
     void skippedChecksAreDeclaredWithTheirCountAndWhy() {
         Check.skipped(3, "no Java 21+ here (install openjdk-21-jdk-headless)");
         Check.skipped(1, "no GPU");
-        assertEquals("\u2298 3 checks skipped: no Java 21+ here (install openjdk-21-jdk-headless)\n\u2298 1 check skipped: no GPU\n",
+        assertEquals(
+                "\u2298 3 checks skipped: no Java 21+ here (install openjdk-21-jdk-headless)\n\u2298 1 check skipped: no GPU\n",
                 printed().replace(System.lineSeparator(), "\n"));
         assertThrows(IllegalArgumentException.class, () -> Check.skipped(0, "nothing"));
         assertThrows(IllegalArgumentException.class, () -> Check.skipped(2, " "));

@@ -43,32 +43,44 @@ class ExerciseTest {
     @Test
     void aCorrectAnswerIsSolved() {
         checkSquare(x -> x * x);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains(Exercise.SOLVED + "Exercise 01.1 solved: square a number"));
+        assertTrue(out.toString(StandardCharsets.UTF_8)
+                .contains(Exercise.SOLVED + "Exercise 01.1 solved: square a number"));
     }
 
     @Test
     void aWrongAnswerFailsWithWhatTheCheckExpected() {
         var failure = assertThrows(Exercise.ExerciseFailed.class, () -> checkSquare(x -> 2 * x));
-        assertTrue(failure.getMessage().contains("Exercise 01.1") && failure.getMessage().contains("expected 49, got 14"), failure.getMessage());
+        assertTrue(
+                failure.getMessage().contains("Exercise 01.1")
+                        && failure.getMessage().contains("expected 49, got 14"),
+                failure.getMessage());
         assertInstanceOf(CheckFailed.class, failure.getCause());
     }
 
     @Test
     void anAnswerThatThrowsIsNotSolved() {
-        var failure = assertThrows(Exercise.ExerciseFailed.class, () -> checkSquare(x -> { throw new IllegalStateException("boom"); }));
+        var failure = assertThrows(
+                Exercise.ExerciseFailed.class,
+                () -> checkSquare(x -> {
+                    throw new IllegalStateException("boom");
+                }));
         assertTrue(failure.getMessage().endsWith("boom"), failure.getMessage());
     }
 
     @Test
     void aPlaceholderCalledDeepInsideTheCheckStillCountsAsNotAnswered() {
-        Exercise.check("01.2", "wrapped", () -> { throw new RuntimeException("wrapper", new Exercise.NotAnswered()); });
+        Exercise.check("01.2", "wrapped", () -> {
+            throw new RuntimeException("wrapper", new Exercise.NotAnswered());
+        });
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith(Exercise.OPEN));
     }
 
     @Test
     void anExerciseNeedsAnIdAndATask() {
         assertThrows(IllegalArgumentException.class, () -> Exercise.check(" ", "task", () -> {}));
-        assertEquals("exercise 01.3 needs a task: say what solving it proves",
-                assertThrows(IllegalArgumentException.class, () -> Exercise.check("01.3", "", () -> {})).getMessage());
+        assertEquals(
+                "exercise 01.3 needs a task: say what solving it proves",
+                assertThrows(IllegalArgumentException.class, () -> Exercise.check("01.3", "", () -> {}))
+                        .getMessage());
     }
 }

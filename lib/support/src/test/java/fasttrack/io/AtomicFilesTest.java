@@ -15,7 +15,8 @@ class AtomicFilesTest {
     @Test
     void aWriteInterruptedBeforeTheRenameLeavesTheOldFileAndNoTemp(@TempDir Path dir) throws Exception {
         Path file = AtomicFiles.write(dir.resolve("notes.md"), "old");
-        var crash = assertThrows(IllegalStateException.class,
+        var crash = assertThrows(
+                IllegalStateException.class,
                 () -> AtomicFiles.write(file, "new".getBytes(StandardCharsets.UTF_8), () -> {
                     throw new IllegalStateException("power cut");
                 }));

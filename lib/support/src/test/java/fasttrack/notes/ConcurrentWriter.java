@@ -7,6 +7,7 @@ public final class ConcurrentWriter {
 
     public static void main(String[] args) {
         Notes notes = Notes.forNotebook(args[1], Path.of(args[0])).section("shared");
-        for (int i = 0; i < Integer.parseInt(args[3]); i++) notes.record(args[2] + " question " + i + "?", "answer " + i);
+        for (int i = 0; i < Integer.parseInt(args[3]); i++)
+            notes.record(args[2] + " question " + i + "?", "answer " + i);
     }
 }

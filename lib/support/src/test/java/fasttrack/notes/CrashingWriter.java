@@ -11,7 +11,7 @@ public final class CrashingWriter {
         NoteStore store = new NoteStore(Path.of(args[0]), (file, text) -> {
             Path temp = file.resolveSibling(AtomicFiles.TEMP_PREFIX + file.getFileName() + "-crashed");
             Files.writeString(temp, text.substring(0, text.length() / 2));
-            Runtime.getRuntime().halt(3);   // a killed kernel: no finally blocks, no shutdown hooks
+            Runtime.getRuntime().halt(3); // a killed kernel: no finally blocks, no shutdown hooks
         });
         new Notes(store, args[1]).section("s").record("Lost in the crash?", "Yes: it never reached the file.");
     }

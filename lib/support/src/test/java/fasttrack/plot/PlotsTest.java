@@ -37,7 +37,8 @@ class PlotsTest {
         series.put("train", new double[] {3, 2});
         series.put("val", new double[] {3.1, 2.5});
         Figure figure = Plots.scatter("curves", "step", "loss", new double[] {0, 1}, series);
-        BufferedImage image = ImageIO.read(figure.savePng(dir.resolve("a/b/curves.png")).toFile());
+        BufferedImage image =
+                ImageIO.read(figure.savePng(dir.resolve("a/b/curves.png")).toFile());
         assertNotNull(image);
         assertEquals(640, image.getWidth());
         String svg = Files.readString(figure.saveSvg(dir.resolve("curves.svg")));
@@ -49,8 +50,10 @@ class PlotsTest {
 
     @Test
     void barChartNeedsOneCategoryPerValue() {
-        assertNotNull(Plots.bar("tokens", "kind", "count", List.of("a", "b"), new double[] {1, 2}).png());
-        var e = assertThrows(IllegalArgumentException.class,
+        assertNotNull(Plots.bar("tokens", "kind", "count", List.of("a", "b"), new double[] {1, 2})
+                .png());
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Plots.bar("tokens", "kind", "count", List.of("a"), new double[] {1, 2}));
         assertTrue(e.getMessage().contains("1 categories, 2 values"), e.getMessage());
     }
@@ -60,24 +63,30 @@ class PlotsTest {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("KJV", new double[] {3.0, 4.1, 4.2});
         series.put("Devil's Dictionary", new double[] {2.0, 3.3, 4.1});
-        assertNotNull(Plots.bar("bytes per token", "tokenizer", "bytes", List.of("course", "gpt2", "o200k"), series).png());
+        assertNotNull(Plots.bar("bytes per token", "tokenizer", "bytes", List.of("course", "gpt2", "o200k"), series)
+                .png());
         series.put("short", new double[] {1, 2});
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Plots.bar("bytes per token", "tokenizer", "bytes", List.of("course", "gpt2", "o200k"), series));
         assertTrue(e.getMessage().contains("series 'short' has 2 values but there are 3 categories"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Plots.bar("t", "x", "y", List.of("a"), new LinkedHashMap<String, double[]>()));
-        var nan = assertThrows(IllegalArgumentException.class,
+        var nan = assertThrows(
+                IllegalArgumentException.class,
                 () -> Plots.bar("t", "x", "y", List.of("a"), Map.of("s", new double[] {Double.NaN})));
         assertTrue(nan.getMessage().contains("s[0] is NaN"), nan.getMessage());
     }
 
     @Test
     void badDataIsExplained() {
-        var mismatch = assertThrows(IllegalArgumentException.class,
+        var mismatch = assertThrows(
+                IllegalArgumentException.class,
                 () -> Plots.line("t", "x", "y", new double[] {1, 2, 3}, new double[] {1, 2}));
         assertTrue(mismatch.getMessage().contains("has 2 values but x has 3"), mismatch.getMessage());
-        var nan = assertThrows(IllegalArgumentException.class,
+        var nan = assertThrows(
+                IllegalArgumentException.class,
                 () -> Plots.line("t", "x", "y", new double[] {1, 2}, new double[] {1, Double.NaN}));
         assertTrue(nan.getMessage().contains("y[1] is NaN"), nan.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Plots.line("t", "x", "y", new double[0], new double[0]));
@@ -88,7 +97,9 @@ class PlotsTest {
         double[] x = {1, 2, 3};
         Figure ok = Plots.line("t", "x", "y", x, new double[] {1, 10, 100}).logY();
         assertTrue(((org.knowm.xchart.XYChart) ok.chart()).getStyler().isYAxisLogarithmic());
-        var e = assertThrows(IllegalArgumentException.class, () -> Plots.line("t", "x", "y", x, new double[] {1, 0, 2}).logY());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Plots.line("t", "x", "y", x, new double[] {1, 0, 2}).logY());
         assertTrue(e.getMessage().contains("> 0"), e.getMessage());
     }
 
@@ -99,13 +110,20 @@ class PlotsTest {
         BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(map.png()));
         assertTrue(image.getWidth() > 100 && image.getHeight() > 60);
         assertTrue(map.mimeBundle().containsKey("image/png"));
-        var e = assertThrows(IllegalArgumentException.class, () -> Heatmap.of("t", List.of("a"), List.of("x", "y"), values));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> Heatmap.of("t", List.of("a"), List.of("x", "y"), values));
         assertTrue(e.getMessage().contains("1 row labels for 2 rows"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Heatmap.of("t", List.of("a", "b"), List.of("x", "y"), new double[][] {{1, Double.NaN}, {0, 0}}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Heatmap.of("t", List.of("a", "b"), List.of("x", "y"), new double[][] {{1, Double.NaN}, {0, 0}}));
         try (var nd = fasttrack.runtime.Setup.manager().newSubManager()) {
             var weights = nd.ones(new ai.djl.ndarray.types.Shape(2, 3, 4, 4)).div(4);
-            assertTrue(Heatmap.attention("head 1", weights, 1, 2, List.of("a", "b", "c", "d")).png().length > 500);
-            assertThrows(IllegalArgumentException.class, () -> Heatmap.attention("bad", weights, 0, 0, List.of("a", "b")));
+            assertTrue(Heatmap.attention("head 1", weights, 1, 2, List.of("a", "b", "c", "d"))
+                            .png()
+                            .length
+                    > 500);
+            assertThrows(
+                    IllegalArgumentException.class, () -> Heatmap.attention("bad", weights, 0, 0, List.of("a", "b")));
         }
     }
 }

@@ -49,7 +49,8 @@ class KernelDisplayTest {
     @Test
     void anAttachedKernelIsFoundByNameAndShowsWhatIsPassed() {
         FakeKernelApi.attached = true;
-        var display = KernelDisplay.inPlace(FakeKernelApi.class.getName(), LOADER).orElseThrow();
+        var display =
+                KernelDisplay.inPlace(FakeKernelApi.class.getName(), LOADER).orElseThrow();
         display.accept("step 1", "bar");
         display.accept("step 2", "bar");
         assertEquals(List.of("bar: step 1", "bar: step 2"), FakeKernelApi.shown);
@@ -63,14 +64,16 @@ class KernelDisplayTest {
     @Test
     void theKernelsOwnFailureReachesTheCaller() {
         FakeKernelApi.attached = true;
-        var display = KernelDisplay.inPlace(FakeKernelApi.class.getName(), LOADER).orElseThrow();
+        var display =
+                KernelDisplay.inPlace(FakeKernelApi.class.getName(), LOADER).orElseThrow();
         var e = assertThrows(IllegalStateException.class, () -> display.accept("x", "broken"));
         assertEquals("the kernel refused it", e.getMessage());
     }
 
     @Test
     void anApiFromAnotherBuildSaysToRebuild() {
-        var e = assertThrows(IllegalStateException.class, () -> KernelDisplay.inPlace(OldKernelApi.class.getName(), LOADER));
+        var e = assertThrows(
+                IllegalStateException.class, () -> KernelDisplay.inPlace(OldKernelApi.class.getName(), LOADER));
         assertTrue(e.getMessage().contains("Run lib/bin/notebook"), e.getMessage());
     }
 }

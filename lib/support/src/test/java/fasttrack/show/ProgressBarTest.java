@@ -32,10 +32,15 @@ class ProgressBarTest {
     private final PrintStream lines = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
     private ProgressBar inKernel(String task, long total) {
-        return new ProgressBar(task, total, () -> clock.nanos, (value, id) -> {
-            Html html = (Html) value;
-            shown.add(new Shown(html.text(), html.html(), id));
-        }, lines);
+        return new ProgressBar(
+                task,
+                total,
+                () -> clock.nanos,
+                (value, id) -> {
+                    Html html = (Html) value;
+                    shown.add(new Shown(html.text(), html.html(), id));
+                },
+                lines);
     }
 
     private ProgressBar outsideAKernel(String task, long total) {
@@ -51,20 +56,25 @@ class ProgressBarTest {
     void inAKernelOneOutputIsReplacedInPlaceWithDoneTotalRateAndTimeLeft() {
         ProgressBar bar = inKernel("Encoding", 1_000);
         assertEquals(1, shown.size(), "the bar is shown as soon as it starts");
-        assertEquals("Encoding  [....................] 0 / 1,000 (0%)", shown.get(0).text());
+        assertEquals(
+                "Encoding  [....................] 0 / 1,000 (0%)", shown.get(0).text());
 
         clock.seconds(2.5);
         bar.advance(250);
-        assertEquals("Encoding  [#####...............] 250 / 1,000 (25%)  100/s  ETA 0m08s", shown.get(1).text(),
-                "250 in 2.5 s is 100 a second; 750 more at that rate take 7.5 s");
+        assertEquals(
+                "Encoding  [#####...............] 250 / 1,000 (25%)  100/s  ETA 0m08s",
+                shown.get(1).text(), "250 in 2.5 s is 100 a second; 750 more at that rate take 7.5 s");
 
         clock.seconds(3.5);
         bar.advance(750);
-        assertEquals("Encoding  [####################] 1,000 / 1,000 (100%)  167/s  done in 0m06s", shown.get(2).text());
+        assertEquals(
+                "Encoding  [####################] 1,000 / 1,000 (100%)  167/s  done in 0m06s",
+                shown.get(2).text());
 
         assertEquals(3, shown.size());
         assertEquals(1, shown.stream().map(Shown::displayId).distinct().count(), "every update names the same output");
-        assertTrue(shown.get(0).displayId().startsWith("progress-"), shown.get(0).displayId());
+        assertTrue(
+                shown.get(0).displayId().startsWith("progress-"), shown.get(0).displayId());
         assertTrue(printedLines().isEmpty(), "nothing printed in a kernel: " + printedLines());
     }
 
@@ -77,14 +87,18 @@ class ProgressBarTest {
         }
         // the start, then every 5th item (0.5 s apart), the 100th among them
         assertEquals(1 + 20, shown.size());
-        assertTrue(shown.get(shown.size() - 1).text().contains("100 / 100 (100%)  10.0/s  done in 0m10s"), shown.get(shown.size() - 1).text());
+        assertTrue(
+                shown.get(shown.size() - 1).text().contains("100 / 100 (100%)  10.0/s  done in 0m10s"),
+                shown.get(shown.size() - 1).text());
 
         ProgressBar quick = inKernel("Quick", 3);
         int before = shown.size();
         quick.advance(2);
         quick.advance();
         assertEquals(before + 1, shown.size(), "the end is shown even when it comes within half a second of the start");
-        assertTrue(shown.get(shown.size() - 1).text().endsWith("3 / 3 (100%)  done in 0m00s"), shown.get(shown.size() - 1).text());
+        assertTrue(
+                shown.get(shown.size() - 1).text().endsWith("3 / 3 (100%)  done in 0m00s"),
+                shown.get(shown.size() - 1).text());
     }
 
     @Test
@@ -94,7 +108,9 @@ class ProgressBarTest {
         bar.advance();
         String html = shown.get(1).html();
         assertTrue(html.contains("<progress value=\"1\" max=\"4\""), html);
-        assertTrue(html.contains("Encoding &lt;kjv&gt; &amp; more  1 / 4 (25%)  1.0/s  ETA 0m03s"), "the text beside the bar, without the text bar: " + html);
+        assertTrue(
+                html.contains("Encoding &lt;kjv&gt; &amp; more  1 / 4 (25%)  1.0/s  ETA 0m03s"),
+                "the text beside the bar, without the text bar: " + html);
     }
 
     @Test
@@ -129,8 +145,10 @@ class ProgressBarTest {
     void theTimeLeftIsTheRestAtTheAverageRateSoFar() {
         ProgressBar bar = outsideAKernel("Long", 10);
         clock.seconds(600);
-        bar.advance();   // one item in 10 minutes: nine more take 90; under one a second, the rate is the time each takes
-        assertEquals("Long  [##..................] 1 / 10 (10%)  10m00s each  ETA 1h30m", printedLines().get(0));
+        bar.advance(); // one item in 10 minutes: nine more take 90; under one a second, the rate is the time each takes
+        assertEquals(
+                "Long  [##..................] 1 / 10 (10%)  10m00s each  ETA 1h30m",
+                printedLines().get(0));
     }
 
     @Test
@@ -158,6 +176,8 @@ class ProgressBarTest {
         ProgressBar bar = ProgressBar.start("Plain", 1, lines);
         bar.advance();
         assertEquals(1, printedLines().size(), "no kernel under JUnit: a printed line");
-        assertTrue(printedLines().get(0).startsWith("Plain  [####################] 1 / 1 (100%)"), printedLines().get(0));
+        assertTrue(
+                printedLines().get(0).startsWith("Plain  [####################] 1 / 1 (100%)"),
+                printedLines().get(0));
     }
 }

@@ -63,7 +63,15 @@ class TableViewTest {
                 .column("boxed", List.of(0.5, 0.75));
         assertEquals(2, view.rowCount());
         assertEquals("timings", view.table().name());
-        assertEquals(List.of(ColumnType.INTEGER, ColumnType.LONG, ColumnType.DOUBLE, ColumnType.STRING, ColumnType.INTEGER, ColumnType.STRING, ColumnType.DOUBLE),
+        assertEquals(
+                List.of(
+                        ColumnType.INTEGER,
+                        ColumnType.LONG,
+                        ColumnType.DOUBLE,
+                        ColumnType.STRING,
+                        ColumnType.INTEGER,
+                        ColumnType.STRING,
+                        ColumnType.DOUBLE),
                 view.table().columns().stream().map(c -> c.type()).toList());
         String html = view.html();
         assertTrue(html.contains("<caption>timings</caption>"), html);
@@ -74,8 +82,10 @@ class TableViewTest {
 
     /** The cells of {@code view}'s HTML, in order. */
     private static List<String> cells(TableView view) {
-        return java.util.Arrays.stream(view.html().split("<td style=\"text-align:(left|right)\">")).skip(1)
-                .map(cell -> cell.substring(0, cell.indexOf("</td>"))).toList();
+        return java.util.Arrays.stream(view.html().split("<td style=\"text-align:(left|right)\">"))
+                .skip(1)
+                .map(cell -> cell.substring(0, cell.indexOf("</td>")))
+                .toList();
     }
 
     @Test
@@ -85,13 +95,32 @@ class TableViewTest {
                 .column("tokens", new long[] {5_000, 1_234_567, -12_345})
                 .column("value", new double[] {0.000123, 1234.5678, Double.NaN})
                 .column("ratio", List.of(2.5, Double.NEGATIVE_INFINITY, -0.0));
-        assertEquals(List.of("1999", "5,000", "1.23e-4", "2.5", "2024", "1,234,567", "1,234.6", "-∞", "-1", "-12,345", "\u2014", "0"), cells(view));
+        assertEquals(
+                List.of(
+                        "1999",
+                        "5,000",
+                        "1.23e-4",
+                        "2.5",
+                        "2024",
+                        "1,234,567",
+                        "1,234.6",
+                        "-∞",
+                        "-1",
+                        "-12,345",
+                        "\u2014",
+                        "0"),
+                cells(view));
         String text = view.toString();
         assertTrue(text.contains("1,234,567"), text);
-        assertTrue(text.contains("1.23e-4") && text.contains("1,234.6") && text.contains("\u2014") && text.contains("-∞"), text);
+        assertTrue(
+                text.contains("1.23e-4") && text.contains("1,234.6") && text.contains("\u2014") && text.contains("-∞"),
+                text);
         assertTrue(text.contains("2024") && !text.contains("2,024"), "four-digit columns stay plain: " + text);
         assertEquals(0.000123, view.table().doubleColumn("value").get(0), "the table keeps the exact value");
-        assertEquals("1234.5678", view.table().doubleColumn("value").getString(1), "the Tablesaw table's own formatting is untouched");
+        assertEquals(
+                "1234.5678",
+                view.table().doubleColumn("value").getString(1),
+                "the Tablesaw table's own formatting is untouched");
     }
 
     @Test
@@ -101,8 +130,11 @@ class TableViewTest {
                 .column("val loss", new double[] {2.302585092994046, -0.0001}, Format.LOSS)
                 .column("lr", List.of(3e-4, 2.87e-5), Format.SCIENTIFIC)
                 .column("step time", DoubleStream.of(12.53, 0.0), Format.MILLIS)
-                .column("accuracy", new double[] {0.1234, 1}).format("accuracy", Format.percent(1));
-        assertEquals(List.of("10000", "2.303", "3.00e-4", "12.5 ms", "12.3%", "20000", "0.000", "2.87e-5", "0 ms", "100.0%"), cells(view));
+                .column("accuracy", new double[] {0.1234, 1})
+                .format("accuracy", Format.percent(1));
+        assertEquals(
+                List.of("10000", "2.303", "3.00e-4", "12.5 ms", "12.3%", "20000", "0.000", "2.87e-5", "0 ms", "100.0%"),
+                cells(view));
         String text = view.toString();
         for (String cell : cells(view)) assertTrue(text.contains(cell), cell + " in " + text);
         assertFalse(text.contains("2.302585"), text);
@@ -111,8 +143,12 @@ class TableViewTest {
     @Test
     void formatsApplyOnlyToNumericColumnsThatExist() {
         TableView view = Tables.of("t").column("label", List.of("a")).column("x", new double[] {1});
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> view.format("y", Format.LOSS)).getMessage().contains("no column called 'y'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> view.format("label", Format.LOSS)).getMessage().contains("not numbers"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> view.format("y", Format.LOSS))
+                .getMessage()
+                .contains("no column called 'y'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> view.format("label", Format.LOSS))
+                .getMessage()
+                .contains("not numbers"));
         assertThrows(IllegalArgumentException.class, () -> view.format("x", null));
     }
 
@@ -122,15 +158,20 @@ class TableViewTest {
         TableView two = one.column("b", new String[] {"x", "y", "z"});
         assertEquals(1, one.table().columnCount());
         assertEquals(2, two.table().columnCount());
-        assertEquals(ColumnType.LONG, Tables.of("t").column("big", List.of(1, 2L)).table().column(0).type(), "ints and longs: long");
+        assertEquals(
+                ColumnType.LONG,
+                Tables.of("t").column("big", List.of(1, 2L)).table().column(0).type(),
+                "ints and longs: long");
     }
 
     @Test
     void columnsMustFitTheTable() {
         TableView view = Tables.of("t").column("a", new int[] {1, 2, 3});
         assertTrue(assertThrows(IllegalArgumentException.class, () -> view.column("b", new double[] {1, 2}))
-                .getMessage().contains("column 'b' has 2 values, the table has 3 rows"));
+                .getMessage()
+                .contains("column 'b' has 2 values, the table has 3 rows"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> view.column("a", new int[] {4, 5, 6}))
-                .getMessage().contains("already has a column called 'a'"));
+                .getMessage()
+                .contains("already has a column called 'a'"));
     }
 }
