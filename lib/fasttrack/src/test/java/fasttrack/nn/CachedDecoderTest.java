@@ -70,9 +70,15 @@ class CachedDecoderTest {
         CachedDecoder decoder = CachedDecoder.of(new Gpt(new GptConfig(20, 64, 2, 2, 16, 0f, false)).initialize(nd));
         for (int i = 0; i < 32; i++) decoder.next(i % 20); // first calls load classes, which allocates
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 32; i++) decoder.next(i % 20);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // The least of three rounds: a one-time allocation (a class initialised, a compiled method's first run)
+        // lands in one round; a per-token one in every round.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            decoder.clear();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 32; i++) decoder.next(i % 20);
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+        }
         assertTrue(
                 allocated < 256,
                 allocated + " bytes allocated for 32 tokens (a fresh logits array each would be 3 KB)");
