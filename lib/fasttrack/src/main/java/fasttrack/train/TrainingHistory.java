@@ -31,7 +31,7 @@ public final class TrainingHistory {
     private final List<Step> steps = new ArrayList<>();
     private final List<Evaluation> evaluations = new ArrayList<>();
 
-    /** Records a step (trainers outside this package, e.g. {@code fasttrack.llama.LlamaTrainer}, record theirs too). */
+    /** Records a step (trainers in other packages, such as notebook 20's Llama trainer, record theirs too). */
     public void add(Step step) {
         steps.add(step);
     }

@@ -16,11 +16,20 @@ public final class ProcessMemory {
 
     /** Resident set size in bytes, from /proc/self/status (Linux). */
     public static long residentBytes() {
+        return status("VmRSS:");
+    }
+
+    /** The largest resident set size this process has had so far, in bytes (its high-water mark, VmHWM). */
+    public static long peakResidentBytes() {
+        return status("VmHWM:");
+    }
+
+    private static long status(String field) {
         try {
             for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                if (line.startsWith(field)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
-            throw new IllegalStateException(STATUS + " has no VmRSS line");
+            throw new IllegalStateException(STATUS + " has no " + field + " line");
         } catch (IOException e) {
             throw new UnsupportedOperationException(
                     "resident memory is read from " + STATUS + ", which this system does not have (Linux only)", e);
