@@ -31,7 +31,7 @@ import java.util.Random;
 
 /**
  * The course's GPT as a GPT-2 checkpoint, run by Jlama (an inference engine no one here wrote) side by
- * side with the course's own decoder, at two sizes: notebook 10's shape ({@link KjvGpt#config}, 0.83 M
+ * side with the course's own decoder, at two sizes: notebook 10's shape ({@link KjvGpt#config}, 0.82 M
  * parameters) and GPT-2 small's ({@link GptConfig#gpt2Small}, 124 M). Each model gets seeded random
  * weights, large enough that its next-token distributions are far from uniform (so agreeing within
  * 1e-4 means something), and is written with {@link Gpt2Folder#save} into an ignored folder under
