@@ -133,8 +133,8 @@ public final class GptBenchmark {
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--steps" -> steps = positive(args, ++i, "--steps");
-                case "--memory-steps" -> memorySteps = positive(args, ++i, "--memory-steps");
+                case "--steps" -> steps = positive(args, ++i, "--steps", USAGE);
+                case "--memory-steps" -> memorySteps = positive(args, ++i, "--memory-steps", USAGE);
                 case "--no-reference" -> withReference = false;
                 case "--matmul-only" -> matmulOnly = true;
                 case "--profile" -> {
@@ -200,7 +200,8 @@ public final class GptBenchmark {
               --help             this text (after checking the other arguments)
             """;
 
-    private static int positive(String[] args, int i, String option) {
+    /** The whole number >= 1 at args[i], the value of {@code option}; otherwise a message naming {@code usage}. */
+    static int positive(String[] args, int i, String option, String usage) {
         try {
             int value = Integer.parseInt(i < args.length ? args[i] : "");
             if (value >= 1) return value;
@@ -208,7 +209,7 @@ public final class GptBenchmark {
             // reported below
         }
         throw new IllegalArgumentException(option + " needs a whole number >= 1, got "
-                + (i < args.length ? "'" + args[i] + "'" : "nothing") + "; " + USAGE);
+                + (i < args.length ? "'" + args[i] + "'" : "nothing") + "; " + usage);
     }
 
     /** The engine's intra-op threads (loading the engine first: the count is read from it). */

@@ -49,17 +49,7 @@ public final class TokenizerBenchmark {
         boolean withReference = true, help = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--rounds" -> {
-                    String value = ++i < args.length ? args[i] : "";
-                    try {
-                        rounds = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        rounds = 0;
-                    }
-                    if (rounds < 1)
-                        throw new IllegalArgumentException(
-                                "--rounds needs a whole number >= 1, got '" + value + "'; " + USAGE);
-                }
+                case "--rounds" -> rounds = GptBenchmark.positive(args, ++i, "--rounds", USAGE);
                 case "--no-reference" -> withReference = false;
                 case "--help" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
