@@ -3,18 +3,16 @@ package fasttrack.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import fasttrack.hub.Gpt2Folder;
 import fasttrack.hub.JlamaReference;
+import fasttrack.hub.RandomGpt;
 import fasttrack.hub.Safetensors;
 import fasttrack.nn.CachedDecoder;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
 import fasttrack.runtime.Course;
 import fasttrack.runtime.Setup;
-import fasttrack.tensors.Tensors;
 import fasttrack.text.CharTokenizer;
 import fasttrack.text.Corpus;
 import fasttrack.train.KjvGpt;
@@ -167,7 +165,7 @@ public final class HubBenchmark {
         System.out.printf("%s: %s%n", size.name(), size.config());
         try (NDManager nd = Setup.manager().newSubManager()) {
             long started = System.nanoTime();
-            Gpt model = randomModel(size.config(), nd, 31, size.scale());
+            Gpt model = RandomGpt.of(size.config(), nd, 31, size.scale());
             Path folder = Gpt2Folder.save(model, chars, size.folder(), Safetensors.DType.F32, null);
             System.out.printf(
                     Locale.ROOT,
@@ -270,25 +268,6 @@ public final class HubBenchmark {
             if (s + 1 < tokens) logits = decoder.next(next);
         }
         return chosen;
-    }
-
-    /**
-     * A model of {@code config} with seeded Gaussian weights of standard deviation {@code scale} (layer-norm
-     * scales 1 ± 0.2, every bias and shift non-zero): logits spread widely enough that the next-token
-     * distributions are far from uniform, and every weight, bias and norm parameter matters.
-     */
-    static Gpt randomModel(GptConfig config, NDManager nd, long seed, float scale) {
-        Gpt model = new Gpt(config).initialize(nd);
-        Random random = new Random(seed);
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            NDArray w = p.getValue().getArray();
-            float[] values = new float[Math.toIntExact(w.size())];
-            boolean gamma = p.getKey().endsWith("gamma");
-            for (int i = 0; i < values.length; i++)
-                values[i] = (float) ((gamma ? 1 : 0) + random.nextGaussian() * (gamma ? 0.2 : scale));
-            Tensors.overwrite(w, values);
-        }
-        return model;
     }
 
     /** The course model's next-token distribution at every position of {@code ids}: (T, V). */

@@ -3,13 +3,9 @@ package fasttrack.hub;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import fasttrack.nn.Gpt;
 import fasttrack.nn.GptConfig;
-import fasttrack.tensors.Tensors;
-import java.util.Random;
 
 /** Small models whose every weight matters: the comparisons below would pass on near-uniform outputs otherwise. */
 final class HubFixtures {
@@ -22,17 +18,7 @@ final class HubFixtures {
      * changes the output, and next-token distributions are far from uniform.
      */
     static Gpt model(GptConfig config, NDManager nd, long seed, float scale) {
-        Gpt model = new Gpt(config).initialize(nd);
-        Random random = new Random(seed);
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            NDArray w = p.getValue().getArray();
-            float[] values = new float[Math.toIntExact(w.size())];
-            boolean gamma = p.getKey().endsWith("gamma");
-            for (int i = 0; i < values.length; i++)
-                values[i] = (float) ((gamma ? 1 : 0) + random.nextGaussian() * (gamma ? 0.2 : scale));
-            Tensors.overwrite(w, values);
-        }
-        return model;
+        return RandomGpt.of(config, nd, seed, scale);
     }
 
     /** Logits (T, V) of one sequence, as floats. */
