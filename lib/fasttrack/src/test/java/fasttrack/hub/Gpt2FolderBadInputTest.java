@@ -45,7 +45,7 @@ class Gpt2FolderBadInputTest {
     void setUp() throws IOException {
         Setup.seed(41);
         nd = Setup.manager().newSubManager();
-        model = HubFixtures.model(SMALL, nd, 9, 0.2f);
+        model = RandomGpt.of(SMALL, nd, 9, 0.2f);
         good = Gpt2Folder.save(model, Gpt2FolderTest.CHARS, dir.resolve("good"));
     }
 

@@ -74,7 +74,7 @@ class Gpt2FolderTest {
     void exportThenImportGivesIdenticalWeightsAndLogits() throws IOException {
         for (GptConfig config :
                 List.of(SMALL, SMALL.withTiedWeights(false).withActivation(FeedForward.Activation.GELU))) {
-            Gpt model = HubFixtures.model(config, nd, 1, 0.3f);
+            Gpt model = RandomGpt.of(config, nd, 1, 0.3f);
             Path folder = Gpt2Folder.save(model, CHARS, dir.resolve("m" + config.tieWeights()));
             assertEquals(config, Gpt2Folder.readConfig(folder), "config.json describes the model exactly");
             Gpt loaded = Gpt2Folder.load(folder, nd);
@@ -89,7 +89,7 @@ class Gpt2FolderTest {
 
     @Test
     void theFolderHoldsGpt2sNamesShapesAndConfig() throws IOException {
-        Gpt model = HubFixtures.model(SMALL, nd, 2, 0.1f);
+        Gpt model = RandomGpt.of(SMALL, nd, 2, 0.1f);
         Path folder = Gpt2Folder.save(model, CHARS, dir.resolve("tied"));
         long v = SMALL.vocabSize(), c = 16;
         try (Safetensors weights = Safetensors.open(folder.resolve("model.safetensors"))) {
@@ -164,8 +164,8 @@ class Gpt2FolderTest {
         assertFalse(Files.exists(folder.resolve("generation_config.json")));
         assertTrue(Files.exists(folder.resolve("tokenizer.json")));
 
-        Gpt untied = HubFixtures.model(
-                SMALL.withTiedWeights(false).withActivation(FeedForward.Activation.GELU), nd, 3, 0.1f);
+        Gpt untied =
+                RandomGpt.of(SMALL.withTiedWeights(false).withActivation(FeedForward.Activation.GELU), nd, 3, 0.1f);
         Path other = Gpt2Folder.save(untied, CHARS, dir.resolve("untied"), DType.F32, 0);
         try (Safetensors weights = Safetensors.open(other.resolve("model.safetensors"))) {
             assertTrue(
@@ -234,7 +234,7 @@ class Gpt2FolderTest {
 
     @Test
     void sixteenBitFoldersLoadAsTheRoundedWeights() throws IOException {
-        Gpt model = HubFixtures.model(SMALL, nd, 4, 0.3f);
+        Gpt model = RandomGpt.of(SMALL, nd, 4, 0.3f);
         for (DType dtype : new DType[] {DType.F16, DType.BF16}) {
             Path folder = Gpt2Folder.save(model, CHARS, dir.resolve(dtype.name()), dtype, null);
             JsonObject config = JsonParser.parseString(Files.readString(folder.resolve("config.json")))
@@ -255,7 +255,7 @@ class Gpt2FolderTest {
 
     @Test
     void foldersLaidOutAsGpt2ShipsOrAsTransformersSavesBothLoad() throws IOException {
-        Gpt model = HubFixtures.model(SMALL, nd, 5, 0.3f);
+        Gpt model = RandomGpt.of(SMALL, nd, 5, 0.3f);
         Path reference = Gpt2Folder.save(model, CHARS, dir.resolve("reference"));
         Map<String, Tensor> tensors = Gpt2Folder.tensors(model);
         float[] mask = new float[16 * 16];

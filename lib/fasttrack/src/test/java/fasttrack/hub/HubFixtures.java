@@ -5,21 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import fasttrack.nn.Gpt;
-import fasttrack.nn.GptConfig;
 
 /** Small models whose every weight matters: the comparisons below would pass on near-uniform outputs otherwise. */
 final class HubFixtures {
 
     private HubFixtures() {}
-
-    /**
-     * A model of {@code config} with seeded random weights at {@code scale} (layer-norm scales near 1,
-     * every bias and shift non-zero), so that a wrong transpose, a swapped bias or a missing layer
-     * changes the output, and next-token distributions are far from uniform.
-     */
-    static Gpt model(GptConfig config, NDManager nd, long seed, float scale) {
-        return RandomGpt.of(config, nd, seed, scale);
-    }
 
     /** Logits (T, V) of one sequence, as floats. */
     static float[][] logits(Gpt model, NDManager nd, int[] ids) {

@@ -93,7 +93,7 @@ class JlamaReferenceTest {
         JlamaReference jlama = jlama();
         CharTokenizer chars = CharTokenizer.fit(TEXT);
         GptConfig config = new GptConfig(chars.vocabSize(), 64, 2, 2, 64, 0f, true, FeedForward.Activation.GELU_TANH);
-        Gpt model = HubFixtures.model(config, nd, 11, 0.3f);
+        Gpt model = RandomGpt.of(config, nd, 11, 0.3f);
         Path folder = Gpt2Folder.save(model, chars, dir.resolve("timed"));
         int[] prompt = chars.encode("In the beginning");
         JlamaReference.Speed speed = jlama.time(folder, prompt, 20, 1, 3);
@@ -132,7 +132,7 @@ class JlamaReferenceTest {
     }
 
     private void compare(JlamaReference jlama, Tokenizer tokenizer, GptConfig config, String name) throws Exception {
-        Gpt model = HubFixtures.model(config, nd, 7, 0.3f);
+        Gpt model = RandomGpt.of(config, nd, 7, 0.3f);
         Path folder = Gpt2Folder.save(model, tokenizer, dir.resolve(name));
         List<int[]> prompts = PROMPTS.stream().map(tokenizer::encode).toList();
         List<JlamaReference.Prompt> answers = jlama.run(folder, prompts, GREEDY);
